@@ -1,0 +1,77 @@
+/**
+ * `npm run build`: plugin.json + src/ → what Bubble syncs (actions/<ID>/params.json and server.js,
+ * meta_data.json, shared_tech_params.json). With `--check`, writes nothing and fails when the committed
+ * files differ from a fresh build, so stale artifacts never ship.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { repoRoot } from "../src/paths.js";
+import { metaDataJson, paramsJson, sharedTechParamsJson } from "./artifacts.js";
+import { bundleAction } from "./bundle.js";
+import { readManifest } from "./manifest.js";
+
+/** Every generated file, by path relative to the repository root. */
+export async function buildArtifacts(root: string): Promise<Map<string, string>> {
+  const manifest = readManifest(root);
+  const files = new Map<string, string>();
+  files.set("meta_data.json", metaDataJson(manifest));
+  files.set("shared_tech_params.json", sharedTechParamsJson(manifest));
+  const bundles = await Promise.all(
+    Object.entries(manifest.actions).map(async ([id, action]) => {
+      const code = await bundleAction(root, action.entry, action.display, manifest.version);
+      return [id, code] as const;
+    }),
+  );
+  for (const [id, code] of bundles) {
+    files.set(`actions/${id}/params.json`, paramsJson(manifest, id));
+    files.set(`actions/${id}/server.js`, code);
+  }
+  return files;
+}
+
+/** Generated files that differ from the disk, and action folders no longer in plugin.json. */
+function differences(root: string, files: Map<string, string>): string[] {
+  const stale: string[] = [];
+  for (const [file, content] of files) {
+    const onDisk = path.join(root, file);
+    if (!existsSync(onDisk) || readFileSync(onDisk, "utf8") !== content) stale.push(file);
+  }
+  for (const dir of leftoverActionDirs(root, files)) stale.push(`actions/${dir}/ (not in plugin.json)`);
+  return stale;
+}
+
+function leftoverActionDirs(root: string, files: Map<string, string>): string[] {
+  const actionsDir = path.join(root, "actions");
+  if (!existsSync(actionsDir)) return [];
+  return readdirSync(actionsDir).filter((dir) => !files.has(`actions/${dir}/server.js`));
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const check = process.argv.includes("--check");
+  const files = await buildArtifacts(root);
+  if (check) {
+    const stale = differences(root, files);
+    if (stale.length > 0) {
+      console.error(`Generated files are stale; run npm run build and commit:\n  ${stale.join("\n  ")}`);
+      process.exit(1);
+    }
+    console.log(`build check: ${files.size} generated files match plugin.json and src/`);
+    return;
+  }
+  for (const dir of leftoverActionDirs(root, files))
+    rmSync(path.join(root, "actions", dir), { recursive: true });
+  for (const [file, content] of files) {
+    const target = path.join(root, file);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, content);
+  }
+  for (const [file, content] of files) {
+    if (file.endsWith("server.js")) console.log(`wrote ${file} (${Buffer.byteLength(content)} bytes)`);
+  }
+  console.log(`wrote ${files.size} files`);
+}
+
+if (process.argv[1] && /build(-[0-9a-f]+)?\.(mjs|ts)$/.test(path.basename(process.argv[1]))) {
+  await main();
+}

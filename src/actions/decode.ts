@@ -1,0 +1,30 @@
+import { defineAction } from "../bubble/action.js";
+import { claimText, toDate } from "../bubble/results.js";
+import { nowSeconds } from "../jwt/clock.js";
+import { decodeToken } from "../jwt/decode.js";
+
+/** `JWT - Decode token (unverified)`: reads a token without checking its signature, for debugging. */
+export const run = defineAction({
+  name: "decode",
+  async run(properties) {
+    const { header, claims } = decodeToken(properties.token);
+    const exp = typeof claims.exp === "number" ? claims.exp : undefined;
+    return {
+      values: {
+        header_json: JSON.stringify(header),
+        claims_json: JSON.stringify(claims),
+        algorithm: claimText(header.alg),
+        key_id: claimText(header.kid),
+        subject: claimText(claims.sub),
+        issuer: claimText(claims.iss),
+        issued_at: toDate(claims.iat),
+        expires_at: toDate(exp),
+        is_expired: exp !== undefined && nowSeconds() >= exp,
+        error_code: "",
+        error_message: "",
+      },
+      // Unverified: its sub and jti are whatever the sender wrote, so they stay out of the log.
+    };
+  },
+  refused: (error) => ({ is_expired: false, error_code: error.code, error_message: error.message }),
+});

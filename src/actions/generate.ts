@@ -1,0 +1,76 @@
+import { defineAction } from "../bubble/action.js";
+import { PLUGIN_KEYS, readKeyMaterial, withKeyDefault } from "../bubble/keys.js";
+import {
+  readAlgorithm,
+  readKeyValueList,
+  readText,
+  readWholeNumber,
+  requireText,
+} from "../bubble/properties.js";
+import { toDate } from "../bubble/results.js";
+import type { BubbleProperties } from "../bubble/types.js";
+import { ConfigError } from "../jwt/errors.js";
+import { generateToken, MAX_LIFETIME_SECONDS } from "../jwt/generate.js";
+import type { JsonObject } from "../jwt/token.js";
+
+export const LIFETIME_RULE = { min: 1, max: MAX_LIFETIME_SECONDS, unit: "seconds" };
+
+/** `JWT - Generate token`: signs a token for a logged-in user. */
+export const run = defineAction({
+  name: "generate",
+  async run(properties, context) {
+    const issued = await generateToken({
+      alg: readAlgorithm(properties),
+      keys: readKeyMaterial(context),
+      subject: requireText(properties, "subject", "the user's unique id (Current User's unique id)"),
+      email: readText(properties, "email"),
+      expiresIn: readWholeNumber(properties, "expires_in", LIFETIME_RULE, 3600),
+      issuer: withKeyDefault(readText(properties, "issuer"), context, PLUGIN_KEYS.issuer),
+      audience: withKeyDefault(readText(properties, "audience"), context, PLUGIN_KEYS.audience),
+      extraClaims: readExtraClaims(properties),
+      keyId: readText(properties, "key_id"),
+      tokenType: readText(properties, "token_type"),
+    });
+    return {
+      values: {
+        token: issued.token,
+        issued_at: toDate(issued.issuedAt),
+        expires_at: toDate(issued.expiresAt),
+        expires_in: issued.expiresIn,
+        jti: issued.jti,
+      },
+      log: { sub: issued.claims.sub, jti: issued.jti, kid: issued.kid },
+    };
+  },
+});
+
+/** Merges `claims` (text values) and `claims_json` (typed values); a name set twice is an error. */
+export function readExtraClaims(properties: BubbleProperties): JsonObject {
+  const extra: JsonObject = {};
+  const add = (name: string, value: unknown, field: string) => {
+    if (name === "")
+      throw new ConfigError(`The ${field} field has a claim without a name; name every claim.`);
+    if (Object.hasOwn(extra, name)) {
+      throw new ConfigError(`The claim "${name}" is set twice in claims and claims_json; set it once.`);
+    }
+    // defineProperty, not assignment: a claim named "__proto__" must stay a plain claim.
+    Object.defineProperty(extra, name, { value, enumerable: true, writable: true, configurable: true });
+  };
+  for (const { key, value } of readKeyValueList(properties, "claims")) add(key, value, "claims");
+  const json = readText(properties, "claims_json");
+  if (json !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw new ConfigError(
+        'The claims_json field is not valid JSON; write one object, e.g. {"role": "admin"}.',
+      );
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError('The claims_json field must be one JSON object, e.g. {"role": "admin"}.');
+    }
+    for (const [name, value] of Object.entries(parsed)) add(name, value, "claims_json");
+  }
+  return extra;
+}

@@ -1,0 +1,43 @@
+import { defineAction, refusal } from "../bubble/action.js";
+import { PLUGIN_KEYS, readKeyMaterial, withKeyDefault } from "../bubble/keys.js";
+import { readAlgorithm, readText, readTextList, readWholeNumber } from "../bubble/properties.js";
+import { toDate } from "../bubble/results.js";
+import { refreshToken } from "../jwt/refresh.js";
+import { LIFETIME_RULE } from "./generate.js";
+
+/** At most a week: a longer grace turns an expired token into a long-lived credential. */
+export const GRACE_PERIOD_RULE = { min: 0, max: 604_800, unit: "seconds" };
+export const MAX_SESSION_RULE = { min: 1, max: 31_536_000, unit: "seconds" };
+
+/** `JWT - Refresh token`: exchanges a current token for a new one, within the login's maximum age. */
+export const run = defineAction({
+  name: "refresh",
+  async run(properties, context) {
+    const refreshed = await refreshToken(properties.token, {
+      alg: readAlgorithm(properties),
+      keys: readKeyMaterial(context),
+      expiresIn: readWholeNumber(properties, "expires_in", LIFETIME_RULE, 3600),
+      gracePeriod: readWholeNumber(properties, "grace_period", GRACE_PERIOD_RULE, 0),
+      maxSession: readWholeNumber(properties, "max_session", MAX_SESSION_RULE, 2_592_000),
+      issuer: withKeyDefault(readText(properties, "issuer"), context, PLUGIN_KEYS.issuer),
+      audience: withKeyDefault(readText(properties, "audience"), context, PLUGIN_KEYS.audience),
+      revokedIds: await readTextList(properties, "revoked_ids"),
+    });
+    return {
+      values: {
+        ok: true,
+        error_code: "",
+        error_message: "",
+        token: refreshed.token,
+        issued_at: toDate(refreshed.issuedAt),
+        expires_at: toDate(refreshed.expiresAt),
+        expires_in: refreshed.expiresIn,
+        jti: refreshed.jti,
+        previous_jti: refreshed.previousJti ?? null,
+        subject: refreshed.subject ?? null,
+      },
+      log: { sub: refreshed.subject, jti: refreshed.jti, kid: refreshed.kid },
+    };
+  },
+  refused: (error) => ({ ...refusal("ok", error), token: "" }),
+});

@@ -1,0 +1,37 @@
+import { defineAction, refusal } from "../bubble/action.js";
+import { PLUGIN_KEYS, readKeyMaterial, withKeyDefault } from "../bubble/keys.js";
+import {
+  readAlgorithm,
+  readNameList,
+  readText,
+  readTextList,
+  readWholeNumber,
+} from "../bubble/properties.js";
+import { verifiedValues } from "../bubble/verified.js";
+import { verifyToken } from "../jwt/verify.js";
+
+export const CLOCK_TOLERANCE_RULE = { min: 0, max: 300, unit: "seconds" };
+export const MAX_AGE_RULE = { min: 0, max: 31_536_000 * 10, unit: "seconds" };
+
+/** `JWT - Verify token`: checks the token a client sent to a protected workflow. */
+export const run = defineAction({
+  name: "verify",
+  async run(properties, context) {
+    const options = {
+      alg: readAlgorithm(properties),
+      keys: readKeyMaterial(context),
+      issuer: withKeyDefault(readText(properties, "issuer"), context, PLUGIN_KEYS.issuer),
+      audience: withKeyDefault(readText(properties, "audience"), context, PLUGIN_KEYS.audience),
+      clockTolerance: readWholeNumber(properties, "clock_tolerance", CLOCK_TOLERANCE_RULE, 0),
+      maxAge: readWholeNumber(properties, "max_age", MAX_AGE_RULE),
+      requiredClaims: readNameList(properties, "required_claims"),
+      revokedIds: await readTextList(properties, "revoked_ids"),
+    };
+    const { header, claims } = await verifyToken(properties.token, options);
+    return {
+      values: verifiedValues(header, claims),
+      log: { sub: claims.sub, jti: claims.jti, kid: header.kid },
+    };
+  },
+  refused: (error) => refusal("valid", error),
+});

@@ -1,0 +1,134 @@
+import { ALGORITHMS, type Algorithm } from "../jwt/algorithms.js";
+import { ConfigError } from "../jwt/errors.js";
+import type { BubbleList, BubbleProperties } from "./types.js";
+
+/** Bubble leaves an empty optional field as null, undefined or "" (undocumented which): all three are empty. */
+export function isEmpty(value: unknown): value is null | undefined | "" {
+  return value === null || value === undefined || value === "";
+}
+
+/** A text field, trimmed; undefined when empty. */
+export function readText(properties: BubbleProperties, name: string): string | undefined {
+  const value = properties[name];
+  if (isEmpty(value)) return undefined;
+  const text = (typeof value === "string" ? value : String(value)).trim();
+  return text === "" ? undefined : text;
+}
+
+/** A text field that must be filled in. */
+export function requireText(properties: BubbleProperties, name: string, what: string): string {
+  const text = readText(properties, name);
+  if (text === undefined) throw new ConfigError(`The ${name} field is empty; set it to ${what}.`);
+  return text;
+}
+
+export interface NumberRule {
+  readonly min: number;
+  readonly max: number;
+  readonly unit: string;
+}
+
+/** A whole-number field within [min, max]; `fallback` when empty. Accepts numeric text too. */
+export function readWholeNumber(
+  properties: BubbleProperties,
+  name: string,
+  rule: NumberRule,
+  fallback: number,
+): number;
+export function readWholeNumber(
+  properties: BubbleProperties,
+  name: string,
+  rule: NumberRule,
+): number | undefined;
+export function readWholeNumber(
+  properties: BubbleProperties,
+  name: string,
+  rule: NumberRule,
+  fallback?: number,
+): number | undefined {
+  const value = properties[name];
+  if (isEmpty(value) || (typeof value === "string" && value.trim() === "")) return fallback;
+  const number =
+    typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : Number.NaN;
+  if (!Number.isInteger(number) || number < rule.min || number > rule.max) {
+    throw new ConfigError(
+      `The ${name} field must be a whole number of ${rule.unit} from ${rule.min.toLocaleString("en-US")} to ${rule.max.toLocaleString("en-US")}.`,
+    );
+  }
+  return number;
+}
+
+/** The action's `algorithm` Dropdown; its default when empty, and only the options the action offers. */
+export function readAlgorithm(properties: BubbleProperties): Algorithm;
+export function readAlgorithm<A extends Algorithm>(
+  properties: BubbleProperties,
+  allowed: readonly A[],
+  fallback: A,
+): A;
+export function readAlgorithm(
+  properties: BubbleProperties,
+  allowed: readonly Algorithm[] = ALGORITHMS,
+  fallback: Algorithm = "HS256",
+): Algorithm {
+  const value = readText(properties, "algorithm") ?? fallback;
+  const match = allowed.find((alg) => alg === value);
+  if (!match) throw new ConfigError(`The algorithm field must be one of ${allowed.join(", ")}.`);
+  return match;
+}
+
+/** A comma-separated text field as a list of non-empty, trimmed names. */
+export function readNameList(properties: BubbleProperties, name: string): string[] {
+  const text = readText(properties, name);
+  return text
+    ? text
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== "")
+    : [];
+}
+
+/** A list field (`is_list`): a Bubble list with async `length()`/`get()`, or a plain array. */
+export async function readTextList(properties: BubbleProperties, name: string): Promise<string[]> {
+  const value = properties[name];
+  if (isEmpty(value)) return [];
+  let items: unknown[];
+  if (Array.isArray(value)) {
+    items = value;
+  } else if (isBubbleList(value)) {
+    const length = await value.length();
+    items = length > 0 ? await value.get(0, length) : [];
+  } else {
+    throw new ConfigError(`The ${name} field must be a list of texts.`);
+  }
+  return items
+    .filter((item) => !isEmpty(item))
+    .map((item) => String(item).trim())
+    .filter((item) => item !== "");
+}
+
+/** A key_value_list field: an array of `{key, value}`. */
+export function readKeyValueList(
+  properties: BubbleProperties,
+  name: string,
+): { key: string; value: string }[] {
+  const value = properties[name];
+  if (isEmpty(value)) return [];
+  if (!Array.isArray(value)) throw new ConfigError(`The ${name} field must be a list of keys and values.`);
+  return value
+    .filter(
+      (entry): entry is { key?: unknown; value?: unknown } => typeof entry === "object" && entry !== null,
+    )
+    .map((entry) => ({
+      key: isEmpty(entry.key) ? "" : String(entry.key).trim(),
+      value: isEmpty(entry.value) ? "" : String(entry.value),
+    }));
+}
+
+function isBubbleList(value: unknown): value is BubbleList {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as BubbleList).length === "function" &&
+    typeof (value as BubbleList).get === "function"
+  );
+}

@@ -1,0 +1,64 @@
+import { createPublicKey } from "node:crypto";
+import type { JWK } from "jose";
+import type { AsymmetricAlgorithm } from "./algorithms.js";
+import { ConfigError } from "./errors.js";
+import { type ReadyKey, signingKey, verificationKeys } from "./keys/keyring.js";
+import { KEY_NAMES, type KeyMaterial } from "./keys/names.js";
+
+export interface PublishedKeys {
+  /** `{"keys": [...]}`: the signing key first, then any other key of `Public Key` (a rotation's previous key). */
+  readonly jwks: { keys: JWK[] };
+  /** The signing key's public half as SPKI PEM. */
+  readonly publicKeyPem: string;
+  readonly kid: string;
+}
+
+// The only members a public JWK of each type needs: whatever the plugin keys hold, nothing private leaves.
+const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
+  RSA: ["kty", "n", "e"],
+  EC: ["kty", "crv", "x", "y"],
+  OKP: ["kty", "crv", "x"],
+};
+
+/**
+ * The public keys other systems need to verify this app's tokens. The signing key (from `Private Key`,
+ * else the first key of `Public Key`) is published under `kidOverride` or the kid Generate writes.
+ */
+export async function publishedKeys(
+  material: KeyMaterial,
+  alg: AsymmetricAlgorithm,
+  kidOverride?: string,
+): Promise<PublishedKeys> {
+  const hasPrivate = Boolean(material.privateKey?.trim());
+  const hasPublic = Boolean(material.publicKey?.trim());
+  if (!hasPrivate && !hasPublic) {
+    throw new ConfigError(
+      `The ${KEY_NAMES.privateKey} and ${KEY_NAMES.publicKey} plugin keys are empty; set the private key that signs your ${alg} tokens.`,
+    );
+  }
+  const others = hasPublic ? await verificationKeys(material, alg) : [];
+  const signer = hasPrivate ? await signingKey(material, alg) : (others[0] as ReadyKey);
+  const signerJwk = publicOnly(signer.publicJwk as JWK);
+  const kid = kidOverride || (signer.kid as string);
+  const keys: JWK[] = [{ ...signerJwk, kid, alg, use: "sig" }];
+  for (const key of others) {
+    const jwk = publicOnly(key.publicJwk as JWK);
+    if (sameKey(jwk, signerJwk)) continue;
+    keys.push({ ...jwk, kid: key.kid as string, alg, use: "sig" });
+  }
+  const publicKeyPem = createPublicKey({ key: signerJwk as never, format: "jwk" })
+    .export({ type: "spki", format: "pem" })
+    .toString();
+  return { jwks: { keys }, publicKeyPem, kid };
+}
+
+function publicOnly(jwk: JWK): JWK {
+  const members = PUBLIC_MEMBERS[jwk.kty ?? ""] ?? [];
+  const out: Record<string, unknown> = {};
+  for (const name of members) out[name] = (jwk as Record<string, unknown>)[name];
+  return out as JWK;
+}
+
+function sameKey(a: JWK, b: JWK): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

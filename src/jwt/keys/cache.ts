@@ -1,0 +1,52 @@
+import { createHash } from "node:crypto";
+
+/**
+ * A small least-recently-used map. One warm runtime may serve many Bubble apps, each with its own keys,
+ * so the key cache must stay bounded however many distinct keys pass through it.
+ */
+export class LruCache<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(readonly capacity: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      // Re-insert so that Map's insertion order doubles as recency order.
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/**
+ * A cache key for key material: a hash, so the cache never holds a secret as a map key, and never a
+ * plugin key's caption, so two apps with the same caption but different keys never share an entry.
+ */
+export function materialCacheKey(...parts: string[]): string {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(`${part.length}:${part}`);
+  return hash.digest("base64url");
+}

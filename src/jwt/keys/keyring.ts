@@ -1,0 +1,128 @@
+import { calculateJwkThumbprint, importJWK, type JWK } from "jose";
+import { type Algorithm, type AsymmetricAlgorithm, type HmacAlgorithm, isHmac } from "../algorithms.js";
+import { ConfigError } from "../errors.js";
+import { parsePrivateKey, parsePublicKeys } from "./asymmetric.js";
+import { LruCache, materialCacheKey } from "./cache.js";
+import { KEY_NAMES, type KeyMaterial } from "./names.js";
+import { parseHmacSecret } from "./secret.js";
+
+/** A key ready for jose: parsed and imported once, reused by every later call with the same material. */
+export interface ReadyKey {
+  readonly key: CryptoKey;
+  /** The `kid` this key is known by: its JWK's or service account's id, else (asymmetric) its RFC 7638 thumbprint. */
+  readonly kid?: string | undefined;
+  /** The public JWK (asymmetric keys only), for publishing in a JWKS. */
+  readonly publicJwk?: JWK | undefined;
+}
+
+interface PrivateKeyEntry {
+  readonly signer: ReadyKey;
+  /** The public half, for verifying when `Public Key` is empty. */
+  readonly verifier: ReadyKey;
+}
+
+// Enough for the keys of many apps sharing one warm runtime; each entry is a few hundred bytes.
+const CACHE_CAPACITY = 256;
+const cache = new LruCache<Promise<unknown>>(CACHE_CAPACITY);
+
+/** The number of imported key sets held (for tests of the cache bound). */
+export function keyCacheSize(): number {
+  return cache.size;
+}
+
+/**
+ * The key that signs: `JWT Secret` for HS*, else `Private Key`. Never `Previous JWT Secret`.
+ * Rejects with a ConfigError naming the plugin key when it is missing, too weak or does not fit `alg`.
+ */
+export async function signingKey(material: KeyMaterial, alg: Algorithm): Promise<ReadyKey> {
+  if (isHmac(alg)) return hmacKey(required(material.secret, "secret", alg), alg, "secret");
+  return (await privateKey(required(material.privateKey, "privateKey", alg), alg)).signer;
+}
+
+/**
+ * The keys a token may be signed with, most current first: `JWT Secret` then `Previous JWT Secret`
+ * for HS*; else every key of `Public Key`, or the public half of `Private Key` when it is empty.
+ */
+export async function verificationKeys(material: KeyMaterial, alg: Algorithm): Promise<readonly ReadyKey[]> {
+  if (isHmac(alg)) {
+    const current = await hmacKey(required(material.secret, "secret", alg), alg, "secret");
+    const previous = present(material.previousSecret);
+    return previous ? [current, await hmacKey(previous, alg, "previousSecret")] : [current];
+  }
+  const publicKey = present(material.publicKey);
+  if (publicKey) return publicKeys(publicKey, alg);
+  const privateKeyText = present(material.privateKey);
+  if (!privateKeyText) {
+    throw new ConfigError(
+      `The ${KEY_NAMES.publicKey} plugin key is empty (and so is ${KEY_NAMES.privateKey}); ${alg} needs a public key to verify tokens.`,
+    );
+  }
+  return [(await privateKey(privateKeyText, alg)).verifier];
+}
+
+/** Loads once per distinct (kind, algorithm, material); a failure is not kept, so a fixed key is read afresh. */
+function cached<T>(parts: string[], load: () => Promise<T>): Promise<T> {
+  const cacheKey = materialCacheKey(...parts);
+  const hit = cache.get(cacheKey) as Promise<T> | undefined;
+  if (hit) return hit;
+  const loading = load();
+  cache.set(cacheKey, loading);
+  loading.catch(() => {
+    if (cache.get(cacheKey) === loading) cache.delete(cacheKey);
+  });
+  return loading;
+}
+
+function hmacKey(raw: string, alg: HmacAlgorithm, slot: "secret" | "previousSecret"): Promise<ReadyKey> {
+  return cached(["hmac", alg, slot, raw], async () => {
+    const { bytes, kid } = parseHmacSecret(raw, alg, slot);
+    const hash = `SHA-${alg.slice(2)}`;
+    // Imported as a CryptoKey once: jose would re-import raw bytes on every call.
+    const key = await crypto.subtle.importKey("raw", bytes as BufferSource, { name: "HMAC", hash }, false, [
+      "sign",
+      "verify",
+    ]);
+    return { key, kid };
+  });
+}
+
+function privateKey(raw: string, alg: AsymmetricAlgorithm): Promise<PrivateKeyEntry> {
+  return cached(["private", alg, raw], async () => {
+    const parsed = parsePrivateKey(raw, alg);
+    const publicJwk = parsed.publicJwk as JWK;
+    const kid = parsed.kid ?? (await calculateJwkThumbprint(publicJwk));
+    const [signer, verifier] = await Promise.all([
+      importJWK(parsed.privateJwk as JWK, alg),
+      importJWK(publicJwk, alg),
+    ]);
+    return {
+      signer: { key: signer as CryptoKey, kid, publicJwk },
+      verifier: { key: verifier as CryptoKey, kid, publicJwk },
+    };
+  });
+}
+
+function publicKeys(raw: string, alg: AsymmetricAlgorithm): Promise<readonly ReadyKey[]> {
+  return cached(["public", alg, raw], () =>
+    Promise.all(
+      parsePublicKeys(raw, alg).map(async ({ publicJwk, kid }) => ({
+        key: (await importJWK(publicJwk as JWK, alg)) as CryptoKey,
+        kid: kid ?? (await calculateJwkThumbprint(publicJwk as JWK)),
+        publicJwk: publicJwk as JWK,
+      })),
+    ),
+  );
+}
+
+function present(value: string | undefined): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+function required(value: string | undefined, slot: "secret" | "privateKey", alg: Algorithm): string {
+  const text = present(value);
+  if (text) return text;
+  const needs = slot === "secret" ? "a random secret of 64 characters or more" : "a private key";
+  throw new ConfigError(
+    `The ${KEY_NAMES[slot]} plugin key is empty; ${alg} needs ${needs} there (npm run keygen makes one).`,
+  );
+}

@@ -1,0 +1,17 @@
+/** The plugin keys (contract captions). src/jwt names them in messages so a builder knows which to fix. */
+export const KEY_NAMES = {
+  secret: "JWT Secret",
+  previousSecret: "Previous JWT Secret",
+  privateKey: "Private Key",
+  publicKey: "Public Key",
+} as const;
+
+export type KeySlot = keyof typeof KEY_NAMES;
+
+/** The key material an action was configured with: each value as the builder typed it, or empty. */
+export interface KeyMaterial {
+  readonly secret?: string | undefined;
+  readonly previousSecret?: string | undefined;
+  readonly privateKey?: string | undefined;
+  readonly publicKey?: string | undefined;
+}

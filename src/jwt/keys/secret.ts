@@ -1,0 +1,105 @@
+import { base64url } from "jose";
+import { HMAC_MIN_BYTES, type HmacAlgorithm } from "../algorithms.js";
+import { ConfigError } from "../errors.js";
+import { KEY_NAMES, type KeySlot } from "./names.js";
+import { parsePastedJson, stripPasteWrapping } from "./paste.js";
+
+export interface ParsedSecret {
+  readonly bytes: Uint8Array;
+  /** The `kid` of an `oct` JWK, when the secret was given as one. */
+  readonly kid?: string | undefined;
+}
+
+const HOW_TO_MAKE_ONE =
+  "generate one with `npm run keygen` (64 random bytes) or a password manager's random generator";
+
+// Strings that appear in tutorials and .env.example files. A secret built around one of them is public.
+const PLACEHOLDERS = [
+  "your256bitsecret",
+  "yoursecretkey",
+  "yoursecret",
+  "yourjwtsecret",
+  "mysecretkey",
+  "mysecret",
+  "supersecret",
+  "secretkey",
+  "jwtsecret",
+  "changeme",
+  "changethis",
+  "replaceme",
+  "placeholder",
+  "password",
+  "qwerty",
+  "123456789",
+  "abcdefghij",
+  "lorem",
+];
+
+// A random secret of 32 or more characters has far more distinct characters than this.
+const MIN_DISTINCT_CHARACTERS = 10;
+
+/**
+ * Reads an HMAC secret: plain text (its UTF-8 bytes) or an `oct` JWK as JSON. Throws a ConfigError
+ * naming the plugin key when the secret is shorter than the algorithm needs or obviously guessable.
+ */
+export function parseHmacSecret(raw: string, alg: HmacAlgorithm, slot: KeySlot): ParsedSecret {
+  const keyName = KEY_NAMES[slot];
+  const text = raw.trim();
+  const parsed = text.startsWith("{")
+    ? parseOctJwk(text, alg, keyName)
+    : { bytes: new TextEncoder().encode(text) };
+  const min = HMAC_MIN_BYTES[alg];
+  if (parsed.bytes.length < min) {
+    throw new ConfigError(
+      `The ${keyName} plugin key is too short for ${alg}: it needs at least ${min} bytes; ${HOW_TO_MAKE_ONE}.`,
+    );
+  }
+  if (!text.startsWith("{")) rejectGuessable(text, keyName);
+  return parsed;
+}
+
+function parseOctJwk(text: string, alg: HmacAlgorithm, keyName: string): ParsedSecret {
+  let jwk: unknown;
+  try {
+    jwk = parsePastedJson(stripPasteWrapping(text));
+  } catch {
+    throw new ConfigError(
+      `The ${keyName} plugin key starts with "{" but is not valid JSON; paste the whole JWK.`,
+    );
+  }
+  if (typeof jwk !== "object" || jwk === null || (jwk as { kty?: unknown }).kty !== "oct") {
+    throw new ConfigError(
+      `The ${keyName} plugin key is JSON but not an "oct" JWK; paste plain text or an oct JWK.`,
+    );
+  }
+  const { k, kid, alg: jwkAlg } = jwk as { k?: unknown; kid?: unknown; alg?: unknown };
+  if (jwkAlg !== undefined && jwkAlg !== alg) {
+    throw new ConfigError(
+      `The ${keyName} plugin key is a JWK for another algorithm; choose that algorithm or a key for ${alg}.`,
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    if (typeof k !== "string" || k === "") throw new Error("no k");
+    bytes = base64url.decode(k);
+  } catch {
+    throw new ConfigError(
+      `The ${keyName} plugin key is an oct JWK whose "k" is not base64url; paste the whole JWK.`,
+    );
+  }
+  return { bytes, kid: typeof kid === "string" && kid !== "" ? kid : undefined };
+}
+
+function rejectGuessable(text: string, keyName: string): void {
+  const squashed = text.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (PLACEHOLDERS.some((placeholder) => squashed.includes(placeholder))) {
+    throw new ConfigError(
+      `The ${keyName} plugin key contains a well-known placeholder phrase, so anyone could forge tokens; ${HOW_TO_MAKE_ONE}.`,
+    );
+  }
+  if (new Set(text).size < MIN_DISTINCT_CHARACTERS) {
+    throw new ConfigError(
+      `The ${keyName} plugin key has too little variety (fewer than ${MIN_DISTINCT_CHARACTERS} different characters) to be secret; ${HOW_TO_MAKE_ONE}.`,
+    );
+  }
+}

@@ -1,0 +1,29 @@
+import { CompactSign } from "jose";
+import type { Algorithm } from "./algorithms.js";
+import type { ReadyKey } from "./keys/keyring.js";
+import type { JsonObject } from "./token.js";
+
+export interface SignHeader {
+  readonly kid?: string | undefined;
+  readonly typ?: string | undefined;
+}
+
+/** Signs a claims set as a compact JWS. The header carries only `alg`, and `typ` and `kid` when given. */
+export function signClaims(
+  claims: JsonObject,
+  alg: Algorithm,
+  key: ReadyKey,
+  header: SignHeader,
+): Promise<string> {
+  const protectedHeader: { alg: string; typ?: string; kid?: string } = { alg };
+  if (header.typ) protectedHeader.typ = header.typ;
+  if (header.kid) protectedHeader.kid = header.kid;
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+    .setProtectedHeader(protectedHeader)
+    .sign(key.key);
+}
+
+/** A fresh random token id (`jti`). */
+export function newTokenId(): string {
+  return crypto.randomUUID();
+}

@@ -1,0 +1,101 @@
+import { base64url } from "jose";
+import { TokenError } from "./errors.js";
+
+/** Longest token any action reads (the contract); longer input is refused before it is decoded. */
+export const MAX_TOKEN_LENGTH = 16_384;
+
+// Room for a "Bearer " prefix and surrounding white space before the length check can be exact.
+const MAX_RAW_INPUT = MAX_TOKEN_LENGTH + 1024;
+const BEARER = /^bearer\s+/i;
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+export type JsonObject = Record<string, unknown>;
+
+/** A compact JWS split and its header decoded. The claims are decoded separately, once the caller needs them. */
+export interface ParsedToken {
+  /** The token itself, without `Bearer ` and white space. */
+  readonly compact: string;
+  readonly header: JsonObject;
+  readonly payloadPart: string;
+}
+
+/**
+ * Takes the token field as a client sent it (`Bearer ` in any case and surrounding white space accepted)
+ * and returns the bare compact token, or throws `missing_token` / `token_too_large`.
+ */
+export function cleanTokenInput(input: unknown): string {
+  if (input === null || input === undefined) throw missing();
+  if (typeof input !== "string") throw new TokenError("malformed", "The token is not text.");
+  if (input.length > MAX_RAW_INPUT) throw tooLarge();
+  const compact = input.trim().replace(BEARER, "").trim();
+  if (compact === "") throw missing();
+  if (compact.length > MAX_TOKEN_LENGTH) throw tooLarge();
+  return compact;
+}
+
+/**
+ * Splits a compact JWS into its three parts and decodes the header. Anything that is not three
+ * base64url parts with a JSON-object header is `malformed`: JWE (five parts), the JSON serialization,
+ * stray characters, bad UTF-8.
+ */
+export function parseToken(input: unknown): ParsedToken {
+  const compact = cleanTokenInput(input);
+  if (compact.startsWith("{")) {
+    throw new TokenError(
+      "malformed",
+      "The token uses the JSON serialization; send the compact form (three parts).",
+    );
+  }
+  const parts = compact.split(".");
+  if (parts.length === 5) {
+    throw new TokenError(
+      "malformed",
+      "The token is encrypted (JWE); only signed tokens (JWS) are supported.",
+    );
+  }
+  if (parts.length !== 3) {
+    throw new TokenError("malformed", `The token should be three parts separated by dots; it has ${parts.length}.`);
+  }
+  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
+  if (!BASE64URL.test(headerPart) || !BASE64URL.test(payloadPart) || !BASE64URL.test(signaturePart)) {
+    throw new TokenError("malformed", "The token contains characters that are not base64url.");
+  }
+  const header = decodeJsonObjectPart(headerPart, "header");
+  return { compact, header, payloadPart };
+}
+
+/** Decodes one base64url part that must hold a JSON object (the header, or the claims set). */
+export function decodeJsonObjectPart(part: string, what: "header" | "claims set"): JsonObject {
+  if (part === "") throw new TokenError("malformed", `The token's ${what} is empty.`);
+  let text: string;
+  try {
+    text = utf8.decode(base64url.decode(part));
+  } catch {
+    throw new TokenError("malformed", `The token's ${what} is not valid base64url-encoded UTF-8.`);
+  }
+  return parseJsonObject(text, what);
+}
+
+export function parseJsonObject(text: string, what: "header" | "claims set"): JsonObject {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new TokenError("malformed", `The token's ${what} is not valid JSON.`);
+  }
+  if (!isJsonObject(value)) throw new TokenError("malformed", `The token's ${what} is not a JSON object.`);
+  return value;
+}
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function missing(): TokenError {
+  return new TokenError("missing_token", "No token was given.");
+}
+
+function tooLarge(): TokenError {
+  return new TokenError("token_too_large", `The token is longer than ${MAX_TOKEN_LENGTH} characters.`);
+}

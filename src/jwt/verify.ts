@@ -1,0 +1,90 @@
+import { compactVerify, errors as joseErrors } from "jose";
+import type { Algorithm } from "./algorithms.js";
+import { type ClaimRules, validateClaims } from "./claims.js";
+import { nowSeconds } from "./clock.js";
+import { TokenError } from "./errors.js";
+import { type ReadyKey, verificationKeys } from "./keys/keyring.js";
+import type { KeyMaterial } from "./keys/names.js";
+import { type JsonObject, type ParsedToken, parseJsonObject, parseToken } from "./token.js";
+
+export interface VerifyOptions extends ClaimRules {
+  /** The one algorithm accepted: a token whose header says otherwise is refused before any key is tried. */
+  readonly alg: Algorithm;
+  readonly keys: KeyMaterial;
+}
+
+export interface VerifiedToken {
+  readonly header: JsonObject;
+  readonly claims: JsonObject;
+  /** The key whose signature matched, and whether it is the current one (not `Previous JWT Secret`). */
+  readonly key: ReadyKey;
+  readonly currentKey: boolean;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Verifies a token in two plain steps, the signature and then the claims, and trusts nothing in the
+ * claims before the signature holds. Throws a TokenError with the contract's code for a bad token, and
+ * a ConfigError when the plugin keys cannot verify anything.
+ *
+ * @example
+ * const { claims } = await verifyToken(`Bearer ${token}`, { alg: "HS256", keys: { secret }, issuer: "my-app" });
+ */
+export async function verifyToken(input: unknown, options: VerifyOptions): Promise<VerifiedToken> {
+  // Keys first: a key the builder must fix is reported whatever the token, not only for good tokens.
+  const keys = await verificationKeys(options.keys, options.alg);
+  const parsed = parseToken(input);
+  checkHeader(parsed.header, options.alg);
+  const { claims, key } = await verifySignature(parsed, keys, options.alg);
+  validateClaims(claims, options, nowSeconds());
+  return { header: parsed.header, claims, key, currentKey: key === keys[0] };
+}
+
+/** Header rules that hold before any key is tried (RFC 8725 §3.1, §3.2). */
+export function checkHeader(header: JsonObject, alg: Algorithm): void {
+  if (header.alg !== alg) {
+    throw new TokenError(
+      "algorithm_not_allowed",
+      `The token is not signed with ${alg}, the only algorithm this action accepts.`,
+    );
+  }
+  // No JWS extension is supported, so a critical one (RFC 7515 §4.1.11) or unencoded payload (RFC 7797) is refused.
+  if (header.crit !== undefined || header.b64 !== undefined) {
+    throw new TokenError("malformed", "The token uses a JWS extension (crit or b64) that is not supported.");
+  }
+}
+
+/**
+ * Tries the candidate keys, those whose `kid` matches the token's first, and returns the claims of the
+ * first signature that verifies. The token's own `jwk`, `jku`, `x5u` and `x5c` headers are never used.
+ */
+export async function verifySignature(
+  parsed: ParsedToken,
+  keys: readonly ReadyKey[],
+  alg: Algorithm,
+): Promise<{ claims: JsonObject; key: ReadyKey }> {
+  for (const key of candidates(keys, parsed.header.kid)) {
+    let payload: Uint8Array;
+    try {
+      ({ payload } = await compactVerify(parsed.compact, key.key, { algorithms: [alg] }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWSSignatureVerificationFailed) continue;
+      throw new TokenError("malformed", "The token's signature could not be read.");
+    }
+    let text: string;
+    try {
+      text = utf8.decode(payload);
+    } catch {
+      throw new TokenError("malformed", "The token's claims set is not valid UTF-8.");
+    }
+    return { claims: parseJsonObject(text, "claims set"), key };
+  }
+  throw new TokenError("invalid_signature", "The token's signature does not match any configured key.");
+}
+
+function candidates(keys: readonly ReadyKey[], kid: unknown): readonly ReadyKey[] {
+  if (typeof kid !== "string" || keys.length < 2) return keys;
+  const matching = keys.filter((key) => key.kid === kid);
+  return matching.length > 0 ? matching : keys;
+}
