@@ -6,7 +6,7 @@ export const MAX_TOKEN_LENGTH = 16_384;
 
 // Room for a "Bearer " prefix and surrounding white space before the length check can be exact.
 const MAX_RAW_INPUT = MAX_TOKEN_LENGTH + 1024;
-const BEARER = /^bearer\s+/i;
+const BEARER = /^bearer(\s+|$)/i;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -55,7 +55,10 @@ export function parseToken(input: unknown): ParsedToken {
     );
   }
   if (parts.length !== 3) {
-    throw new TokenError("malformed", `The token should be three parts separated by dots; it has ${parts.length}.`);
+    throw new TokenError(
+      "malformed",
+      `The token should be three parts separated by dots; it has ${parts.length}.`,
+    );
   }
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
   if (!BASE64URL.test(headerPart) || !BASE64URL.test(payloadPart) || !BASE64URL.test(signaturePart)) {

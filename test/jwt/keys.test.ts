@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/jwt/errors.js";
+import { LruCache, materialCacheKey } from "../../src/jwt/keys/cache.js";
+import { keyCacheSize, signingKey, verificationKeys } from "../../src/jwt/keys/keyring.js";
+import { parseHmacSecret } from "../../src/jwt/keys/secret.js";
+import { testSecret } from "../contract/harness.js";
+
+describe("parseHmacSecret", () => {
+  it("uses the UTF-8 bytes of a text secret, trimmed", () => {
+    const secret = testSecret("a", 40);
+    expect(parseHmacSecret(` ${secret}\n`, "HS256", "secret").bytes).toEqual(
+      new TextEncoder().encode(secret),
+    );
+  });
+  it("reads an oct JWK with its kid", () => {
+    const bytes = new Uint8Array(48).map((_, i) => (i * 37) % 251);
+    const jwk = JSON.stringify({ kty: "oct", k: Buffer.from(bytes).toString("base64url"), kid: "k-1" });
+    expect(parseHmacSecret(jwk, "HS384", "secret")).toEqual({ bytes, kid: "k-1" });
+  });
+  it("refuses short, repetitive and placeholder secrets naming the key, never quoting it", () => {
+    const cases: [string, RegExp][] = [
+      [testSecret("b", 31), /JWT Secret.*at least 32 bytes/],
+      ["ab".repeat(20), /JWT Secret.*variety/],
+      ["changeme-changeme-changeme-changeme-1234567890", /placeholder/],
+      ['{"kty":"RSA"}', /not an "oct" JWK/],
+      ['{"kty":"oct","k":"!!"}', /base64url/],
+    ];
+    for (const [secret, message] of cases) {
+      let thrown: unknown;
+      try {
+        parseHmacSecret(secret, "HS256", "secret");
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect((thrown as Error).message).toMatch(message);
+      expect((thrown as Error).message).not.toContain(secret);
+    }
+  });
+});
+
+describe("LruCache", () => {
+  it("keeps at most its capacity, dropping the least recently used", () => {
+    const cache = new LruCache<number>(2);
+    cache.set("a", 1);
+    cache.set("b", 2);
+    cache.get("a");
+    cache.set("c", 3);
+    expect(cache.size).toBe(2);
+    expect(cache.get("b")).toBeUndefined();
+    expect(cache.get("a")).toBe(1);
+  });
+  it("keys by a hash that separates its parts", () => {
+    expect(materialCacheKey("ab", "c")).not.toBe(materialCacheKey("a", "bc"));
+    expect(materialCacheKey("x")).not.toContain("x".repeat(2));
+  });
+});
+
+describe("keyring", () => {
+  it("imports a key once and reuses it", async () => {
+    const keys = { secret: testSecret("reuse") };
+    const a = await signingKey(keys, "HS256");
+    const b = await signingKey(keys, "HS256");
+    expect(b).toBe(a);
+    expect((await verificationKeys(keys, "HS256"))[0]).toBe(a);
+  });
+  it("stays bounded however many distinct secrets pass through", async () => {
+    for (let i = 0; i < 600; i++) await signingKey({ secret: testSecret(`many-${i}`) }, "HS256");
+    expect(keyCacheSize()).toBeLessThanOrEqual(256);
+  });
+  it("does not keep a failed import, so a fixed key is read afresh", async () => {
+    await expect(signingKey({ secret: "short" }, "HS256")).rejects.toBeInstanceOf(ConfigError);
+    await expect(signingKey({ secret: "short" }, "HS256")).rejects.toBeInstanceOf(ConfigError);
+  });
+  it("puts the current secret before the previous one", async () => {
+    const current = await signingKey({ secret: testSecret("cur") }, "HS256");
+    const keys = await verificationKeys(
+      { secret: testSecret("cur"), previousSecret: testSecret("prev") },
+      "HS256",
+    );
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBe(current);
+  });
+});

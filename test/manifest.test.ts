@@ -1,0 +1,187 @@
+/**
+ * The plugin contract (../shared/plugin-contract.md) against what Bubble syncs: every action, field and
+ * return value name with its type. Names may be added, never renamed or dropped: this table is binding.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const ALGORITHMS = "HS256,HS384,HS512,RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512,EdDSA";
+
+type Spec = Record<string, string>;
+interface ActionSpec {
+  readonly fields: Spec;
+  readonly returns: Spec;
+}
+
+// "list" marks an is_list value; "dropdown" a Dropdown field.
+const CONTRACT: Record<string, ActionSpec> = {
+  "JWT - Generate token": {
+    fields: {
+      subject: "text",
+      email: "text",
+      expires_in: "number",
+      issuer: "text",
+      audience: "text",
+      claims: "key_value_list",
+      claims_json: "text",
+      key_id: "text",
+      token_type: "text",
+      algorithm: "dropdown",
+    },
+    returns: { token: "text", issued_at: "date", expires_at: "date", expires_in: "number", jti: "text" },
+  },
+  "JWT - Verify token": {
+    fields: {
+      token: "text",
+      issuer: "text",
+      audience: "text",
+      clock_tolerance: "number",
+      max_age: "number",
+      required_claims: "text",
+      revoked_ids: "text list",
+      algorithm: "dropdown",
+    },
+    returns: {
+      valid: "boolean",
+      error_code: "text",
+      error_message: "text",
+      subject: "text",
+      email: "text",
+      issuer: "text",
+      audience: "text",
+      jti: "text",
+      key_id: "text",
+      issued_at: "date",
+      expires_at: "date",
+      expires_in: "number",
+      claims_json: "text",
+      claim_names: "text list",
+      claim_values: "text list",
+    },
+  },
+  "JWT - Refresh token": {
+    fields: {
+      token: "text",
+      expires_in: "number",
+      grace_period: "number",
+      max_session: "number",
+      issuer: "text",
+      audience: "text",
+      revoked_ids: "text list",
+      algorithm: "dropdown",
+    },
+    returns: {
+      ok: "boolean",
+      error_code: "text",
+      error_message: "text",
+      token: "text",
+      issued_at: "date",
+      expires_at: "date",
+      expires_in: "number",
+      jti: "text",
+      previous_jti: "text",
+      subject: "text",
+    },
+  },
+  "JWT - Decode token (unverified)": {
+    fields: { token: "text" },
+    returns: {
+      header_json: "text",
+      claims_json: "text",
+      algorithm: "text",
+      key_id: "text",
+      subject: "text",
+      issuer: "text",
+      issued_at: "date",
+      expires_at: "date",
+      is_expired: "boolean",
+      error_code: "text",
+      error_message: "text",
+    },
+  },
+  "JWT - Public keys (JWKS)": {
+    fields: { algorithm: "dropdown" },
+    returns: { jwks_json: "text", public_key_pem: "text", key_id: "text" },
+  },
+};
+
+interface Entry {
+  name: string;
+  editor?: string;
+  value?: string;
+  is_list?: boolean;
+  options?: string;
+  default_val?: string;
+  doc?: string;
+  caption?: string;
+  optional?: boolean;
+}
+
+function loadSynced(): Map<string, { fields: Entry[]; returns: Entry[] }> {
+  const out = new Map<string, { fields: Entry[]; returns: Entry[] }>();
+  for (const id of readdirSync(path.join(ROOT, "actions"))) {
+    const params = JSON.parse(readFileSync(path.join(ROOT, "actions", id, "params.json"), "utf8"));
+    expect(params.type).toBe("server_side");
+    out.set(params.display, {
+      fields: Object.values(params.fields) as Entry[],
+      returns: Object.values(params.return_value) as Entry[],
+    });
+  }
+  return out;
+}
+
+function typeOf(entry: Entry): string {
+  if (entry.editor === "Dropdown") return "dropdown";
+  if (entry.editor === "key_value_list") return "key_value_list";
+  return `${entry.value}${entry.is_list ? " list" : ""}`;
+}
+
+describe("the contract's names and types, in the synced params.json", () => {
+  const synced = loadSynced();
+  for (const [display, spec] of Object.entries(CONTRACT)) {
+    describe(display, () => {
+      const action = synced.get(display);
+      it("exists", () => expect(action).toBeDefined());
+      for (const [name, type] of Object.entries(spec.fields)) {
+        it(`has field ${name} (${type})`, () => {
+          const entry = action?.fields.find((f) => f.name === name);
+          expect(entry && typeOf(entry)).toBe(type);
+        });
+      }
+      for (const [name, type] of Object.entries(spec.returns)) {
+        it(`returns ${name} (${type})`, () => {
+          const entry = action?.returns.find((f) => f.name === name);
+          expect(entry && typeOf(entry)).toBe(type);
+        });
+      }
+      it("has a caption and a doc on every field and return value", () => {
+        for (const entry of [...(action?.fields ?? []), ...(action?.returns ?? [])]) {
+          expect(entry.caption, entry.name).toBeTruthy();
+          expect((entry.doc ?? "").length, entry.name).toBeGreaterThan(10);
+        }
+      });
+    });
+  }
+
+  it("offers every algorithm, HS256 by default, on the token actions", () => {
+    for (const display of ["JWT - Generate token", "JWT - Verify token", "JWT - Refresh token"]) {
+      const algorithm = synced.get(display)?.fields.find((f) => f.name === "algorithm");
+      expect(algorithm?.options).toBe(ALGORITHMS);
+      expect(algorithm?.default_val).toBe("HS256");
+    }
+  });
+
+  it("marks the token and subject fields required and the rest optional", () => {
+    const required = (display: string) =>
+      synced
+        .get(display)
+        ?.fields.filter((f) => !f.optional && f.editor !== "Dropdown")
+        .map((f) => f.name);
+    expect(required("JWT - Generate token")).toEqual(["subject"]);
+    expect(required("JWT - Verify token")).toEqual(["token"]);
+    expect(required("JWT - Refresh token")).toEqual(["token"]);
+    expect(required("JWT - Decode token (unverified)")).toEqual(["token"]);
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * Scenario: every contract case through the built actions/ in the Bubble runtime stand-in, under each
+ * way Bubble may present what it leaves undocumented (evaluation once or per call, lists as Bubble lists
+ * or arrays, empty fields as null, undefined or ""). Prints one report for test/contract.test.ts.
+ */
+import path from "node:path";
+import { BubbleRuntime, type RuntimeOptions } from "../../src/emulator/runtime.js";
+import { CASE_GROUPS } from "../contract/all-cases.js";
+import { harness } from "../contract/harness.js";
+import { printReport } from "../support/observe.js";
+
+export const PRESENTATIONS: Record<string, RuntimeOptions> = {
+  "once/bubble-lists/null": { evaluate: "once", lists: "bubble", empty: null },
+  "per-call/arrays/empty-string": { evaluate: "per-call", lists: "array", empty: "" },
+  "once/arrays/undefined": { evaluate: "once", lists: "array", empty: undefined },
+};
+
+// Recorded before any action runs: on Node 18 the plugin itself must bring WebCrypto.
+const cryptoBefore = typeof globalThis.crypto;
+const report: Record<string, unknown> = { node: process.version, cryptoBefore };
+const actionsDir = path.resolve("actions");
+for (const [presentation, options] of Object.entries(PRESENTATIONS)) {
+  const h = harness(new BubbleRuntime(actionsDir, options));
+  for (const [group, cases] of Object.entries(CASE_GROUPS)) {
+    for (const c of cases) {
+      try {
+        report[`${presentation} | ${group} | ${c.name}`] = await c.run(h);
+      } catch (error) {
+        report[`${presentation} | ${group} | ${c.name}`] = { scenarioError: String(error) };
+      }
+    }
+  }
+}
+report.cryptoAfter = typeof globalThis.crypto;
+printReport(report);

@@ -1,0 +1,93 @@
+/**
+ * Scenario side: turns what an action did into a JSON report vitest can assert on (Dates as
+ * {"$date": ISO}), and flags any sensitive string (token, signature, key) that leaked into a message,
+ * a log line or a returned value.
+ */
+import type { BubbleRuntime } from "../../src/emulator/runtime.js";
+import { REPORT_PREFIX } from "./report-prefix.js";
+
+export interface Observation {
+  /** What the action returned (absent when it threw). */
+  readonly values?: Record<string, unknown>;
+  /** Its console.log lines. */
+  readonly logs?: readonly string[];
+  /** The message it threw, when it threw. */
+  readonly thrown?: string;
+  /** Sensitive strings found where they must never be: empty when nothing leaked. */
+  readonly leaks: readonly string[];
+}
+
+/** Converts Dates (at any depth) into {"$date": ISO} so they survive JSON. */
+export function serialize(value: unknown): unknown {
+  if (value instanceof Date)
+    return { $date: Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString() };
+  if (Array.isArray(value)) return value.map(serialize);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, serialize(v)]));
+  }
+  return value;
+}
+
+export function printReport(report: unknown): void {
+  process.stdout.write(`${REPORT_PREFIX}${JSON.stringify(serialize(report))}\n`);
+}
+
+/** Parts of a token worth looking for: the whole token and its signature (when long enough to be unique). */
+export function tokenSecrets(token: unknown): string[] {
+  if (typeof token !== "string" || token.length < 16) return [];
+  const parts = token
+    .replace(/^bearer\s+/i, "")
+    .trim()
+    .split(".");
+  const signaturePart = parts[2];
+  const found = [token.trim()];
+  if (signaturePart && signaturePart.length >= 16) found.push(signaturePart);
+  return found;
+}
+
+/** Long runs of key material: each line of a PEM body, a JWK's private members, a secret itself. */
+export function keySecrets(keys: Record<string, string | undefined>): string[] {
+  const found: string[] = [];
+  for (const [caption, value] of Object.entries(keys)) {
+    if (!value || caption === "Issuer" || caption === "Audience") continue;
+    found.push(value.trim());
+    for (const line of value.split(/\\n|\n/))
+      if (line.trim().length >= 24 && !line.includes("-----")) found.push(line.trim());
+    for (const match of value.matchAll(/"(d|p|q|dp|dq|qi|k|private_key)"\s*:\s*"([^"]{16,})"/g))
+      found.push(match[2] as string);
+  }
+  return found.filter((s) => s.length >= 16);
+}
+
+/**
+ * Calls an action and observes it. `publicValues` lists returned values allowed to hold the token
+ * (Generate's and Refresh's new token are the point of those actions; the input token never is).
+ */
+export async function observe(
+  runtime: BubbleRuntime,
+  action: string,
+  inputs: Record<string, unknown>,
+  keys: Record<string, string | undefined>,
+): Promise<Observation> {
+  const inputToken = tokenSecrets(inputs.token);
+  const keyMaterial = keySecrets(keys);
+  try {
+    const { values, logs } = await runtime.call(action, inputs, keys);
+    const messages = [String(values.error_message ?? ""), ...logs].join("\n");
+    const allValues = JSON.stringify(values);
+    const leaks = [
+      ...inputToken.filter((s) => messages.includes(s) || allValues.includes(s)),
+      ...keyMaterial.filter((s) => messages.includes(s) || allValues.includes(s)),
+    ];
+    return { values, logs, leaks: leaks.map(redact) };
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const leaks = [...inputToken, ...keyMaterial].filter((s) => message.includes(s));
+    return { thrown: message, leaks: leaks.map(redact) };
+  }
+}
+
+// The report itself must not repeat a leaked secret in full.
+function redact(secret: string): string {
+  return `${secret.slice(0, 6)}... (${secret.length} chars)`;
+}

