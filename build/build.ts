@@ -1,6 +1,6 @@
 /**
  * `npm run build`: plugin.json + src/ → what Bubble syncs (actions/<ID>/params.json and server.js,
- * meta_data.json, shared_tech_params.json). With `--check`, writes nothing and fails when the committed
+ * meta_data.json, shared_tech_params.json) and the generated reference docs/actions.md. With `--check`, writes nothing and fails when the committed
  * files differ from a fresh build, so stale artifacts never ship.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -8,6 +8,7 @@ import path from "node:path";
 import { repoRoot } from "../src/paths.js";
 import { metaDataJson, paramsJson, sharedTechParamsJson } from "./artifacts.js";
 import { bundleAction } from "./bundle.js";
+import { actionsReference } from "./docs.js";
 import { readManifest } from "./manifest.js";
 
 /** Every generated file, by path relative to the repository root. */
@@ -16,6 +17,7 @@ export async function buildArtifacts(root: string): Promise<Map<string, string>>
   const files = new Map<string, string>();
   files.set("meta_data.json", metaDataJson(manifest));
   files.set("shared_tech_params.json", sharedTechParamsJson(manifest));
+  files.set("docs/actions.md", actionsReference(manifest));
   const bundles = await Promise.all(
     Object.entries(manifest.actions).map(async ([id, action]) => {
       const code = await bundleAction(root, action.entry, action.display, manifest.version);

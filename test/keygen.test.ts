@@ -1,0 +1,80 @@
+/**
+ * `npm run keygen` prints keys a builder can paste straight into the plugin keys: each works in the
+ * built actions as printed (multi-line PEM, one-line PEM, public JWK).
+ */
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BubbleRuntime } from "../src/emulator/runtime.js";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const runtime = new BubbleRuntime(path.join(ROOT, "actions"));
+
+function keygen(...args: string[]): string {
+  return execFileSync(process.execPath, ["tools/run-ts.mjs", "tools/keygen.ts", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+}
+
+describe("npm run keygen", () => {
+  it("prints a 64-byte base64url JWT Secret that the plugin accepts for HS512", async () => {
+    const out = keygen().trim().split("\n");
+    const secret = out[out.length - 1] as string;
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    const keys = { "JWT Secret": secret };
+    const { values } = await runtime.call("JWT - Generate token", { subject: "u", algorithm: "HS512" }, keys);
+    const verified = await runtime.call(
+      "JWT - Verify token",
+      { token: values.token, algorithm: "HS512" },
+      keys,
+    );
+    expect(verified.values.valid).toBe(true);
+  });
+
+  it("prints the private key both as PEM and on one line for humans", () => {
+    const human = keygen("ES256");
+    expect(human).toContain("-----BEGIN PRIVATE KEY-----\nMI");
+    expect(human).toMatch(/^-----BEGIN PRIVATE KEY-----\\nMI.*\\n-----END PRIVATE KEY-----$/m);
+    expect(human).toContain('"kty":"EC"');
+  });
+
+  it("prints different secrets each time", () => {
+    expect(keygen("--json")).not.toBe(keygen("--json"));
+  });
+
+  it.each(["RS256", "PS256", "ES256", "EdDSA"])(
+    "prints a %s key pair that signs and verifies as pasted",
+    async (alg) => {
+      const keys = JSON.parse(keygen(alg, "--json"));
+      expect(keys.privateKeyOneLine).toMatch(
+        /^-----BEGIN PRIVATE KEY-----\\n[^\n]+\\n-----END PRIVATE KEY-----$/,
+      );
+      for (const privateKey of [keys.privateKeyPem, keys.privateKeyOneLine]) {
+        const { values } = await runtime.call(
+          "JWT - Generate token",
+          { subject: "u", algorithm: alg },
+          { "Private Key": privateKey },
+        );
+        for (const publicKey of [keys.publicKeyPem, JSON.stringify(keys.publicJwk)]) {
+          const verified = await runtime.call(
+            "JWT - Verify token",
+            { token: values.token, algorithm: alg },
+            { "Public Key": publicKey },
+          );
+          expect(verified.values, `${alg} ${publicKey.slice(0, 20)}`).toMatchObject({
+            valid: true,
+            key_id: keys.publicJwk.kid,
+          });
+        }
+      }
+      const jwks = await runtime.call(
+        "JWT - Public keys (JWKS)",
+        { algorithm: alg },
+        { "Private Key": keys.privateKeyPem },
+      );
+      expect(jwks.values.key_id).toBe(keys.publicJwk.kid);
+      expect(keys.publicJwk).not.toHaveProperty("d");
+    },
+  );
+});
