@@ -239,6 +239,7 @@ const signatureCases: ExternalCase[] = [
           jwk: env.keys.attacker.jwk,
           jku: env.server.url(attackerPath),
           x5u: env.server.url(attackerPath),
+          x5c: [Buffer.from("not the provider's certificate").toString("base64")],
         }),
       });
       return { embedded, attackerHits: env.server.hits(attackerPath) };
