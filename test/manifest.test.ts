@@ -105,6 +105,38 @@ const CONTRACT: Record<string, ActionSpec> = {
     fields: { algorithm: "dropdown" },
     returns: { jwks_json: "text", public_key_pem: "text", key_id: "text" },
   },
+  "JWT - Verify external token": {
+    fields: {
+      token: "text",
+      provider: "dropdown",
+      project: "text",
+      jwks_url: "text",
+      issuer: "text",
+      audience: "text",
+      algorithms: "text",
+      clock_tolerance: "number",
+      max_age: "number",
+      required_claims: "text",
+    },
+    returns: {
+      valid: "boolean",
+      error_code: "text",
+      error_message: "text",
+      subject: "text",
+      email: "text",
+      issuer: "text",
+      audience: "text",
+      jti: "text",
+      key_id: "text",
+      issued_at: "date",
+      expires_at: "date",
+      expires_in: "number",
+      claims_json: "text",
+      claim_names: "text list",
+      claim_values: "text list",
+      provider: "text",
+    },
+  },
 };
 
 interface Entry {
@@ -183,5 +215,12 @@ describe("the contract's names and types, in the synced params.json", () => {
     expect(required("JWT - Verify token")).toEqual(["token"]);
     expect(required("JWT - Refresh token")).toEqual(["token"]);
     expect(required("JWT - Decode token (unverified)")).toEqual(["token"]);
+    expect(required("JWT - Verify external token")).toEqual(["token"]);
+  });
+
+  it("offers the contract's providers, Custom by default, on Verify external token", () => {
+    const provider = synced.get("JWT - Verify external token")?.fields.find((f) => f.name === "provider");
+    expect(provider?.options).toBe("Custom,Firebase,Supabase,Auth0,Clerk,Google,Apple");
+    expect(provider?.default_val).toBe("Custom");
   });
 });

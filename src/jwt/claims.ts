@@ -4,8 +4,8 @@ import type { JsonObject } from "./token.js";
 
 /** What a claims set must satisfy. Times are seconds; every bound is checked against one clock reading. */
 export interface ClaimRules {
-  /** Required `iss`; unchecked when empty. */
-  readonly issuer?: string | undefined;
+  /** Required `iss`, or a list of accepted ones (Google issues two spellings); unchecked when empty. */
+  readonly issuer?: string | readonly string[] | undefined;
   /** Required `aud` (the token's `aud` string, or one element of its array); unchecked when empty. */
   readonly audience?: string | undefined;
   /** Leeway for `exp`, `nbf` and `iat`. */
@@ -39,7 +39,7 @@ export function validateClaims(claims: JsonObject, rules: ClaimRules, now = nowS
   if (iat !== undefined && iat > now + tolerance) {
     throw new TokenError("not_yet_valid", "The token claims to be issued in the future (its iat).");
   }
-  if (rules.issuer && claims.iss !== rules.issuer) {
+  if (rules.issuer?.length && !issuerMatches(claims.iss, rules.issuer)) {
     throw new TokenError("issuer_mismatch", "The token was issued by another issuer than the one required.");
   }
   if (rules.audience && !audienceIncludes(claims.aud, rules.audience)) {
@@ -75,6 +75,10 @@ export function numericDate(
     throw new TokenError("malformed", `The token's "${name}" claim is not a valid time in seconds.`);
   }
   return value;
+}
+
+function issuerMatches(iss: unknown, required: string | readonly string[]): boolean {
+  return typeof required === "string" ? iss === required : typeof iss === "string" && required.includes(iss);
 }
 
 function audienceIncludes(aud: unknown, required: string): boolean {

@@ -12,6 +12,7 @@ export const ACTIONS = {
   refresh: "JWT - Refresh token",
   decode: "JWT - Decode token (unverified)",
   jwks: "JWT - Public keys (JWKS)",
+  external: "JWT - Verify external token",
 } as const;
 
 export type ActionName = keyof typeof ACTIONS;

@@ -1,0 +1,29 @@
+import { defineAction, refusal } from "../bubble/action.js";
+import { readNameList, readText, readWholeNumber } from "../bubble/properties.js";
+import { CLOCK_TOLERANCE_RULE, MAX_AGE_RULE } from "../bubble/rules.js";
+import { verifiedValues } from "../bubble/verified.js";
+import { verifyExternalToken } from "../jwt/external/verify-external.js";
+
+/** `JWT - Verify external token`: checks an ID token from Firebase, Supabase, Auth0, Clerk, Google, Apple or any JWKS issuer. */
+export const run = defineAction({
+  name: "verify-external",
+  async run(properties) {
+    const { header, claims, provider } = await verifyExternalToken(properties.token, {
+      provider: readText(properties, "provider") ?? "Custom",
+      project: readText(properties, "project"),
+      jwksUrl: readText(properties, "jwks_url"),
+      issuer: readText(properties, "issuer"),
+      audience: readText(properties, "audience"),
+      algorithms: readNameList(properties, "algorithms"),
+      // External tokens come from another server's clock: a little leeway by default (the contract).
+      clockTolerance: readWholeNumber(properties, "clock_tolerance", CLOCK_TOLERANCE_RULE, 30),
+      maxAge: readWholeNumber(properties, "max_age", MAX_AGE_RULE),
+      requiredClaims: readNameList(properties, "required_claims"),
+    });
+    return {
+      values: { ...verifiedValues(header, claims), provider },
+      log: { sub: claims.sub, jti: claims.jti, kid: header.kid },
+    };
+  },
+  refused: (error) => refusal("valid", error),
+});

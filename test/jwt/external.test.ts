@@ -1,0 +1,302 @@
+/**
+ * The JWKS cache and the provider presets in src/jwt/external, on their own: cache rules checked with
+ * a pinned clock (no waiting), the fetcher against a JWKS server on 127.0.0.1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { validateClaims } from "../../src/jwt/claims.js";
+import { ConfigError, TokenError } from "../../src/jwt/errors.js";
+import { JwksCache, type JwksCacheOptions } from "../../src/jwt/external/jwks-cache.js";
+import { resolveProvider } from "../../src/jwt/external/presets.js";
+import { parseJwksUrl } from "../../src/jwt/external/url.js";
+import { JwksTestServer, jwksOf, type TestKey, testKey } from "../support/jwks-server.js";
+
+const MINUTE = 60_000;
+
+let server: JwksTestServer;
+let rsa: TestKey;
+let routeCount = 0;
+
+beforeAll(async () => {
+  server = await new JwksTestServer().start();
+  rsa = testKey("RS256", "rsa-1");
+});
+afterAll(() => server.close());
+
+/** A fresh route serving `rsa`, a cache on a clock the test moves, and helpers to read both. */
+function setup(headers: Record<string, string> = {}, options: Partial<JwksCacheOptions> = {}) {
+  const path = `/unit/${routeCount++}/jwks.json`;
+  server.set(path, { json: jwksOf(rsa), headers });
+  const clock = { now: 1_000_000 };
+  const cache = new JwksCache({ now: () => clock.now, ...options });
+  const url = new URL(server.url(path));
+  return {
+    path,
+    clock,
+    cache,
+    url,
+    lookup: (kid = "rsa-1") => cache.keysFor(url, kid, "RS256"),
+    hits: () => server.hits(path),
+  };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "ok";
+  } catch (error) {
+    return error instanceof TokenError ? error.code : String(error);
+  }
+}
+
+describe("JwksCache freshness", () => {
+  it.each([
+    ["no Cache-Control: 10 minutes", {}, 10 * MINUTE],
+    ["max-age=3600: one hour", { "cache-control": "public, max-age=3600, must-revalidate" }, 60 * MINUTE],
+    ["max-age=60 is raised to 5 minutes", { "cache-control": "max-age=60" }, 5 * MINUTE],
+    ["max-age=0 / no-cache is raised to 5 minutes", { "cache-control": "no-cache, max-age=0" }, 5 * MINUTE],
+    ["max-age of two days is cut to 24 hours", { "cache-control": "max-age=172800" }, 24 * 60 * MINUTE],
+    ["Age is subtracted from max-age", { "cache-control": "max-age=3600", age: "1800" }, 30 * MINUTE],
+  ])("%s", async (_name, headers, ttl) => {
+    const t = setup(headers);
+    await t.lookup();
+    t.clock.now += ttl - 1;
+    await t.lookup();
+    expect(t.hits()).toBe(1);
+    t.clock.now += 1;
+    await t.lookup();
+    expect(t.hits()).toBe(2);
+  });
+
+  it("shares one request among concurrent callers of a cold URL", async () => {
+    const t = setup();
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.lookup()));
+    expect(results.every((keys) => keys.length === 1)).toBe(true);
+    expect(t.hits()).toBe(1);
+  });
+
+  it("forgets the least recently used URL beyond its bound", async () => {
+    const a = setup({}, { maxUrls: 2 });
+    const cache = a.cache;
+    const other = (n: number) => {
+      const path = `/unit/bound-${routeCount++}-${n}/jwks.json`;
+      server.set(path, { json: jwksOf(rsa) });
+      return new URL(server.url(path));
+    };
+    await cache.keysFor(a.url, "rsa-1", "RS256");
+    await cache.keysFor(other(1), "rsa-1", "RS256");
+    await cache.keysFor(other(2), "rsa-1", "RS256");
+    await cache.keysFor(a.url, "rsa-1", "RS256");
+    expect(a.hits()).toBe(2);
+  });
+});
+
+describe("JwksCache unknown kid", () => {
+  it("refetches at most once per 10 seconds per URL", async () => {
+    const t = setup();
+    await t.lookup();
+    expect(await codeOf(t.lookup("new"))).toBe("unknown_key");
+    expect(t.hits()).toBe(2);
+    t.clock.now += 9_999;
+    expect(await codeOf(t.lookup("newer"))).toBe("unknown_key");
+    expect(t.hits()).toBe(2);
+    t.clock.now += 1;
+    server.set(t.path, { json: jwksOf(rsa, { ...rsa, kid: "newer", jwk: { ...rsa.jwk, kid: "newer" } }) });
+    expect(await codeOf(t.lookup("newer"))).toBe("ok");
+    expect(t.hits()).toBe(3);
+  });
+});
+
+describe("JwksCache failures", () => {
+  it("keeps stale keys in service when the endpoint fails, and leaves it alone for 30 seconds", async () => {
+    const t = setup();
+    await t.lookup();
+    server.set(t.path, { drop: true });
+    t.clock.now += 11 * MINUTE;
+    expect(await codeOf(t.lookup())).toBe("ok");
+    expect(t.hits()).toBe(2);
+    t.clock.now += 29_000;
+    expect(await codeOf(t.lookup())).toBe("ok");
+    expect(t.hits()).toBe(2);
+    t.clock.now += 1_000;
+    server.set(t.path, { status: 503, raw: "busy" });
+    expect(await codeOf(t.lookup())).toBe("ok");
+    expect(t.hits()).toBe(3);
+  });
+
+  it("jwks_unavailable when nothing is cached, and tries again on the next call", async () => {
+    const t = setup();
+    server.set(t.path, { status: 502, raw: "bad gateway" });
+    expect(await codeOf(t.lookup())).toBe("jwks_unavailable");
+    server.set(t.path, { json: jwksOf(rsa) });
+    expect(await codeOf(t.lookup())).toBe("ok");
+    expect(t.hits()).toBe(2);
+  });
+
+  it("times out a slow endpoint (the deadline lowered for this test)", async () => {
+    const t = setup({}, { timeoutMs: 200 });
+    server.set(t.path, { json: jwksOf(rsa), delayMs: 30_000 });
+    const error = await t.lookup().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenError);
+    expect((error as TokenError).code).toBe("jwks_unavailable");
+    expect((error as TokenError).message).toMatch(/within 0.2 seconds/);
+  });
+
+  it("refuses on a declared Content-Length alone, before reading the body", async () => {
+    // The body sent is small and short of what is declared: reading it would wait for the deadline.
+    const t = setup({ "content-length": "5000" }, { maxBytes: 4_096, timeoutMs: 2_000 });
+    const error = (await t.lookup().catch((e: unknown) => e)) as TokenError;
+    expect(error.code).toBe("jwks_unavailable");
+    expect(error.message).toMatch(/more than 4096 bytes/);
+  });
+
+  it("refuses a body over the size limit, declared or streamed", async () => {
+    const big = { keys: [rsa.jwk], padding: "x".repeat(5_000) };
+    for (const chunked of [false, true]) {
+      const t = setup({}, { maxBytes: 4_096 });
+      server.set(t.path, { json: big, chunked });
+      const error = (await t.lookup().catch((e: unknown) => e)) as TokenError;
+      expect(error.code).toBe("jwks_unavailable");
+      expect(error.message).toMatch(/more than 4096 bytes/);
+    }
+  });
+});
+
+describe("the jwks_url rule", () => {
+  it.each([
+    "https://example.com/jwks.json",
+    "http://127.0.0.1:8080/jwks.json",
+    "http://127.200.3.4/jwks.json",
+    "http://localhost:54321/auth/v1/.well-known/jwks.json",
+    "http://[::1]:9000/keys",
+  ])("accepts %s", (url) => {
+    expect(parseJwksUrl(url).href).toBe(new URL(url).href);
+  });
+
+  it.each([
+    "http://example.com/jwks.json",
+    "http://127.0.0.1.example.com/jwks.json",
+    "http://localhost.example.com/jwks.json",
+    "http://10.0.0.1/jwks.json",
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+  ])("refuses %s with a message naming jwks_url and not the value", (url) => {
+    let thrown: unknown;
+    try {
+      parseJwksUrl(url);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as Error).message).toMatch(/^The jwks_url field must be an https URL/);
+    expect((thrown as Error).message).not.toContain(new URL(url).host || "passwd");
+  });
+});
+
+describe("provider presets", () => {
+  const resolve = (provider: string, extra: Record<string, string> = {}) => {
+    const r = resolveProvider({ provider, ...extra });
+    return { jwksUrl: r.jwksUrl.href, issuers: r.issuers, audience: r.audience, algorithms: r.algorithms };
+  };
+
+  it("Firebase", () => {
+    expect(resolve("Firebase", { project: "my-app-123" })).toEqual({
+      jwksUrl: "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com",
+      issuers: ["https://securetoken.google.com/my-app-123"],
+      audience: "my-app-123",
+      algorithms: ["RS256"],
+    });
+  });
+
+  it("Supabase, from a project URL typed with or without scheme and slash", () => {
+    const expected = {
+      jwksUrl: "https://abcd.supabase.co/auth/v1/.well-known/jwks.json",
+      issuers: ["https://abcd.supabase.co/auth/v1"],
+      audience: "authenticated",
+      algorithms: ["ES256", "RS256"],
+    };
+    expect(resolve("Supabase", { project: "https://abcd.supabase.co" })).toEqual(expected);
+    expect(resolve("Supabase", { project: "abcd.supabase.co/" })).toEqual(expected);
+    expect(resolve("Supabase", { project: "http://127.0.0.1:54321" }).issuers).toEqual([
+      "http://127.0.0.1:54321/auth/v1",
+    ]);
+  });
+
+  it("Auth0, with the trailing slash on the issuer and the builder's audience", () => {
+    expect(resolve("Auth0", { project: "https://my-app.us.auth0.com/", audience: "client-1" })).toEqual({
+      jwksUrl: "https://my-app.us.auth0.com/.well-known/jwks.json",
+      issuers: ["https://my-app.us.auth0.com/"],
+      audience: "client-1",
+      algorithms: ["RS256"],
+    });
+  });
+
+  it("Clerk, with no audience unless the builder sets one", () => {
+    expect(resolve("Clerk", { project: "clerk.example.com" })).toEqual({
+      jwksUrl: "https://clerk.example.com/.well-known/jwks.json",
+      issuers: ["https://clerk.example.com"],
+      audience: undefined,
+      algorithms: ["RS256"],
+    });
+  });
+
+  it("Google, with both issuer spellings", () => {
+    expect(resolve("Google", { project: "123-abc.apps.googleusercontent.com" })).toEqual({
+      jwksUrl: "https://www.googleapis.com/oauth2/v3/certs",
+      issuers: ["https://accounts.google.com", "accounts.google.com"],
+      audience: "123-abc.apps.googleusercontent.com",
+      algorithms: ["RS256"],
+    });
+  });
+
+  it("Apple", () => {
+    expect(resolve("Apple", { project: "com.example.app" })).toEqual({
+      jwksUrl: "https://appleid.apple.com/auth/keys",
+      issuers: ["https://appleid.apple.com"],
+      audience: "com.example.app",
+      algorithms: ["RS256"],
+    });
+  });
+
+  it("overrides: jwks_url, issuer, audience and algorithms replace the preset's", () => {
+    expect(
+      resolveProvider({
+        provider: "Firebase",
+        project: "p",
+        jwksUrl: "http://127.0.0.1:1/k",
+        issuer: "i",
+        audience: "a",
+        algorithms: ["es256"],
+      }),
+    ).toMatchObject({
+      jwksUrl: new URL("http://127.0.0.1:1/k"),
+      issuers: ["i"],
+      audience: "a",
+      algorithms: ["ES256"],
+    });
+  });
+
+  it("refuses an unknown provider and HS algorithms", () => {
+    expect(() => resolveProvider({ provider: "Okta" })).toThrow(/provider field must be one of/);
+    expect(() =>
+      resolveProvider({
+        provider: "Custom",
+        jwksUrl: "https://x.example/k",
+        issuer: "i",
+        algorithms: ["HS256"],
+      }),
+    ).toThrow(ConfigError);
+  });
+});
+
+describe("validateClaims with a list of issuers", () => {
+  const t = 1_700_000_000;
+  it("accepts any listed issuer and refuses others", () => {
+    const rules = { issuer: ["https://accounts.google.com", "accounts.google.com"] };
+    expect(() => validateClaims({ iss: "accounts.google.com", exp: t + 60 }, rules, t)).not.toThrow();
+    expect(() => validateClaims({ iss: "https://accounts.google.com", exp: t + 60 }, rules, t)).not.toThrow();
+    expect(() => validateClaims({ iss: "https://evil.example", exp: t + 60 }, rules, t)).toThrow(
+      /another issuer/,
+    );
+    expect(() => validateClaims({ exp: t + 60 }, rules, t)).toThrow(/another issuer/);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * A JWKS endpoint on 127.0.0.1 for tests: each path serves what a test sets (keys, a status, a slow,
+ * oversized or broken answer) and counts the requests it received, so tests can assert how often the
+ * plugin fetched. Node built-ins only: it runs inside Node 18 scenario processes too.
+ */
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface Route {
+  /** The JSON body (an object is serialised); ignored when `raw` is set. */
+  readonly json?: unknown;
+  /** A body sent as is. */
+  readonly raw?: string;
+  readonly status?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Answer after this many milliseconds (the timer is cleared when the client gives up). */
+  readonly delayMs?: number;
+  /** Send the body in chunks without Content-Length, so only counting the bytes can catch its size. */
+  readonly chunked?: boolean;
+  /** Drop the connection without answering, as an endpoint that is down. */
+  readonly drop?: boolean;
+}
+
+export class JwksTestServer {
+  private readonly routes = new Map<string, Route>();
+  private readonly counts = new Map<string, number>();
+  private readonly server: Server;
+  private port = 0;
+
+  constructor() {
+    this.server = createServer((req, res) => this.handle(req, res));
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Serves `route` at `path` from now on. */
+  set(path: string, route: Route): void {
+    this.routes.set(path, route);
+  }
+
+  /** The URL of `path` on this server, with `host` (127.0.0.1 or localhost). */
+  url(path: string, host = "127.0.0.1"): string {
+    return `http://${host}:${this.port}${path}`;
+  }
+
+  /** How many requests reached `path`. */
+  hits(path: string): number {
+    return this.counts.get(path) ?? 0;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? "/").split("?")[0] as string;
+    this.counts.set(path, this.hits(path) + 1);
+    const route = this.routes.get(path) ?? { status: 404, raw: "not found" };
+    if (route.drop) {
+      req.socket.destroy();
+      return;
+    }
+    const send = () => {
+      const body = route.raw ?? JSON.stringify(route.json ?? {});
+      res.statusCode = route.status ?? 200;
+      res.setHeader("content-type", "application/json");
+      for (const [name, value] of Object.entries(route.headers ?? {})) res.setHeader(name, value);
+      if (!route.chunked) {
+        res.end(body);
+        return;
+      }
+      const size = 64 * 1024;
+      for (let offset = 0; offset < body.length; offset += size) res.write(body.slice(offset, offset + size));
+      res.end();
+    };
+    if (!route.delayMs) {
+      send();
+      return;
+    }
+    const timer = setTimeout(send, route.delayMs);
+    res.on("close", () => clearTimeout(timer));
+  }
+}
+
+/** A signing key pair for tests and its public JWK (what a provider publishes). */
+export interface TestKey {
+  readonly privateKey: KeyObject;
+  readonly kid: string;
+  readonly jwk: Record<string, unknown>;
+}
+
+/** A fresh key for `alg` ("RS256", "ES256" or "EdDSA"), published under `kid`. */
+export function testKey(alg: "RS256" | "ES256" | "EdDSA", kid: string): TestKey {
+  const pair =
+    alg === "RS256"
+      ? generateKeyPairSync("rsa", { modulusLength: 2048 })
+      : alg === "ES256"
+        ? generateKeyPairSync("ec", { namedCurve: "P-256" })
+        : generateKeyPairSync("ed25519");
+  const jwk = pair.publicKey.export({ format: "jwk" }) as Record<string, unknown>;
+  return { privateKey: pair.privateKey, kid, jwk: { ...jwk, kid, alg, use: "sig" } };
+}
+
+/** A JWKS body publishing these keys. */
+export function jwksOf(...keys: TestKey[]): { keys: Record<string, unknown>[] } {
+  return { keys: keys.map((key) => key.jwk) };
+}
