@@ -482,7 +482,8 @@ export const hmacCases: ContractCase[] = [
         max_session: 3600,
         expires_in: 3600,
       });
-      const exp = ((o.values ?? {}).expires_at as Date).getTime() / 1000;
+      const expiresAt = o.values?.expires_at;
+      const exp = expiresAt instanceof Date ? expiresAt.getTime() / 1000 : Number.NaN;
       return { ...o, capped: exp <= t0 - 3000 + 3600 && exp >= t0 + 500 };
     },
     expect: { values: { ok: true }, capped: true, leaks: [] },
