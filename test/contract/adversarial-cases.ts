@@ -489,7 +489,7 @@ const shapeCases: ContractCase[] = [
       ["a NUL character", () => `${hs()}\u0000`],
       ["a non-ASCII letter in the claims part", () => hs().replace(/\.(.)/, ".\u00e9")],
     ] as const
-  ).map(([what, token]) => verifyCase(`${what} is malformed`, token, "malformed")),
+  ).map(([what, token]) => verifyCase(`${what}: malformed`, token, "malformed")),
   ...(
     [
       ["a header that is a JSON array", '["HS256"]', JSON.stringify(fresh())],
@@ -506,11 +506,7 @@ const shapeCases: ContractCase[] = [
       ["claims with NaN", '{"alg":"HS256"}', '{"sub":"u","exp":NaN}'],
     ] as const
   ).map(([what, headerText, claimsText]) =>
-    verifyCase(
-      `${what}, correctly signed, is malformed`,
-      () => signedText(headerText, claimsText),
-      "malformed",
-    ),
+    verifyCase(`${what}, correctly signed: malformed`, () => signedText(headerText, claimsText), "malformed"),
   ),
   verifyCase(
     "an empty claims part under another token's signature is invalid_signature (checked before claims)",
