@@ -17,5 +17,12 @@ export function logOutcome(action: string, outcome: string, fields: LogFields = 
     const value = fields[name];
     if (typeof value === "string" && value !== "") entry[name] = value.slice(0, MAX_LOGGED_LENGTH);
   }
-  console.log(`JWT ${action}: ${JSON.stringify(entry)}`);
+  console.log(`JWT ${action}: ${JSON.stringify(entry).replace(UNICODE_LINE_BREAKS, escapeCodePoint)}`);
+}
+
+// JSON.stringify escapes \n and \r but not these, which some log viewers also break lines at.
+const UNICODE_LINE_BREAKS = /[\u0085\u2028\u2029]/g;
+
+function escapeCodePoint(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }

@@ -49,7 +49,8 @@ export function validateClaims(claims: JsonObject, rules: ClaimRules, now = nowS
     );
   }
   for (const name of rules.requiredClaims ?? []) {
-    if (claims[name] === undefined || claims[name] === null) {
+    // Own properties only: "constructor" or "__proto__" would otherwise be found on Object.prototype.
+    if (!Object.hasOwn(claims, name) || claims[name] === undefined || claims[name] === null) {
       throw new TokenError("missing_claim", `The token lacks the required claim "${safeName(name)}".`);
     }
   }

@@ -48,6 +48,10 @@ export async function refreshToken(input: unknown, options: RefreshOptions): Pro
       'The token has neither "auth_time" nor "iat", so its login age is unknown.',
     );
   }
+  // A login cannot start later than now: a future auth_time would stretch the session past max_session.
+  if (authTime > now) {
+    throw new TokenError("not_yet_valid", 'The token claims a login in the future (its "auth_time").');
+  }
   const sessionEnd = authTime + options.maxSession;
   const iat = Math.floor(now);
   const exp = Math.min(iat + options.expiresIn, Math.floor(sessionEnd));
@@ -56,7 +60,9 @@ export async function refreshToken(input: unknown, options: RefreshOptions): Pro
   }
   const claims: JsonObject = {};
   for (const [name, value] of Object.entries(old)) {
-    if (!PER_TOKEN_CLAIMS.has(name)) claims[name] = value;
+    // defineProperty, not assignment: a claim named "__proto__" must be carried over as a claim.
+    if (!PER_TOKEN_CLAIMS.has(name))
+      Object.defineProperty(claims, name, { value, enumerable: true, writable: true, configurable: true });
   }
   claims.auth_time = authTime;
   claims.iat = iat;

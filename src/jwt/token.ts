@@ -8,6 +8,16 @@ export const MAX_TOKEN_LENGTH = 16_384;
 const MAX_RAW_INPUT = MAX_TOKEN_LENGTH + 1024;
 const BEARER = /^bearer(\s+|$)/i;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
+// The last character of a base64url text whose length leaves 2 (or 3) characters over a whole
+// quantum carries 4 (or 2) unused bits. Encoders write them as zero; only these characters do that.
+const CANONICAL_LAST_OF_2 = /[AQgw]$/;
+const CANONICAL_LAST_OF_3 = /[AEIMQUYcgkosw048]$/;
+/**
+ * Deepest nesting of arrays and objects read from a header or claims set. Honest tokens nest a few
+ * levels; JSON.stringify (which Decode and Verify use to return claims_json) runs out of stack a few
+ * thousand levels down, so a deeper token is refused as malformed instead of crashing the action.
+ */
+export const MAX_JSON_DEPTH = 100;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export type JsonObject = Record<string, unknown>;
@@ -64,6 +74,16 @@ export function parseToken(input: unknown): ParsedToken {
   if (!BASE64URL.test(headerPart) || !BASE64URL.test(payloadPart) || !BASE64URL.test(signaturePart)) {
     throw new TokenError("malformed", "The token contains characters that are not base64url.");
   }
+  // Decoders ignore unused bits, so without this check up to 4 different strings would carry the same
+  // signature bytes and verify alike. Refusing them keeps one token string per signed token, so a
+  // token-keyed cache or denylist a builder keeps cannot be sidestepped by re-encoding the signature.
+  if (
+    !isCanonicalBase64url(headerPart) ||
+    !isCanonicalBase64url(payloadPart) ||
+    !isCanonicalBase64url(signaturePart)
+  ) {
+    throw new TokenError("malformed", "The token is not canonical base64url (RFC 7515 section 2).");
+  }
   const header = decodeJsonObjectPart(headerPart, "header");
   return { compact, header, payloadPart };
 }
@@ -80,7 +100,11 @@ export function decodeJsonObjectPart(part: string, what: "header" | "claims set"
   return parseJsonObject(text, what);
 }
 
+/** Parses a header or claims set, which must be a JSON object nested at most MAX_JSON_DEPTH levels. */
 export function parseJsonObject(text: string, what: "header" | "claims set"): JsonObject {
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+    throw new TokenError("malformed", `The token's ${what} is nested too deeply.`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -93,6 +117,41 @@ export function parseJsonObject(text: string, what: "header" | "claims set"): Js
 
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Whether `part` is base64url as an encoder writes it (RFC 4648 section 3.5): unused bits zero, no lone character. */
+export function isCanonicalBase64url(part: string): boolean {
+  switch (part.length % 4) {
+    case 1:
+      return false;
+    case 2:
+      return CANONICAL_LAST_OF_2.test(part);
+    case 3:
+      return CANONICAL_LAST_OF_3.test(part);
+    default:
+      return true;
+  }
+}
+
+/** Whether JSON text opens more than `limit` arrays or objects at once; brackets inside strings do not count. */
+function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c)
+        i++; // a backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) {
+      inString = true;
+    } else if (char === 0x5b || char === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (char === 0x5d || char === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 function missing(): TokenError {

@@ -282,7 +282,8 @@ export const hmacCases: ContractCase[] = [
   ),
   verifyRefuses(
     "verify: a truncated signature is invalid_signature",
-    () => hsToken(fresh()).slice(0, -4),
+    // 43 characters less 3 leaves 40, a whole number of base64url quanta: canonical, just too short.
+    () => hsToken(fresh()).slice(0, -3),
     "invalid_signature",
   ),
 

@@ -34,13 +34,12 @@ export function printReport(report: unknown): void {
 
 /** Parts of a token worth looking for: the whole token and its signature (when long enough to be unique). */
 export function tokenSecrets(token: unknown): string[] {
-  if (typeof token !== "string" || token.length < 16) return [];
-  const parts = token
-    .replace(/^bearer\s+/i, "")
-    .trim()
-    .split(".");
-  const signaturePart = parts[2];
-  const found = [token.trim()];
+  if (typeof token !== "string") return [];
+  const compact = token.trim().replace(/^bearer\s+/i, "");
+  // Too short to be unique (white space only, say): looking for it would flag every message.
+  if (compact.length < 16) return [];
+  const signaturePart = compact.split(".")[2];
+  const found = [compact];
   if (signaturePart && signaturePart.length >= 16) found.push(signaturePart);
   return found;
 }

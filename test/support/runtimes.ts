@@ -50,12 +50,16 @@ function compileScenario(scenario: string): Promise<string> {
   return output;
 }
 
-/** Runs `scenario` on `runtime` and returns its parsed report. Fails with the child's output when it crashes. */
+/**
+ * Runs `scenario` on `runtime` and returns its parsed report. Fails with the child's output when it crashes.
+ * `nodeArgs` go to Node before the script (e.g. `--expose-gc` for a memory measurement).
+ */
 export async function runScenario<T = unknown>(
   scenario: string,
   runtime: NodeRuntime,
   env: Record<string, string> = {},
   timeoutMs = 120_000,
+  nodeArgs: readonly string[] = [],
 ): Promise<T> {
   if (!existsSync(runtime.bin)) {
     throw new Error(
@@ -66,7 +70,7 @@ export async function runScenario<T = unknown>(
   const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
     execFile(
       runtime.bin,
-      [file],
+      [...nodeArgs, file],
       { cwd: ROOT, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
       (error, out, err) =>
         error

@@ -35,8 +35,13 @@ const PLACEHOLDERS = [
   "lorem",
 ];
 
-// A random secret of 32 or more characters has far more distinct characters than this.
-const MIN_DISTINCT_CHARACTERS = 10;
+/**
+ * Fewer distinct characters than this is a pattern, not a random secret. Kept low on purpose: 32 random
+ * decimal digits (106 bits) hold fewer than 10 distinct digits 31% of the time and 32 random hex digits
+ * 1 in 10,000 times, but fewer than 6 only about 6e-8 and 3e-13 of the time (exact occupancy figures;
+ * test/jwt/secret-strength.test.ts checks 10,000 random secrets). Repeated units are caught apart.
+ */
+const MIN_DISTINCT_CHARACTERS = 6;
 
 /**
  * Reads an HMAC secret: plain text (its UTF-8 bytes) or an `oct` JWK as JSON. Throws a ConfigError
@@ -54,7 +59,10 @@ export function parseHmacSecret(raw: string, alg: HmacAlgorithm, slot: KeySlot):
       `The ${keyName} plugin key is too short for ${alg}: it needs at least ${min} bytes; ${HOW_TO_MAKE_ONE}.`,
     );
   }
-  if (!text.startsWith("{")) rejectGuessable(text, keyName);
+  if (!text.startsWith("{")) {
+    rejectPemKey(text, keyName, alg);
+    rejectGuessable(text, keyName);
+  }
   return parsed;
 }
 
@@ -97,9 +105,31 @@ function rejectGuessable(text: string, keyName: string): void {
       `The ${keyName} plugin key contains a well-known placeholder phrase, so anyone could forge tokens; ${HOW_TO_MAKE_ONE}.`,
     );
   }
-  if (new Set(text).size < MIN_DISTINCT_CHARACTERS) {
+  if (new Set(text).size < MIN_DISTINCT_CHARACTERS || hasShortPeriod(text)) {
     throw new ConfigError(
-      `The ${keyName} plugin key has too little variety (fewer than ${MIN_DISTINCT_CHARACTERS} different characters) to be secret; ${HOW_TO_MAKE_ONE}.`,
+      `The ${keyName} plugin key has too little variety (a few characters, or a short run repeated) to be secret; ${HOW_TO_MAKE_ONE}.`,
     );
   }
+}
+
+/**
+ * The RS/HS confusion (RFC 8725 section 2.1): with a public key as the HMAC secret, anyone holding the
+ * public key signs valid HS* tokens. A PEM in JWT Secret is always a key in the wrong place.
+ */
+function rejectPemKey(text: string, keyName: string, alg: HmacAlgorithm): void {
+  if (text.includes("-----BEGIN")) {
+    throw new ConfigError(
+      `The ${keyName} plugin key holds a PEM key, but ${alg} needs a random secret; put keys in Private Key and Public Key and choose an RS, PS, ES or EdDSA algorithm, or ${HOW_TO_MAKE_ONE}.`,
+    );
+  }
+}
+
+/** Whether the text repeats a unit of at most half its length ("abcdefabcdefabcdef..."). */
+function hasShortPeriod(text: string): boolean {
+  for (let period = 1; period <= text.length / 2; period++) {
+    let repeats = true;
+    for (let i = period; i < text.length && repeats; i++) repeats = text[i] === text[i - period];
+    if (repeats) return true;
+  }
+  return false;
 }

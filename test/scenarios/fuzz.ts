@@ -1,0 +1,307 @@
+/**
+ * Scenario: mutation fuzzing of valid tokens through the built Verify, Refresh and Decode actions in
+ * one warm Bubble runtime stand-in. Deterministic: a seeded PRNG (FUZZ_SEED, default below) drives
+ * FUZZ_RUNS mutations (default 10,000), each one to three stacked edits of a valid token.
+ *
+ * The oracle: no call throws; nothing leaks; every result carries a contract code (or none, when
+ * valid); Verify and Refresh accept a mutant only when it is the untouched token once the accepted
+ * wrapping is removed (surrounding white space, a `Bearer ` prefix in any case). Non-canonical
+ * base64url, whose decoded bytes may equal the original's, is refused as malformed by the plugin
+ * (see SECURITY.md), so the oracle needs no exception for it.
+ */
+import path from "node:path";
+import { BubbleRuntime } from "../../src/emulator/runtime.js";
+import { TOKEN_ERROR_CODES } from "../../src/jwt/errors.js";
+import { ACTIONS, AUDIENCE, ISSUER, OTHER_SECRET, SECRET } from "../contract/harness.js";
+import { now, signature, signJws, type TestAlgorithm } from "../support/jws.js";
+import { type Observation, observe, printReport } from "../support/observe.js";
+
+export const DEFAULT_FUZZ_SEED = 0x4a57_5eed;
+export const DEFAULT_FUZZ_RUNS = 10_000;
+
+const seed = Number(process.env.FUZZ_SEED ?? DEFAULT_FUZZ_SEED) >>> 0;
+const runs = Number(process.env.FUZZ_RUNS ?? DEFAULT_FUZZ_RUNS);
+
+/** mulberry32: a small, fast, well-mixed 32-bit PRNG; the same seed gives the same run everywhere. */
+function prng(start: number): () => number {
+  let state = start >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+const random = prng(seed);
+const int = (n: number) => Math.floor(random() * n);
+const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
+
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const INSERTABLE = [
+  ...BASE64URL,
+  ".",
+  "=",
+  "+",
+  "/",
+  " ",
+  "\t",
+  "\n",
+  "\u00a0",
+  "\u200b",
+  "é",
+  "\u0000",
+  "{",
+];
+
+interface Base {
+  readonly alg: TestAlgorithm;
+  readonly token: string;
+  readonly keys: Record<string, string>;
+  readonly inputs: Record<string, unknown>;
+}
+
+// The start of the current UTC day: base tokens (and so every mutant) are the same all day long.
+const t0 = Math.floor(now() / 86_400) * 86_400;
+const claims = { sub: "user-1", iat: t0, exp: t0 + 2 * 86_400, auth_time: t0, jti: "jti-1" };
+const BASES: Base[] = [
+  {
+    alg: "HS256",
+    token: signJws({ alg: "HS256", typ: "JWT" }, claims, "HS256", SECRET),
+    keys: { "JWT Secret": SECRET },
+    inputs: {},
+  },
+  {
+    alg: "HS384",
+    token: signJws({ alg: "HS384", typ: "JWT", kid: "k-384" }, { ...claims, role: "admin" }, "HS384", SECRET),
+    keys: { "JWT Secret": SECRET },
+    inputs: { algorithm: "HS384" },
+  },
+  {
+    alg: "HS512",
+    token: signJws(
+      { alg: "HS512", typ: "JWT" },
+      { ...claims, iss: ISSUER, aud: [AUDIENCE, "web"] },
+      "HS512",
+      SECRET,
+    ),
+    keys: { "JWT Secret": SECRET, Issuer: ISSUER, Audience: AUDIENCE },
+    inputs: { algorithm: "HS512" },
+  },
+];
+
+type Mutation = (token: string, base: Base) => string;
+
+function at(token: string, index: number, replacement: string, removed = 1): string {
+  return token.slice(0, index) + replacement + token.slice(index + removed);
+}
+
+function decodeJson(part: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    return value && typeof value === "object" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Edits a decoded header or claims set and encodes it again in one of several ways. */
+function reencode(part: string): string {
+  const json = decodeJson(part) ?? {};
+  const edits: (() => void)[] = [
+    () => undefined,
+    () => {
+      json.alg = pick(["none", "NONE", "HS384", "hs256", "RS256", ""]);
+    },
+    () => {
+      json.exp = (typeof json.exp === "number" ? json.exp : t0) + 1;
+    },
+    () => {
+      json.sub = "admin";
+    },
+    () => {
+      json.kid = "../../dev/null";
+    },
+    () => {
+      json.crit = ["exp"];
+    },
+  ];
+  pick(edits)();
+  const text = pick([
+    JSON.stringify(json),
+    JSON.stringify(json, null, 1),
+    ` ${JSON.stringify(json)}`,
+    JSON.stringify(Object.fromEntries(Object.entries(json).reverse())),
+  ]);
+  const bytes = Buffer.from(text, "utf8");
+  return pick([
+    bytes.toString("base64url"),
+    bytes.toString("base64"),
+    `${bytes.toString("base64url")}=`,
+    bytes.toString("base64").replace(/=+$/, ""),
+  ]);
+}
+
+const MUTATIONS: Record<string, Mutation> = {
+  "flip a bit": (token) => {
+    const i = int(token.length);
+    return at(token, i, String.fromCharCode(token.charCodeAt(i) ^ (1 << int(8))));
+  },
+  "substitute a base64url character": (token) => at(token, int(token.length), pick([...BASE64URL])),
+  "insert a character": (token) => at(token, int(token.length + 1), pick(INSERTABLE), 0),
+  "delete characters": (token) => at(token, int(token.length), "", 1 + int(4)),
+  "swap or repeat parts": (token) => {
+    const parts = token.split(".");
+    const order = pick([
+      [1, 0, 2],
+      [0, 2, 1],
+      [2, 1, 0],
+      [0, 1, 1],
+      [0, 0, 2],
+      [0, 1],
+      [0, 1, 2, 2],
+      [0, 1, 2, 0, 1],
+    ]);
+    return order.map((i) => parts[i] ?? "").join(".");
+  },
+  "re-encode the header": (token) => {
+    const [header = "", ...rest] = token.split(".");
+    return [reencode(header), ...rest].join(".");
+  },
+  "re-encode the claims": (token) => {
+    const [header = "", payload = "", ...rest] = token.split(".");
+    return [header, reencode(payload), ...rest].join(".");
+  },
+  "re-sign edited claims with another secret": (token, base) => {
+    const [header = "", payload = ""] = token.split(".");
+    const input = `${header}.${reencode(payload)}`;
+    return `${input}.${signature(input, base.alg, OTHER_SECRET)}`;
+  },
+  "borrow another token's signature": (token) => {
+    const [header, payload] = token.split(".");
+    const other = pick(BASES).token.split(".")[2];
+    return `${header}.${payload}.${other}`;
+  },
+  "add base64 padding to a part": (token) => {
+    const parts = token.split(".");
+    const i = int(parts.length);
+    parts[i] = `${parts[i]}${pick(["=", "==", "==="])}`;
+    return parts.join(".");
+  },
+  "set the signature's unused bits": (token) => {
+    const last = BASE64URL.indexOf(token.at(-1) as string);
+    return last < 0 ? token : at(token, token.length - 1, BASE64URL[last ^ (1 + int(3))] as string);
+  },
+  "change the case of a letter": (token) => {
+    const letters = [...token.matchAll(/[A-Za-z]/g)].map((m) => m.index as number);
+    if (letters.length === 0) return token;
+    const i = pick(letters);
+    const char = token[i] as string;
+    return at(token, i, char === char.toUpperCase() ? char.toLowerCase() : char.toUpperCase());
+  },
+  "change the case of a whole part": (token) => {
+    const parts = token.split(".");
+    const i = int(parts.length);
+    parts[i] = random() < 0.5 ? (parts[i] ?? "").toUpperCase() : (parts[i] ?? "").toLowerCase();
+    return parts.join(".");
+  },
+  truncate: (token) => token.slice(0, int(token.length)),
+  "repeat a slice": (token) => {
+    const start = int(token.length);
+    const slice = token.slice(start, start + 1 + int(8));
+    return at(token, start, slice + slice, slice.length);
+  },
+  "wrap (Bearer, white space)": (token) =>
+    pick(["Bearer ", "bearer\t", "BEARER  ", " ", "\n", "Bearer", "Bearer:", "Basic "]) +
+    token +
+    pick(["", " ", "\r\n", "\t", "."]),
+};
+const MUTATION_NAMES = Object.keys(MUTATIONS);
+
+/** The token as the contract says Verify reads it: white space and one `Bearer ` prefix removed. */
+function unwrapped(input: string): string {
+  return input
+    .trim()
+    .replace(/^bearer(\s+|$)/i, "")
+    .trim();
+}
+
+const CODES = new Set<string>(TOKEN_ERROR_CODES);
+const runtime = new BubbleRuntime(path.resolve("actions"), { evaluate: "once" });
+
+interface Failure {
+  readonly run: number;
+  readonly mutations: string[];
+  readonly action: string;
+  readonly problem: string;
+  readonly token: string;
+}
+
+function problemOf(action: string, o: Observation, mayAccept: boolean): string | undefined {
+  if (o.thrown !== undefined) return `threw: ${o.thrown}`;
+  if (o.leaks.length > 0) return `leaked: ${o.leaks.join(", ")}`;
+  const values = o.values ?? {};
+  const code = values.error_code;
+  if (action === "decode") {
+    if (code === "")
+      return typeof values.header_json === "string" ? undefined : "decoded without header_json";
+    return CODES.has(code as string) ? undefined : `unknown code ${String(code)}`;
+  }
+  const accepted = action === "verify" ? values.valid : values.ok;
+  if (accepted === true) {
+    if (!mayAccept) return "accepted a mutated token";
+    return code === "" ? undefined : `accepted with code ${String(code)}`;
+  }
+  if (accepted !== false) return `no ${action === "verify" ? "valid" : "ok"} flag`;
+  if (mayAccept) return `refused the untouched token: ${String(code)}`;
+  return CODES.has(code as string) ? undefined : `unknown code ${String(code)}`;
+}
+
+const failures: Failure[] = [];
+const verifyCodes: Record<string, number> = {};
+const mutationCounts: Record<string, number> = {};
+let untouched = 0;
+let calls = 0;
+const started = Date.now();
+
+async function check(run: number, mutations: string[], base: Base, token: string): Promise<void> {
+  const mayAccept = unwrapped(token) === base.token;
+  if (mayAccept) untouched++;
+  for (const action of ["verify", "refresh", "decode"] as const) {
+    const inputs = action === "decode" ? { token } : { token, ...base.inputs };
+    const observation = await observe(runtime, ACTIONS[action], inputs, action === "decode" ? {} : base.keys);
+    calls++;
+    if (action === "verify") {
+      const code = (observation.values?.error_code as string) || "valid";
+      verifyCodes[code] = (verifyCodes[code] ?? 0) + 1;
+    }
+    const problem = problemOf(action, observation, mayAccept);
+    if (problem && failures.length < 25) failures.push({ run, mutations, action, problem, token });
+  }
+}
+
+for (const [i, base] of BASES.entries()) await check(-1 - i, ["untouched"], base, base.token);
+for (let run = 0; run < runs; run++) {
+  const base = BASES[run % BASES.length] as Base;
+  const applied: string[] = [];
+  let token = base.token;
+  for (let n = 1 + int(3); n > 0; n--) {
+    const name = pick(MUTATION_NAMES);
+    applied.push(name);
+    mutationCounts[name] = (mutationCounts[name] ?? 0) + 1;
+    token = (MUTATIONS[name] as Mutation)(token, base);
+  }
+  await check(run, applied, base, token);
+}
+
+printReport({
+  node: process.version,
+  seed,
+  runs,
+  calls,
+  untouched,
+  verifyCodes,
+  mutationCounts,
+  failures,
+  milliseconds: Date.now() - started,
+});
