@@ -94,6 +94,9 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
     request.on("end", () => {
       if (!refused) resolve(Buffer.concat(chunks));
     });
-    request.on("error", reject);
+    // The client went away mid-body: nobody reads this answer, but the log says what happened.
+    request.on("error", () =>
+      reject(new HttpError(400, "incomplete_body", "The request body did not arrive complete.")),
+    );
   });
 }

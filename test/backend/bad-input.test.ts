@@ -190,6 +190,20 @@ describe("bad input to the local backend", () => {
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
   });
 
+  it("logs a client that hangs up mid-body as incomplete_body", async () => {
+    const socket = connect(server.port, "127.0.0.1");
+    socket.write(
+      "POST /api/1.1/wf/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+    );
+    const logged = () =>
+      server.logs.some((line) => / POST \/api\/1\.1\/wf\/login 400 \d+ms incomplete_body$/.test(line));
+    for (let i = 0; i < 100 && !logged(); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (i === 2) socket.destroy();
+    }
+    expect(logged()).toBe(true);
+  });
+
   it("logged one line per request, with method, path, status and milliseconds", () => {
     const lines = server.logs;
     expect(lines.some((line) => / POST \/api\/1\.1\/wf\/login 413 \d+ms body_too_large$/.test(line))).toBe(
