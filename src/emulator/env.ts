@@ -5,7 +5,7 @@
 import path from "node:path";
 import type { ServerOptions } from "./server.js";
 
-/** The variables read, for the README and the error messages. */
+/** Every variable read; the README's Local backend table lists each one (a test checks). */
 export const ENVIRONMENT = [
   "PORT",
   "HOST",

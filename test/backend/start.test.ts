@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { curlCommands } from "../../src/emulator/banner.js";
+import { ENVIRONMENT } from "../../src/emulator/env.js";
 import { DEFAULT_DEMO } from "../../src/emulator/local-data.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../../src/emulator/server.js";
 
@@ -192,6 +193,12 @@ describe("the README's Local backend section", () => {
     for (const command of curlCommands(`http://${DEFAULT_HOST}:${DEFAULT_PORT}`, DEFAULT_DEMO)) {
       expect(readme).toContain(`\n${command}\n`);
     }
+  });
+
+  it("lists every environment variable npm start reads", () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Local backend"), readme.indexOf("## Development"));
+    for (const name of ENVIRONMENT) expect(section).toContain(`\`${name}\``);
   });
 });
 
