@@ -32,7 +32,7 @@ export async function buildArtifacts(root: string): Promise<Map<string, string>>
 }
 
 /** Generated files that differ from the disk, and action folders no longer in plugin.json. */
-function differences(root: string, files: Map<string, string>): string[] {
+export function staleFiles(root: string, files: Map<string, string>): string[] {
   const stale: string[] = [];
   for (const [file, content] of files) {
     const onDisk = path.join(root, file);
@@ -48,19 +48,8 @@ function leftoverActionDirs(root: string, files: Map<string, string>): string[] 
   return readdirSync(actionsDir).filter((dir) => !files.has(`actions/${dir}/server.js`));
 }
 
-async function main(): Promise<void> {
-  const root = repoRoot();
-  const check = process.argv.includes("--check");
-  const files = await buildArtifacts(root);
-  if (check) {
-    const stale = differences(root, files);
-    if (stale.length > 0) {
-      console.error(`Generated files are stale; run npm run build and commit:\n  ${stale.join("\n  ")}`);
-      process.exit(1);
-    }
-    console.log(`build check: ${files.size} generated files match plugin.json and src/`);
-    return;
-  }
+/** Writes the generated files and removes action folders no longer in plugin.json. */
+export function writeArtifacts(root: string, files: Map<string, string>): void {
   for (const dir of leftoverActionDirs(root, files))
     rmSync(path.join(root, "actions", dir), { recursive: true });
   for (const [file, content] of files) {
@@ -68,6 +57,22 @@ async function main(): Promise<void> {
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, content);
   }
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const check = process.argv.includes("--check");
+  const files = await buildArtifacts(root);
+  if (check) {
+    const stale = staleFiles(root, files);
+    if (stale.length > 0) {
+      console.error(`Generated files are stale; run npm run build and commit:\n  ${stale.join("\n  ")}`);
+      process.exit(1);
+    }
+    console.log(`build check: ${files.size} generated files match plugin.json and src/`);
+    return;
+  }
+  writeArtifacts(root, files);
   for (const [file, content] of files) {
     if (file.endsWith("server.js")) console.log(`wrote ${file} (${Buffer.byteLength(content)} bytes)`);
   }

@@ -1,14 +1,58 @@
 /**
- * `npm start`: builds the plugin and says how to install it into Bubble.
- * (The local backend that serves the seed's workflows over HTTP replaces this; see issue 5.)
+ * `npm start`: rebuilds the plugin when actions/ is stale against plugin.json and src/, then runs the local
+ * backend (server.ts) until Ctrl+C or SIGTERM. Settings come from environment variables (env.ts).
  */
-import { execFileSync } from "node:child_process";
+import { buildArtifacts, staleFiles, writeArtifacts } from "../../build/build.js";
 import { repoRoot } from "../paths.js";
+import { banner } from "./banner.js";
+import { optionsFromEnv } from "./env.js";
+import { startServer } from "./server.js";
 
-const root = repoRoot();
-execFileSync(process.execPath, ["tools/run-ts.mjs", "build/build.ts"], { cwd: root, stdio: "inherit" });
-console.log(`
-The plugin is built in ${root}: actions/<ID>/params.json and server.js, meta_data.json, shared_tech_params.json.
-Install it into Bubble: create a plugin, connect it to this repository with GitHub sync (Plugin editor,
-Settings), and sync; or paste each actions/<ID>/server.js into a new server-side action with its fields.
-Then set the JWT Secret plugin key (64 random characters) and add the actions to your backend workflows.`);
+async function main(): Promise<void> {
+  const root = repoRoot();
+  let options: ReturnType<typeof optionsFromEnv>;
+  try {
+    options = optionsFromEnv(process.env, root);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+
+  const files = await buildArtifacts(root);
+  const stale = staleFiles(root, files);
+  if (stale.length > 0) {
+    writeArtifacts(root, files);
+    console.log(`Rebuilt the plugin (${stale.length} generated files were stale).`);
+  }
+
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE")
+      return fail(
+        `Port ${options.port ?? 8787} is in use; stop the other server or set PORT=<another port>.`,
+      );
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+  console.log(banner(server));
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping (requests in flight may finish)...`);
+    await server.close();
+    console.log("Stopped.");
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+function fail(message: string): void {
+  console.error(message);
+  process.exitCode = 1;
+}
+
+await main();
