@@ -13,8 +13,8 @@ import { measureWarm } from "./warm.js";
 
 const quick = process.argv.includes("--quick");
 const settings = quick
-  ? { coldRounds: 3, warmChildren: 1, samples: 3, sampleMs: 10 }
-  : { coldRounds: 15, warmChildren: 3, samples: 7, sampleMs: 40 };
+  ? { coldRounds: 3, warmChildren: 1, samples: 3, sampleMs: 10, warmupMs: 50 }
+  : { coldRounds: 15, warmChildren: 3, samples: 15, sampleMs: 20, warmupMs: 400 };
 
 const nodes = runtimes();
 const nodeVersions = Object.fromEntries(
@@ -47,6 +47,7 @@ const warm = await measureWarm({
   children: settings.warmChildren,
   samples: settings.samples,
   sampleMs: settings.sampleMs,
+  warmupMs: settings.warmupMs,
 });
 
 console.log(
@@ -56,6 +57,6 @@ console.log(
     baselineSizes,
     cold,
     warm,
-    settings: `${quick ? "--quick" : "full"}: cold ${settings.coldRounds} fresh processes per implementation and Node; warm ${settings.warmChildren} processes per Node × ${settings.samples} samples of ~${settings.sampleMs} ms per call and implementation`,
+    settings: `${quick ? "--quick" : "full"}: cold ${settings.coldRounds} fresh processes per implementation and Node; warm ${settings.warmChildren} processes per Node × ${settings.samples} samples of ~${settings.sampleMs} ms per call and implementation, after ${settings.warmupMs} ms of warm-up each`,
   }),
 );

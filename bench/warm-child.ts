@@ -33,6 +33,11 @@ export interface WarmJob {
   readonly samples: number;
   /** About how long one sample runs; its number of calls is calibrated to this. */
   readonly sampleMs: number;
+  /**
+   * How long each call runs before any sample is taken. Timings settle only after a few hundred
+   * milliseconds (the JIT, and the thread pool WebCrypto runs its jobs on), so this is far longer than a sample.
+   */
+  readonly warmupMs: number;
 }
 
 /** Microseconds per call, one number per sample, by case and variant. */
@@ -62,15 +67,16 @@ function pluginCalls(runtime: BubbleRuntime, keys: BenchKeys, tokens: WarmTokens
   };
 }
 
-/** Tokens to verify, made by the plugin's Generate action. */
+/**
+ * Tokens to verify, made by the plugin's Generate action. Through bind, not call: the stand-in's call
+ * captures logs with AsyncLocalStorage, whose promise hooks would then slow every later await of every
+ * variant, which Bubble's own runtime need not do.
+ */
 async function makeTokens(runtime: BubbleRuntime, keys: BenchKeys): Promise<WarmTokens> {
   const token = async (algorithm: string, keyName: string, key: string) => {
-    const { values } = await runtime.call(
-      GENERATE_ACTION,
-      { subject: SUBJECT, algorithm },
-      { [keyName]: key },
-    );
-    return values.token as string;
+    const generate = runtime.bind(GENERATE_ACTION, { subject: SUBJECT, algorithm }, { [keyName]: key });
+    const values = (await generate()) as { token: string };
+    return values.token;
   };
   return {
     HS256: await token("HS256", "JWT Secret", keys.secret),
@@ -111,6 +117,10 @@ async function calibrate(call: BoundCall, ms: number, sampleMs: number): Promise
 async function main(): Promise<void> {
   const job = readJob<WarmJob>();
   const runtime = new BubbleRuntime(job.actionsDir);
+  let logLines = 0;
+  console.log = () => {
+    logLines++;
+  };
   const tokens = await makeTokens(runtime, job.keys);
   const calls: Partial<Record<Variant, WarmCalls>> = {};
   for (const variant of job.variants) {
@@ -119,17 +129,13 @@ async function main(): Promise<void> {
         ? pluginCalls(runtime, job.keys, tokens)
         : await BASELINES[variant].prepareWarm(job.keys, tokens);
   }
-  let logLines = 0;
-  console.log = () => {
-    logLines++;
-  };
   const plan: { name: WarmCase; variant: Variant; call: BoundCall; count: number }[] = [];
   for (const name of WARM_CASES) {
     for (const variant of job.variants) {
       const call = calls[variant]?.[name];
       if (!call) continue;
       await checkCall(variant, name, call);
-      plan.push({ name, variant, call, count: await calibrate(call, job.sampleMs * 2, job.sampleMs) });
+      plan.push({ name, variant, call, count: await calibrate(call, job.warmupMs, job.sampleMs) });
     }
   }
   const result: WarmResult = {};

@@ -21,6 +21,8 @@ export interface WarmOptions {
   /** Samples per child, case and variant. */
   readonly samples: number;
   readonly sampleMs: number;
+  /** Warm-up per call and implementation, before the first sample. */
+  readonly warmupMs: number;
 }
 
 /** Median microseconds per call, by runtime name, case and variant. */
@@ -36,6 +38,7 @@ export async function measureWarm(options: WarmOptions): Promise<WarmResults> {
         variants: rotate(options.variants, child),
         samples: options.samples,
         sampleMs: options.sampleMs,
+        warmupMs: options.warmupMs,
       };
       const result = await runChild<WarmResult>(runtime.bin, options.script, job);
       const byCase = collected[runtime.name] ?? {};

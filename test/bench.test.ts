@@ -38,6 +38,7 @@ describe("npm run bench harness", () => {
       children: 1,
       samples: 1,
       sampleMs: 2,
+      warmupMs: 5,
     });
   }, 60_000);
 

@@ -7,11 +7,9 @@ import {
   readTextList,
   readWholeNumber,
 } from "../bubble/properties.js";
+import { CLOCK_TOLERANCE_RULE, MAX_AGE_RULE } from "../bubble/rules.js";
 import { verifiedValues } from "../bubble/verified.js";
 import { verifyToken } from "../jwt/verify.js";
-
-export const CLOCK_TOLERANCE_RULE = { min: 0, max: 300, unit: "seconds" };
-export const MAX_AGE_RULE = { min: 0, max: 31_536_000 * 10, unit: "seconds" };
 
 /** `JWT - Verify token`: checks the token a client sent to a protected workflow. */
 export const run = defineAction({
