@@ -1,21 +1,68 @@
 /**
- * `npm run bench` (`-- --quick` for a short run): performance figures with the machine they were
- * measured on. Not a test: nothing here passes or fails on a number.
+ * `npm run bench [-- --quick]`: the plugin's built actions against jose's floor, jsonwebtoken and
+ * fast-jwt, cold and warm, on Node 18 and this machine's Node, and the size of each server.js; then the
+ * local backend under load, and the cost of refusing a 1 MB token. Measures the committed actions/: run
+ * `npm run build` first after changing src/. Not a test: nothing here passes or fails on a number.
  */
-import os from "node:os";
+import { execFileSync } from "node:child_process";
+import { VARIANTS, type Variant } from "./cases.js";
+import { measureCold } from "./cold.js";
 import { measureProtectedAction } from "./load.js";
+import { renderReport } from "./report.js";
+import { refuseOneMegabyteTokenMicros } from "./security.js";
+import { childScript, freshKeys, PLUGIN_ACTIONS, runtimes, variantActionDirs } from "./setup.js";
+import { type ActionSize, measureSizes } from "./size.js";
+import { measureWarm } from "./warm.js";
 
 const quick = process.argv.includes("--quick");
+const settings = quick
+  ? { coldRounds: 3, warmChildren: 1, samples: 3, sampleMs: 10, warmupMs: 50 }
+  : { coldRounds: 15, warmChildren: 3, samples: 15, sampleMs: 20, warmupMs: 400 };
 
-/** The machine, so a figure is never read without it; the load average shows whether it was shared. */
-function machine(): string {
-  const cpus = os.cpus();
-  const model = cpus[0]?.model.trim() ?? "unknown CPU";
-  const load = os.loadavg()[0]?.toFixed(1);
-  return `${model}, ${cpus.length} logical cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version} (${os.platform()} ${os.arch()}), load average ${load} at start`;
-}
+const nodes = runtimes();
+const nodeVersions = Object.fromEntries(
+  nodes.map((node) => [node.name, execFileSync(node.bin, ["--version"]).toString().trim()]),
+);
+const actionDirs = await variantActionDirs();
+const [coldScript, warmScript] = await Promise.all([childScript("cold-child"), childScript("warm-child")]);
+const keys = freshKeys();
+const baselineSizes: Partial<Record<Variant, ActionSize[]>> = {};
+for (const variant of VARIANTS)
+  if (variant !== "plugin") baselineSizes[variant] = measureSizes(actionDirs[variant]);
 
-console.log(`Machine: ${machine()}${quick ? " [--quick]" : ""}`);
+console.error(
+  `cold: ${settings.coldRounds} rounds × ${VARIANTS.length} implementations × ${nodes.length} Node versions`,
+);
+const cold = await measureCold({
+  runtimes: nodes,
+  actionDirs,
+  keys,
+  script: coldScript,
+  rounds: settings.coldRounds,
+});
+console.error(`warm: ${settings.warmChildren} processes per Node version, ${settings.samples} samples each`);
+const warm = await measureWarm({
+  runtimes: nodes,
+  actionsDir: PLUGIN_ACTIONS,
+  variants: VARIANTS,
+  keys,
+  script: warmScript,
+  children: settings.warmChildren,
+  samples: settings.samples,
+  sampleMs: settings.sampleMs,
+  warmupMs: settings.warmupMs,
+});
+
+console.log(
+  renderReport({
+    nodeVersions,
+    sizes: measureSizes(PLUGIN_ACTIONS),
+    baselineSizes,
+    cold,
+    warm,
+    settings: `${quick ? "--quick" : "full"}: cold ${settings.coldRounds} fresh processes per implementation and Node; warm ${settings.warmChildren} processes per Node × ${settings.samples} samples of ~${settings.sampleMs} ms per call and implementation, after ${settings.warmupMs} ms of warm-up each`,
+  }),
+);
 
 const load = await measureProtectedAction({ requests: quick ? 5_000 : 20_000, concurrency: 50 });
 console.log(
@@ -28,3 +75,8 @@ console.log(
   ].join("\n"),
 );
 if (load.errors > 0) process.exitCode = 1;
+
+const refusal = await refuseOneMegabyteTokenMicros(quick ? 200 : 2_000);
+console.log(
+  `\nRefusing a 1 MB token (JWT - Verify token, warm, token_too_large): median ${refusal.toFixed(1)} µs`,
+);

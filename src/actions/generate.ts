@@ -8,12 +8,11 @@ import {
   requireText,
 } from "../bubble/properties.js";
 import { toDate } from "../bubble/results.js";
+import { LIFETIME_RULE } from "../bubble/rules.js";
 import type { BubbleProperties } from "../bubble/types.js";
 import { ConfigError } from "../jwt/errors.js";
-import { generateToken, MAX_LIFETIME_SECONDS } from "../jwt/generate.js";
+import { generateToken } from "../jwt/generate.js";
 import type { JsonObject } from "../jwt/token.js";
-
-export const LIFETIME_RULE = { min: 1, max: MAX_LIFETIME_SECONDS, unit: "seconds" };
 
 /** `JWT - Generate token`: signs a token for a logged-in user. */
 export const run = defineAction({

@@ -2,12 +2,8 @@ import { defineAction, refusal } from "../bubble/action.js";
 import { PLUGIN_KEYS, readKeyMaterial, withKeyDefault } from "../bubble/keys.js";
 import { readAlgorithm, readText, readTextList, readWholeNumber } from "../bubble/properties.js";
 import { toDate } from "../bubble/results.js";
+import { GRACE_PERIOD_RULE, LIFETIME_RULE, MAX_SESSION_RULE } from "../bubble/rules.js";
 import { refreshToken } from "../jwt/refresh.js";
-import { LIFETIME_RULE } from "./generate.js";
-
-/** At most a week: a longer grace turns an expired token into a long-lived credential. */
-export const GRACE_PERIOD_RULE = { min: 0, max: 604_800, unit: "seconds" };
-export const MAX_SESSION_RULE = { min: 1, max: 31_536_000, unit: "seconds" };
 
 /** `JWT - Refresh token`: exchanges a current token for a new one, within the login's maximum age. */
 export const run = defineAction({

@@ -104,13 +104,7 @@ export class BubbleRuntime {
   ): Promise<CallResult> {
     const loaded = this.find(action);
     const properties = this.properties(loaded.params, inputs);
-    const context = {
-      keys: { ...keys },
-      currentUser: null,
-      userTimezone: "UTC",
-      isBubbleList: (value: unknown) => isBubbleList(value),
-      isBubbleThing: () => false,
-    };
+    const context = this.context(keys);
     const fn = this.evaluate(loaded);
     const logs: string[] = [];
     const values = await callLogs.run(logs, () => fn(properties, context));
@@ -118,6 +112,33 @@ export class BubbleRuntime {
     if (problems.length > 0)
       throw new ReturnValueError(`${loaded.params.display} returned: ${problems.join("; ")}`);
     return { values: values as Record<string, unknown>, logs };
+  }
+
+  /**
+   * Binds an action to fixed inputs and keys, for measuring what the action itself costs per call:
+   * properties and context are built once, and each call of the returned function is only the call
+   * Bubble makes. Logs are not captured (they go wherever console.log goes) and return values are not
+   * checked; use {@link call} for that.
+   */
+  bind(
+    action: string,
+    inputs: Record<string, unknown>,
+    keys: Record<string, string | undefined> = {},
+  ): () => Promise<unknown> {
+    const loaded = this.find(action);
+    const properties = this.properties(loaded.params, inputs);
+    const context = this.context(keys);
+    return () => this.evaluate(loaded)(properties, context);
+  }
+
+  private context(keys: Record<string, string | undefined>): Record<string, unknown> {
+    return {
+      keys: { ...keys },
+      currentUser: null,
+      userTimezone: "UTC",
+      isBubbleList: (value: unknown) => isBubbleList(value),
+      isBubbleThing: () => false,
+    };
   }
 
   private find(action: string): LoadedAction {

