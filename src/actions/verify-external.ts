@@ -1,6 +1,7 @@
 import { defineAction, refusal } from "../bubble/action.js";
 import { readNameList, readText, readWholeNumber } from "../bubble/properties.js";
 import { CLOCK_TOLERANCE_RULE, MAX_AGE_RULE } from "../bubble/rules.js";
+import type { BubbleProperties } from "../bubble/types.js";
 import { verifiedValues } from "../bubble/verified.js";
 import { verifyExternalToken } from "../jwt/external/verify-external.js";
 
@@ -9,7 +10,7 @@ export const run = defineAction({
   name: "verify-external",
   async run(properties) {
     const { header, claims, provider } = await verifyExternalToken(properties.token, {
-      provider: readText(properties, "provider") ?? "Custom",
+      provider: providerOf(properties),
       project: readText(properties, "project"),
       jwksUrl: readText(properties, "jwks_url"),
       issuer: readText(properties, "issuer"),
@@ -25,5 +26,10 @@ export const run = defineAction({
       log: { sub: claims.sub, jti: claims.jti, kid: header.kid },
     };
   },
-  refused: (error) => refusal("valid", error),
+  // The provider is known even for a refused token: configuration errors are thrown before any token check.
+  refused: (error, properties) => ({ ...refusal("valid", error), provider: providerOf(properties) }),
 });
+
+function providerOf(properties: BubbleProperties): string {
+  return readText(properties, "provider") ?? "Custom";
+}

@@ -14,7 +14,7 @@ export interface ActionDefinition {
   readonly name: string;
   readonly run: (properties: BubbleProperties, context: BubbleContext) => Promise<ActionResult>;
   /** How a refused token is returned (Verify, Refresh, Decode): never thrown, always a code. */
-  readonly refused?: (error: TokenError) => ReturnValues;
+  readonly refused?: (error: TokenError, properties: BubbleProperties) => ReturnValues;
 }
 
 export type BubbleAction = (properties: BubbleProperties, context: BubbleContext) => Promise<ReturnValues>;
@@ -34,7 +34,7 @@ export function defineAction(definition: ActionDefinition): BubbleAction {
     } catch (error) {
       if (error instanceof TokenError && definition.refused) {
         logOutcome(definition.name, error.code);
-        return definition.refused(error);
+        return definition.refused(error, properties ?? {});
       }
       if (error instanceof ConfigError) {
         logOutcome(definition.name, "configuration_error");

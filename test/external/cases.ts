@@ -69,7 +69,13 @@ const valid = (values: Record<string, unknown> = {}) => ({
   leaks: [],
 });
 const refused = (code: string) => ({
-  values: { valid: false, error_code: code, error_message: matches(".+") },
+  // A refused token still names the provider chosen, so a workflow can branch on it.
+  values: {
+    valid: false,
+    error_code: code,
+    error_message: matches(".+"),
+    provider: matches("^(Custom|Firebase|Supabase|Auth0|Clerk|Google|Apple)$"),
+  },
   leaks: [],
 });
 const throws = (pattern: string) => ({ thrown: matches(pattern), leaks: [] });
