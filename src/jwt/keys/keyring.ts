@@ -13,6 +13,8 @@ export interface ReadyKey {
   readonly kid?: string | undefined;
   /** The public JWK (asymmetric keys only), for publishing in a JWKS. */
   readonly publicJwk?: JWK | undefined;
+  /** The RFC 7638 thumbprint of the public JWK (asymmetric keys only): which key it is, whatever its kid. */
+  readonly thumbprint?: string | undefined;
 }
 
 interface PrivateKeyEntry {
@@ -90,14 +92,15 @@ function privateKey(raw: string, alg: AsymmetricAlgorithm): Promise<PrivateKeyEn
   return cached(["private", alg, raw], async () => {
     const parsed = parsePrivateKey(raw, alg);
     const publicJwk = parsed.publicJwk as JWK;
-    const kid = parsed.kid ?? (await calculateJwkThumbprint(publicJwk));
+    const thumbprint = await calculateJwkThumbprint(publicJwk);
+    const kid = parsed.kid ?? thumbprint;
     const [signer, verifier] = await Promise.all([
       importJWK(parsed.privateJwk as JWK, alg),
       importJWK(publicJwk, alg),
     ]);
     return {
-      signer: { key: signer as CryptoKey, kid, publicJwk },
-      verifier: { key: verifier as CryptoKey, kid, publicJwk },
+      signer: { key: signer as CryptoKey, kid, publicJwk, thumbprint },
+      verifier: { key: verifier as CryptoKey, kid, publicJwk, thumbprint },
     };
   });
 }
@@ -105,11 +108,15 @@ function privateKey(raw: string, alg: AsymmetricAlgorithm): Promise<PrivateKeyEn
 function publicKeys(raw: string, alg: AsymmetricAlgorithm): Promise<readonly ReadyKey[]> {
   return cached(["public", alg, raw], () =>
     Promise.all(
-      parsePublicKeys(raw, alg).map(async ({ publicJwk, kid }) => ({
-        key: (await importJWK(publicJwk as JWK, alg)) as CryptoKey,
-        kid: kid ?? (await calculateJwkThumbprint(publicJwk as JWK)),
-        publicJwk: publicJwk as JWK,
-      })),
+      parsePublicKeys(raw, alg).map(async ({ publicJwk, kid }) => {
+        const thumbprint = await calculateJwkThumbprint(publicJwk as JWK);
+        return {
+          key: (await importJWK(publicJwk as JWK, alg)) as CryptoKey,
+          kid: kid ?? thumbprint,
+          publicJwk: publicJwk as JWK,
+          thumbprint,
+        };
+      }),
     ),
   );
 }
