@@ -103,8 +103,8 @@ export function parsePublicKeys(raw: string, alg: AsymmetricAlgorithm): ParsedKe
   return [{ publicJwk: keyObject.export({ format: "jwk" }), kid: nonEmptyString(json.kid) }];
 }
 
-/** "RS256 needs an RSA private key of 2048 bits or more": the end of every message about a misfit key. */
-function keyNeeded(alg: AsymmetricAlgorithm, half: Half): string {
+/** "RS256 needs an RSA private key of 2048 bits or more": the end of every message about a missing or misfit key. */
+export function keyNeeded(alg: AsymmetricAlgorithm, half: Half): string {
   const kty = keyTypeFor(alg);
   if (kty === "RSA") return `${alg} needs an RSA ${half} key of ${RSA_MIN_BITS} bits or more`;
   if (kty === "EC") return `${alg} needs an EC ${half} key on curve ${EC_CURVES[alg]}`;

@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, importJWK, type JWK } from "jose";
 import { type Algorithm, type AsymmetricAlgorithm, type HmacAlgorithm, isHmac } from "../algorithms.js";
 import { ConfigError } from "../errors.js";
-import { parsePrivateKey, parsePublicKeys } from "./asymmetric.js";
+import { keyNeeded, parsePrivateKey, parsePublicKeys } from "./asymmetric.js";
 import { LruCache, materialCacheKey } from "./cache.js";
 import { KEY_NAMES, type KeyMaterial } from "./names.js";
 import { parseHmacSecret } from "./secret.js";
@@ -56,7 +56,7 @@ export async function verificationKeys(material: KeyMaterial, alg: Algorithm): P
   const privateKeyText = present(material.privateKey);
   if (!privateKeyText) {
     throw new ConfigError(
-      `The ${KEY_NAMES.publicKey} plugin key is empty (and so is ${KEY_NAMES.privateKey}); ${alg} needs a public key to verify tokens.`,
+      `The ${KEY_NAMES.publicKey} plugin key is empty (and so is ${KEY_NAMES.privateKey}); ${keyNeeded(alg, "public")} there to verify tokens.`,
     );
   }
   return [(await privateKey(privateKeyText, alg)).verifier];
@@ -128,8 +128,10 @@ function present(value: string | undefined): string | undefined {
 function required(value: string | undefined, slot: "secret" | "privateKey", alg: Algorithm): string {
   const text = present(value);
   if (text) return text;
-  const needs = slot === "secret" ? "a random secret of 64 characters or more" : "a private key";
-  throw new ConfigError(
-    `The ${KEY_NAMES[slot]} plugin key is empty; ${alg} needs ${needs} there (npm run keygen makes one).`,
-  );
+  if (isHmac(alg)) {
+    throw new ConfigError(
+      `The ${KEY_NAMES[slot]} plugin key is empty; ${alg} needs a random secret of 64 characters or more there (npm run keygen makes one).`,
+    );
+  }
+  throw new ConfigError(`The ${KEY_NAMES[slot]} plugin key is empty; ${keyNeeded(alg, "private")} there.`);
 }

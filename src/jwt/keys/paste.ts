@@ -67,31 +67,36 @@ function canonicalPem(label: string, body: string): string {
 }
 
 /**
- * Parses pasted JSON (a JWK, a JWKS, a service-account file). A file whose `\n` escapes were turned into
- * real line breaks inside its strings is not valid JSON, so those breaks are escaped again first.
+ * Parses pasted JSON (a JWK, a JWKS, a service-account file). Two things break a pasted file: the `\n`
+ * escapes inside its strings turned into real line breaks, and its own line breaks turned into literal
+ * `\n` escapes (a file flattened into an environment variable). Both are undone before a second try.
  */
 export function parsePastedJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return JSON.parse(escapeBreaksInsideStrings(text));
+    return JSON.parse(repairPastedJson(text));
   }
 }
 
-function escapeBreaksInsideStrings(text: string): string {
+function repairPastedJson(text: string): string {
   let out = "";
   let inString = false;
-  let escaped = false;
-  for (const char of text) {
-    if (inString && (char === "\n" || char === "\r")) {
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] as string;
+    if (inString) {
       if (char === "\n") out += "\\n";
-      escaped = false;
-      continue;
+      else if (char !== "\r") out += char;
+      if (char === "\\") out += text[++i] ?? "";
+      else if (char === '"') inString = false;
+    } else if (char === "\\" && /^[nrt]$/.test(text[i + 1] ?? "")) {
+      // A literal escape between JSON tokens was a line break or tab: white space.
+      out += " ";
+      i++;
+    } else {
+      out += char;
+      if (char === '"') inString = true;
     }
-    out += char;
-    if (escaped) escaped = false;
-    else if (char === "\\") escaped = inString;
-    else if (char === '"') inString = !inString;
   }
   return out;
 }
