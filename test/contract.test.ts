@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { CASE_GROUPS } from "./contract/all-cases.js";
-import { PRESENTATIONS } from "./scenarios/contract.js";
+import { PRESENTATIONS } from "./contract/presentations.js";
 import { matching } from "./support/matchers.js";
 import { RUNTIMES, runScenario } from "./support/runtimes.js";
 

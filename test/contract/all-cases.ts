@@ -1,7 +1,9 @@
+import { asymmetricCases } from "./asymmetric-cases.js";
 import type { ContractCase } from "./harness.js";
 import { hmacCases } from "./hmac-cases.js";
 
 /** Every group of contract cases, by name; the contract scenario runs them all. */
 export const CASE_GROUPS: Record<string, readonly ContractCase[]> = {
   hmac: hmacCases,
+  asymmetric: asymmetricCases,
 };

@@ -4,16 +4,11 @@
  * or arrays, empty fields as null, undefined or ""). Prints one report for test/contract.test.ts.
  */
 import path from "node:path";
-import { BubbleRuntime, type RuntimeOptions } from "../../src/emulator/runtime.js";
+import { BubbleRuntime } from "../../src/emulator/runtime.js";
 import { CASE_GROUPS } from "../contract/all-cases.js";
 import { harness } from "../contract/harness.js";
+import { PRESENTATIONS } from "../contract/presentations.js";
 import { printReport } from "../support/observe.js";
-
-export const PRESENTATIONS: Record<string, RuntimeOptions> = {
-  "once/bubble-lists/null": { evaluate: "once", lists: "bubble", empty: null },
-  "per-call/arrays/empty-string": { evaluate: "per-call", lists: "array", empty: "" },
-  "once/arrays/undefined": { evaluate: "once", lists: "array", empty: undefined },
-};
 
 // Recorded before any action runs: on Node 18 the plugin itself must bring WebCrypto.
 const cryptoBefore = typeof globalThis.crypto;
