@@ -10,6 +10,7 @@ import {
   ASYMMETRIC,
   type AsymmetricAlg,
   FAMILY,
+  type Family,
   fixtureKey,
   type Jwk,
   pem,
@@ -68,19 +69,15 @@ const throws = (keyName: string, needs: string) => ({
   leaks: [],
 });
 
-const NEEDS: Record<AsymmetricAlg, (half: "private" | "public") => string> = Object.fromEntries(
-  ASYMMETRIC.map((alg) => {
-    const family = FAMILY[alg];
-    const kind =
-      family === "rsa"
-        ? (half: string) => `an RSA ${half} key of 2048 bits or more`
-        : family === "ed25519"
-          ? (half: string) => `an Ed25519 ${half} key`
-          : (half: string) =>
-              `an EC ${half} key on curve ${{ p256: "P-256", p384: "P-384", p521: "P-521" }[family]}`;
-    return [alg, (half: "private" | "public") => `${alg} needs ${kind(half)}`];
-  }),
-) as Record<AsymmetricAlg, (half: "private" | "public") => string>;
+const CURVES: Partial<Record<Family, string>> = { p256: "P-256", p384: "P-384", p521: "P-521" };
+
+/** What the plugin's messages say an algorithm needs, e.g. "ES256 needs an EC private key on curve P-256". */
+function needs(alg: AsymmetricAlg, half: "private" | "public"): string {
+  const family = FAMILY[alg];
+  if (family === "rsa") return `${alg} needs an RSA ${half} key of 2048 bits or more`;
+  if (family === "ed25519") return `${alg} needs an Ed25519 ${half} key`;
+  return `${alg} needs an EC ${half} key on curve ${CURVES[family]}`;
+}
 
 /**
  * Generate → Verify (public key derived from Private Key, and given as SPKI PEM) → Refresh → Verify →
@@ -202,61 +199,61 @@ const disciplineCases: ContractCase[] = [
     "discipline: an EC key for RS256 throws, naming Private Key and the RSA key RS256 needs",
     generateWith("RS256", () => pem.pkcs8(current("ES256"))),
     "Private Key",
-    `is an EC key on curve P-256; ${NEEDS.RS256("private")}`,
+    `is an EC key on curve P-256; ${needs("RS256", "private")}`,
   ),
   misfit(
     "discipline: a P-384 key for ES256 throws, naming the curve ES256 needs",
     generateWith("ES256", () => pem.pkcs8(current("ES384"))),
     "Private Key",
-    `is an EC key on curve P-384; ${NEEDS.ES256("private")}`,
+    `is an EC key on curve P-384; ${needs("ES256", "private")}`,
   ),
   misfit(
     "discipline: a P-256 public key for ES512 in Public Key throws",
     verifyWith("ES512", () => pem.spki(current("ES256"))),
     "Public Key",
-    NEEDS.ES512("public"),
+    needs("ES512", "public"),
   ),
   misfit(
     "discipline: an RSA key of 1024 bits throws for RS256",
     generateWith("RS256", () => pem.pkcs8(testKeys().rsa1024)),
     "Private Key",
-    `is an RSA key of 1024 bits; ${NEEDS.RS256("private")}`,
+    `is an RSA key of 1024 bits; ${needs("RS256", "private")}`,
   ),
   misfit(
     "discipline: an RSA public key of 1024 bits throws for PS256 in Public Key",
     verifyWith("PS256", () => pem.spki(testKeys().rsa1024)),
     "Public Key",
-    `is an RSA key of 1024 bits; ${NEEDS.PS256("public")}`,
+    `is an RSA key of 1024 bits; ${needs("PS256", "public")}`,
   ),
   misfit(
     "discipline: an RSA key for EdDSA throws",
     generateWith("EdDSA", () => pem.pkcs8(current("RS256"))),
     "Private Key",
-    NEEDS.EdDSA("private"),
+    needs("EdDSA", "private"),
   ),
   misfit(
     "discipline: an Ed25519 key for ES256 throws",
     generateWith("ES256", () => pem.pkcs8(current("EdDSA"))),
     "Private Key",
-    `is an Ed25519 key; ${NEEDS.ES256("private")}`,
+    `is an Ed25519 key; ${needs("ES256", "private")}`,
   ),
   misfit(
     "discipline: a public key (SPKI PEM) where the private key is needed throws",
     generateWith("RS256", () => pem.spki(current("RS256"))),
     "Private Key",
-    `holds a public key or certificate; ${NEEDS.RS256("private")}`,
+    `holds a public key or certificate; ${needs("RS256", "private")}`,
   ),
   misfit(
     "discipline: a public JWK where the private key is needed throws",
     generateWith("ES256", () => JSON.stringify(publicJwk(current("ES256")))),
     "Private Key",
-    NEEDS.ES256("private"),
+    needs("ES256", "private"),
   ),
   misfit(
     "discipline: a certificate where the private key is needed throws",
     generateWith("RS256", () => fixtureKey("rsa").certificate),
     "Private Key",
-    `holds a public key or certificate; ${NEEDS.RS256("private")}`,
+    `holds a public key or certificate; ${needs("RS256", "private")}`,
   ),
   misfit(
     "discipline: an encrypted PKCS#8 PEM throws, asking for it without a passphrase",
@@ -271,7 +268,7 @@ const disciplineCases: ContractCase[] = [
       ),
     ),
     "Private Key",
-    `is protected by a passphrase; ${NEEDS.RS256("private")} without one`,
+    `is protected by a passphrase; ${needs("RS256", "private")} without one`,
   ),
   misfit(
     "discipline: an encrypted traditional PEM (Proc-Type: 4,ENCRYPTED) throws",
@@ -286,7 +283,7 @@ const disciplineCases: ContractCase[] = [
       ),
     ),
     "Private Key",
-    `is protected by a passphrase; ${NEEDS.ES256("private")} without one`,
+    `is protected by a passphrase; ${needs("ES256", "private")} without one`,
   ),
   misfit(
     "discipline: an encrypted private key in Public Key throws",
@@ -301,13 +298,13 @@ const disciplineCases: ContractCase[] = [
       ),
     ),
     "Public Key",
-    NEEDS.RS256("public"),
+    needs("RS256", "public"),
   ),
   misfit(
     "discipline: garbage in Private Key throws",
     generateWith("RS256", () => "paste your private key here, then save the settings"),
     "Private Key",
-    `is not a PEM key, a JWK or a service-account file; ${NEEDS.RS256("private")}`,
+    `is not a PEM key, a JWK or a service-account file; ${needs("RS256", "private")}`,
   ),
   misfit(
     "discipline: garbage in Public Key throws",
@@ -316,7 +313,7 @@ const disciplineCases: ContractCase[] = [
       () => "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
     ),
     "Public Key",
-    NEEDS.EdDSA("public"),
+    needs("EdDSA", "public"),
   ),
   misfit(
     "discipline: a PEM cut short throws",
@@ -325,31 +322,31 @@ const disciplineCases: ContractCase[] = [
       return `${text.slice(0, 400)}\n-----END PRIVATE KEY-----\n`;
     }),
     "Private Key",
-    `could not be read as a private key; ${NEEDS.RS256("private")}`,
+    `could not be read as a private key; ${needs("RS256", "private")}`,
   ),
   misfit(
     "discipline: JSON that is neither a JWK nor a JWKS in Public Key throws",
     verifyWith("RS256", () => '{"hello": "world"}'),
     "Public Key",
-    NEEDS.RS256("public"),
+    needs("RS256", "public"),
   ),
   misfit(
     "discipline: a JWK marked for another algorithm throws",
     generateWith("PS256", () => JSON.stringify(privateJwk(current("PS256"), { alg: "RS256" }))),
     "Private Key",
-    NEEDS.PS256("private"),
+    needs("PS256", "private"),
   ),
   misfit(
     "discipline: a JWK marked for encryption (use enc) throws for signing",
     generateWith("RS256", () => JSON.stringify(privateJwk(current("RS256"), { use: "enc" }))),
     "Private Key",
-    NEEDS.RS256("private"),
+    needs("RS256", "private"),
   ),
   misfit(
     "discipline: a JWKS in Private Key throws",
     generateWith("RS256", () => JSON.stringify({ keys: [privateJwk(current("RS256"))] })),
     "Private Key",
-    NEEDS.RS256("private"),
+    needs("RS256", "private"),
   ),
   misfit(
     "discipline: a JWKS without a key for the algorithm throws",
@@ -362,29 +359,29 @@ const disciplineCases: ContractCase[] = [
       }),
     ),
     "Public Key",
-    `without a signing key for RS256; add one \\(${NEEDS.RS256("public")}\\)`,
+    `without a signing key for RS256; add one \\(${needs("RS256", "public")}\\)`,
   ),
   misfit(
     "discipline: an RSA-PSS key is refused for RS256 (PSS keys sign PS algorithms only)",
     generateWith("RS256", () => pem.pkcs8(fixtureKey("rsa-pss"))),
     "Private Key",
-    `is an RSA-PSS key of 2048 bits \\(for PS algorithms only\\); ${NEEDS.RS256("private")}`,
+    `is an RSA-PSS key of 2048 bits \\(for PS algorithms only\\); ${needs("RS256", "private")}`,
   ),
   misfit(
     "discipline: an RSA-PSS key restricted to SHA-256 is refused for PS384",
     generateWith("PS384", () => pem.pkcs8(fixtureKey("rsa-pss"))),
     "Private Key",
-    NEEDS.PS384("private"),
+    needs("PS384", "private"),
   ),
   {
     name: "discipline: generate with both keys empty throws, naming Private Key",
     run: (h) => h.call("generate", { subject: "u", algorithm: "ES384" }, {}),
-    expect: throws("Private Key", `is empty; ${NEEDS.ES384("private")} there`),
+    expect: throws("Private Key", `is empty; ${needs("ES384", "private")} there`),
   },
   {
     name: "discipline: verify with both keys empty throws, naming Public Key",
     run: (h) => h.call("verify", { token: tokenBy(current("ES384"), "ES384"), algorithm: "ES384" }, {}),
-    expect: throws("Public Key", `is empty .*; ${NEEDS.ES384("public")} there`),
+    expect: throws("Public Key", `is empty .*; ${needs("ES384", "public")} there`),
   },
   {
     name: "discipline: a JWT Secret alone does not verify RS256 (no silent HMAC fallback)",
@@ -394,7 +391,7 @@ const disciplineCases: ContractCase[] = [
         { token: tokenBy(current("RS256"), "RS256"), algorithm: "RS256" },
         { "JWT Secret": "an-hmac-secret-that-is-long-enough-to-pass-0123456789" },
       ),
-    expect: throws("Public Key", NEEDS.RS256("public")),
+    expect: throws("Public Key", needs("RS256", "public")),
   },
 ];
 

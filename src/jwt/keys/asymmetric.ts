@@ -188,12 +188,10 @@ function parseJson(text: string, keyName: string, needs: string): Record<string,
     json = parsePastedJson(text);
   } catch {
     throw new ConfigError(
-      `The ${keyName} plugin key starts with "{" but is not valid JSON; ${needs}: paste the whole file.`,
+      `The ${keyName} plugin key starts with "{" but is not valid JSON; paste the whole file (${needs}).`,
     );
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new ConfigError(`The ${keyName} plugin key is JSON but not an object; ${needs}.`);
-  }
+  // The text starts with "{", so whatever parses is an object.
   return json as Record<string, unknown>;
 }
 
@@ -206,7 +204,7 @@ function checkJwkFor(
 ): void {
   if (!jwkAlgAllows(jwk.alg, alg)) {
     throw new ConfigError(
-      `The ${keyName} plugin key is a JWK marked for another algorithm (its "alg"); choose that algorithm, or note that ${needs}.`,
+      `The ${keyName} plugin key is a JWK marked for another algorithm (its "alg"); set the action's algorithm to the JWK's, or paste another key (${needs}).`,
     );
   }
   if (jwk.use !== undefined && jwk.use !== "sig") {
@@ -253,7 +251,7 @@ function fitKey(key: KeyObject, alg: AsymmetricAlgorithm, keyName: string, needs
       (details.saltLength === undefined || details.saltLength <= hashBytes);
     if (!allowed) {
       throw new ConfigError(
-        `The ${keyName} plugin key is an RSA-PSS key restricted to other parameters than ${alg} uses; choose the PS algorithm it was made for, or note that ${needs}.`,
+        `The ${keyName} plugin key is an RSA-PSS key restricted to other parameters than ${alg} uses; set the action's algorithm to the one it was made for, or paste another key (${needs}).`,
       );
     }
     try {
