@@ -343,10 +343,26 @@ const disciplineCases: ContractCase[] = [
     needs("RS256", "private"),
   ),
   misfit(
-    "discipline: a JWKS in Private Key throws",
-    generateWith("RS256", () => JSON.stringify({ keys: [privateJwk(current("RS256"))] })),
+    "discipline: a JWKS of public keys in Private Key throws",
+    generateWith("RS256", () =>
+      JSON.stringify({ keys: [publicJwk(current("RS256")), publicJwk(other("RS256"))] }),
+    ),
     "Private Key",
-    needs("RS256", "private"),
+    `is a JWKS without a private key for RS256; ${needs("RS256", "private")}`,
+  ),
+  misfit(
+    "discipline: a JWKS of several private keys in Private Key throws (which one signs is not guessed)",
+    generateWith("RS256", () =>
+      JSON.stringify({ keys: [privateJwk(current("RS256")), privateJwk(other("RS256"))] }),
+    ),
+    "Private Key",
+    `is a JWKS with several private keys for RS256; paste the one that signs on its own \\(${needs("RS256", "private")}\\)`,
+  ),
+  misfit(
+    "discipline: a JWKS holding one private key of the wrong type throws, saying what the key is",
+    generateWith("RS256", () => JSON.stringify({ keys: [privateJwk(current("ES256"))] })),
+    "Private Key",
+    `is an EC key on curve P-256; ${needs("RS256", "private")}`,
   ),
   misfit(
     "discipline: a JWKS without a key for the algorithm throws",

@@ -79,6 +79,15 @@ const PRIVATE_FORMATS: readonly (KeyFormat & { fits: (alg: AsymmetricAlg) => boo
     text: (alg) => pretty(privateJwk(current(alg), { kid: "jwk-1", use: "sig", alg })),
   },
   {
+    name: "JWKS holding the one private key (a generator's key pair set)",
+    kind: "json",
+    fits: () => true,
+    text: (alg) =>
+      pretty({
+        keys: [privateJwk(current(alg), { kid: "set-1", use: "sig" }), publicJwk(other(alg), { kid: "old" })],
+      }),
+  },
+  {
     name: "Google service-account JSON",
     kind: "json",
     fits: (alg) => rsa(FAMILY[alg]),

@@ -41,15 +41,14 @@ export function parsePrivateKey(raw: string, alg: AsymmetricAlgorithm): ParsedKe
     if (typeof json.private_key === "string") {
       keyObject = privateFromPem(json.private_key, keyName, needs);
       kid = nonEmptyString(json.private_key_id);
-    } else if (typeof json.kty === "string") {
-      if (json.d === undefined) {
+    } else if (typeof json.kty === "string" || Array.isArray(json.keys)) {
+      const jwk = Array.isArray(json.keys) ? onlyPrivateJwk(json.keys, alg, keyName, needs) : json;
+      if (jwk.d === undefined) {
         throw new ConfigError(`The ${keyName} plugin key holds a public JWK (it has no "d"); ${needs}.`);
       }
-      checkJwkFor(json, alg, keyName, needs);
-      keyObject = fromJwk(json, "private", keyName, needs);
-      kid = nonEmptyString(json.kid);
-    } else if (Array.isArray(json.keys)) {
-      throw new ConfigError(`The ${keyName} plugin key holds a JWKS; ${needs}, pasted on its own.`);
+      checkJwkFor(jwk, alg, keyName, needs);
+      keyObject = fromJwk(jwk, "private", keyName, needs);
+      kid = nonEmptyString(jwk.kid);
     } else {
       throw new ConfigError(
         `The ${keyName} plugin key is JSON but neither a JWK nor a service-account file; ${needs}.`,
@@ -64,6 +63,30 @@ export function parsePrivateKey(raw: string, alg: AsymmetricAlgorithm): ParsedKe
     publicJwk: createPublicKey(usable).export({ format: "jwk" }),
     kid,
   };
+}
+
+/**
+ * The one private key of a JWKS pasted as `Private Key` (generators such as mkjwk offer a key pair "set"
+ * holding a single key); with none or several for `alg`, which one signs is not for the plugin to guess.
+ */
+function onlyPrivateJwk(
+  keys: unknown[],
+  alg: AsymmetricAlgorithm,
+  keyName: string,
+  needs: string,
+): Record<string, unknown> {
+  const candidates = keys.filter(
+    (jwk): jwk is Record<string, unknown> =>
+      typeof jwk === "object" && jwk !== null && (jwk as Record<string, unknown>).d !== undefined,
+  );
+  const fitting = candidates.filter((jwk) => jwkCouldFit(jwk, alg));
+  if (fitting.length === 1) return fitting[0] as Record<string, unknown>;
+  if (fitting.length === 0 && candidates.length === 1) return candidates[0] as Record<string, unknown>;
+  throw new ConfigError(
+    fitting.length > 1
+      ? `The ${keyName} plugin key is a JWKS with several private keys for ${alg}; paste the one that signs on its own (${needs}).`
+      : `The ${keyName} plugin key is a JWKS without a private key for ${alg}; ${needs}.`,
+  );
 }
 
 /**
