@@ -42,9 +42,10 @@ export async function publishedKeys(
   const kid = kidOverride || (signer.kid as string);
   const keys: JWK[] = [{ ...signerJwk, kid, alg, use: "sig" }];
   for (const key of others) {
-    const jwk = publicOnly(key.publicJwk as JWK);
-    if (sameKey(jwk, signerJwk)) continue;
-    keys.push({ ...jwk, kid: key.kid as string, alg, use: "sig" });
+    // The signing key listed again under the same kid adds nothing; under another kid it is an alias
+    // that tokens may carry, so it stays.
+    if (key.thumbprint === signer.thumbprint && key.kid === kid) continue;
+    keys.push({ ...publicOnly(key.publicJwk as JWK), kid: key.kid as string, alg, use: "sig" });
   }
   const publicKeyPem = createPublicKey({ key: signerJwk as never, format: "jwk" })
     .export({ type: "spki", format: "pem" })
@@ -57,8 +58,4 @@ function publicOnly(jwk: JWK): JWK {
   const out: Record<string, unknown> = {};
   for (const name of members) out[name] = (jwk as Record<string, unknown>)[name];
   return out as JWK;
-}
-
-function sameKey(a: JWK, b: JWK): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

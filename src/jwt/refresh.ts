@@ -70,8 +70,11 @@ export async function refreshToken(input: unknown, options: RefreshOptions): Pro
   claims.jti = newTokenId();
   const oldKid = typeof verified.header.kid === "string" ? verified.header.kid : undefined;
   const oldTyp = typeof verified.header.typ === "string" ? verified.header.typ : undefined;
-  // A kid the builder chose at Generate still names the key when the current key verified the token.
-  const kid = key.kid ?? (verified.currentKey ? oldKid : undefined);
+  // When the signing key itself verified the token, its kid (perhaps one the builder chose at Generate)
+  // still names that key; a token from another key (a rotation) gets the signing key's own kid.
+  const sameKey =
+    key.thumbprint === undefined ? verified.currentKey : verified.key.thumbprint === key.thumbprint;
+  const kid = sameKey ? (oldKid ?? key.kid) : key.kid;
   const issued = await issue(claims, options.alg, key, { kid, typ: oldTyp ?? "JWT" });
   return {
     ...issued,

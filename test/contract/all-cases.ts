@@ -1,4 +1,5 @@
 import { adversarialCases } from "./adversarial-cases.js";
+import { asymmetricCases } from "./asymmetric-cases.js";
 import type { ContractCase } from "./harness.js";
 import { hmacCases } from "./hmac-cases.js";
 
@@ -6,4 +7,5 @@ import { hmacCases } from "./hmac-cases.js";
 export const CASE_GROUPS: Record<string, readonly ContractCase[]> = {
   hmac: hmacCases,
   adversarial: adversarialCases,
+  asymmetric: asymmetricCases,
 };

@@ -3,6 +3,7 @@
  * {"$date": ISO}), and flags any sensitive string (token, signature, key) that leaked into a message,
  * a log line or a returned value.
  */
+import { createPublicKey } from "node:crypto";
 import type { BubbleRuntime } from "../../src/emulator/runtime.js";
 import { REPORT_PREFIX } from "./report-prefix.js";
 
@@ -44,18 +45,47 @@ export function tokenSecrets(token: unknown): string[] {
   return found;
 }
 
-/** Long runs of key material: each line of a PEM body, a JWK's private members, a secret itself. */
+/**
+ * Long runs of secret key material in the plugin keys: a secret itself, each line of a private PEM body,
+ * a JWK's private members. Public material is not secret (the JWKS action publishes it on purpose), so
+ * `Public Key` counts only for private parts pasted there, and a private PEM's lines that also belong
+ * to its public key (a PKCS#1 body holds the modulus at an offset that can line up) are left out.
+ */
 export function keySecrets(keys: Record<string, string | undefined>): string[] {
   const found: string[] = [];
   for (const [caption, value] of Object.entries(keys)) {
     if (!value || caption === "Issuer" || caption === "Audience") continue;
-    found.push(value.trim());
-    for (const line of value.split(/\\n|\n/))
-      if (line.trim().length >= 24 && !line.includes("-----")) found.push(line.trim());
+    const unescaped = value.replace(/\\r\\n|\\n|\\r/g, "\n");
+    const blocks = [...unescaped.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)];
+    if (caption !== "Public Key") {
+      found.push(value.trim());
+      if (blocks.length === 0) {
+        for (const line of unescaped.split("\n")) if (!line.includes("-----")) found.push(line.trim());
+      }
+    }
+    for (const [, label, body] of blocks) {
+      if (label?.includes("PRIVATE")) found.push(...privatePemChunks(label, body ?? ""));
+    }
     for (const match of value.matchAll(/"(d|p|q|dp|dq|qi|k|private_key)"\s*:\s*"([^"]{16,})"/g))
       found.push(match[2] as string);
   }
   return found.filter((s) => s.length >= 16);
+}
+
+/** The lines of a private PEM body, as pasted and re-wrapped, whose bytes are not part of its public key. */
+function privatePemChunks(label: string, body: string): string[] {
+  const canonical = body.replace(/\s+/g, "").match(/.{1,64}/g) ?? [];
+  const pasted = body.split(/\s+/).filter((line) => !line.includes(":"));
+  let publicDer = Buffer.alloc(0);
+  try {
+    const privatePem = `-----BEGIN ${label}-----\n${canonical.join("\n")}\n-----END ${label}-----\n`;
+    publicDer = createPublicKey(privatePem).export({ type: "spki", format: "der" });
+  } catch {
+    // Encrypted or unreadable: every line counts as secret.
+  }
+  return [...new Set([...canonical, ...pasted])].filter(
+    (chunk) => chunk.length >= 24 && !publicDer.includes(Buffer.from(chunk, "base64")),
+  );
 }
 
 /**

@@ -3,7 +3,10 @@
 Reads one JSON request on stdin and writes one JSON answer on stdout:
   {"op": "sign", "claims": {...}, "key": "...", "alg": "HS256", "headers": {...}}  -> {"token": "..."}
   {"op": "verify", "token": "...", "key": "...", "alg": "HS256", "audience": ..., "issuer": ...}
-      -> {"claims": {...}} or {"error": "ExceptionName"}
+      -> {"claims": {...}, "header": {...}} or {"error": "ExceptionName"}
+  {"op": "verify", "token": "...", "jwks": {"keys": [...]}, "alg": ..., ...}
+      -> as above, with the key PyJWT's own PyJWKSet picks by the token's kid
+  {"op": "batch", "requests": [...]}  -> {"answers": [...]}: many requests for one interpreter start
 Keys are strings: an HMAC secret, or a PEM (private to sign, public to verify).
 """
 import json
@@ -12,24 +15,38 @@ import sys
 import jwt
 
 
-def main():
-    request = json.load(sys.stdin)
-    if request["op"] == "sign":
-        token = jwt.encode(request["claims"], request["key"], algorithm=request["alg"], headers=request.get("headers"))
-        print(json.dumps({"token": token}))
-        return
+def sign(request):
+    token = jwt.encode(request["claims"], request["key"], algorithm=request["alg"], headers=request.get("headers"))
+    return {"token": token}
+
+
+def verify(request):
     try:
+        header = jwt.get_unverified_header(request["token"])
+        if "jwks" in request:
+            key_set = jwt.PyJWKSet.from_dict(request["jwks"])
+            key = key_set[header["kid"]].key
+        else:
+            key = request["key"]
         claims = jwt.decode(
             request["token"],
-            request["key"],
+            key,
             algorithms=[request["alg"]],
             audience=request.get("audience"),
             issuer=request.get("issuer"),
             options={"require": ["exp", "iat"]},
         )
-        print(json.dumps({"claims": claims}))
-    except jwt.PyJWTError as error:
-        print(json.dumps({"error": type(error).__name__}))
+        return {"claims": claims, "header": header}
+    except (jwt.PyJWTError, KeyError) as error:
+        return {"error": type(error).__name__}
 
 
-main()
+def answer(request):
+    if request["op"] == "batch":
+        return {"answers": [answer(item) for item in request["requests"]]}
+    if request["op"] == "sign":
+        return sign(request)
+    return verify(request)
+
+
+print(json.dumps(answer(json.load(sys.stdin))))

@@ -14,3 +14,8 @@ export function pyjwt<T = Record<string, unknown>>(request: Record<string, unkno
   });
   return JSON.parse(out) as T;
 }
+
+/** Runs many PyJWT requests in one interpreter start and returns their answers, in order. */
+export function pyjwtBatch<T = Record<string, unknown>>(requests: readonly Record<string, unknown>[]): T[] {
+  return pyjwt<{ answers: T[] }>({ op: "batch", requests }).answers;
+}

@@ -1,8 +1,15 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { type AsymmetricAlgorithm, EC_CURVES, keyTypeFor, RSA_MIN_BITS } from "../algorithms.js";
 import { ConfigError } from "../errors.js";
-import { KEY_NAMES, type KeySlot } from "./names.js";
-import { findPemBlock, parsePastedJson, stripPasteWrapping } from "./paste.js";
+import { KEY_NAMES } from "./names.js";
+import {
+  bareBase64Blocks,
+  findPemBlocks,
+  type PemBlock,
+  parsePastedJson,
+  stripPasteWrapping,
+} from "./paste.js";
+import { plainRsaFromPss } from "./rsa-pss.js";
 
 /** One asymmetric key read from a plugin key, checked against the algorithm, as JWKs. */
 export interface ParsedKeyPair {
@@ -13,185 +20,232 @@ export interface ParsedKeyPair {
   readonly kid?: string | undefined;
 }
 
+type Half = "private" | "public";
+
 // Node names curves by their OpenSSL names.
 const CURVE_NAMES: Record<string, string> = { prime256v1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
 
+// What a key body pasted without its BEGIN/END lines may be, most common first.
+const BARE_PRIVATE_LABELS = ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"];
+const BARE_PUBLIC_LABELS = ["PUBLIC KEY", "CERTIFICATE", "RSA PUBLIC KEY"];
+
 /** Reads `Private Key`: PEM (PKCS#8, PKCS#1, SEC1), a private JWK, or a Google service-account JSON file. */
 export function parsePrivateKey(raw: string, alg: AsymmetricAlgorithm): ParsedKeyPair {
-  const slot: KeySlot = "privateKey";
-  const keyName = KEY_NAMES[slot];
+  const keyName = KEY_NAMES.privateKey;
+  const needs = keyNeeded(alg, "private");
   const text = stripPasteWrapping(raw);
   let keyObject: KeyObject;
   let kid: string | undefined;
   if (text.startsWith("{")) {
-    const json = parseJson(text, keyName);
+    const json = parseJson(text, keyName, needs);
     if (typeof json.private_key === "string") {
-      keyObject = privateFromPem(json.private_key, keyName);
+      keyObject = privateFromPem(json.private_key, keyName, needs);
       kid = nonEmptyString(json.private_key_id);
-    } else if (typeof json.kty === "string") {
-      if (json.d === undefined) {
-        throw new ConfigError(
-          `The ${keyName} plugin key holds a public JWK; paste the private key (with its "d").`,
-        );
+    } else if (typeof json.kty === "string" || Array.isArray(json.keys)) {
+      const jwk = Array.isArray(json.keys) ? onlyPrivateJwk(json.keys, alg, keyName, needs) : json;
+      if (jwk.d === undefined) {
+        throw new ConfigError(`The ${keyName} plugin key holds a public JWK (it has no "d"); ${needs}.`);
       }
-      checkJwkAlg(json, alg, keyName);
-      keyObject = fromJwk(json, "private", keyName);
-      kid = nonEmptyString(json.kid);
-    } else if (Array.isArray(json.keys)) {
-      throw new ConfigError(
-        `The ${keyName} plugin key holds a JWKS; paste the one private key to sign with.`,
-      );
+      checkJwkFor(jwk, alg, keyName, needs);
+      keyObject = fromJwk(jwk, "private", keyName, needs);
+      kid = nonEmptyString(jwk.kid);
     } else {
       throw new ConfigError(
-        `The ${keyName} plugin key is JSON but neither a JWK nor a service-account file.`,
+        `The ${keyName} plugin key is JSON but neither a JWK nor a service-account file; ${needs}.`,
       );
     }
   } else {
-    keyObject = privateFromPem(text, keyName);
+    keyObject = privateFromPem(text, keyName, needs);
   }
-  checkFits(keyObject, alg, keyName);
-  const publicObject = createPublicKey(keyObject);
+  const usable = fitKey(keyObject, alg, keyName, needs);
   return {
-    privateJwk: keyObject.export({ format: "jwk" }),
-    publicJwk: publicObject.export({ format: "jwk" }),
+    privateJwk: usable.export({ format: "jwk" }),
+    publicJwk: createPublicKey(usable).export({ format: "jwk" }),
     kid,
   };
 }
 
 /**
+ * The one private key of a JWKS pasted as `Private Key` (generators such as mkjwk offer a key pair "set"
+ * holding a single key); with none or several for `alg`, which one signs is not for the plugin to guess.
+ */
+function onlyPrivateJwk(
+  keys: unknown[],
+  alg: AsymmetricAlgorithm,
+  keyName: string,
+  needs: string,
+): Record<string, unknown> {
+  const candidates = keys.filter(
+    (jwk): jwk is Record<string, unknown> =>
+      typeof jwk === "object" && jwk !== null && (jwk as Record<string, unknown>).d !== undefined,
+  );
+  const fitting = candidates.filter((jwk) => jwkCouldFit(jwk, alg));
+  if (fitting.length === 1) return fitting[0] as Record<string, unknown>;
+  if (fitting.length === 0 && candidates.length === 1) return candidates[0] as Record<string, unknown>;
+  throw new ConfigError(
+    fitting.length > 1
+      ? `The ${keyName} plugin key is a JWKS with several private keys for ${alg}; paste the one that signs on its own (${needs}).`
+      : `The ${keyName} plugin key is a JWKS without a private key for ${alg}; ${needs}.`,
+  );
+}
+
+/**
  * Reads `Public Key`: PEM (SPKI or X.509 certificate), a public JWK, or a JWKS. Returns every key that
- * fits the algorithm; a JWKS may hold keys for other algorithms, which are skipped.
+ * fits the algorithm; a JWKS may hold keys for other algorithms or for encryption, which are skipped.
+ * Only public halves are returned, whatever was pasted.
  */
 export function parsePublicKeys(raw: string, alg: AsymmetricAlgorithm): ParsedKeyPair[] {
   const keyName = KEY_NAMES.publicKey;
+  const needs = keyNeeded(alg, "public");
   const text = stripPasteWrapping(raw);
   if (!text.startsWith("{")) {
-    const keyObject = publicFromPem(text, keyName);
-    checkFits(keyObject, alg, keyName);
+    const keyObject = fitKey(publicFromPem(text, keyName, needs), alg, keyName, needs);
     return [{ publicJwk: keyObject.export({ format: "jwk" }) }];
   }
-  const json = parseJson(text, keyName);
+  const json = parseJson(text, keyName, needs);
   if (Array.isArray(json.keys)) {
     const fitting = json.keys.filter(
       (jwk): jwk is Record<string, unknown> =>
         typeof jwk === "object" && jwk !== null && jwkCouldFit(jwk as Record<string, unknown>, alg),
     );
-    const parsed = fitting.map((jwk) => {
-      const keyObject = fromJwk(jwk, "public", keyName);
-      checkFits(keyObject, alg, keyName);
-      return { publicJwk: keyObject.export({ format: "jwk" }), kid: nonEmptyString(jwk.kid) };
-    });
-    if (parsed.length === 0) {
+    if (fitting.length === 0) {
       throw new ConfigError(
-        `The ${keyName} plugin key is a JWKS with no key for ${alg}; add one or choose its algorithm.`,
+        `The ${keyName} plugin key is a JWKS without a signing key for ${alg}; add one (${needs}) or choose the algorithm of its keys.`,
       );
     }
-    return parsed;
+    return fitting.map((jwk) => {
+      const keyObject = fitKey(fromJwk(jwk, "public", keyName, needs), alg, keyName, needs);
+      return { publicJwk: keyObject.export({ format: "jwk" }), kid: nonEmptyString(jwk.kid) };
+    });
   }
   if (typeof json.kty !== "string") {
-    throw new ConfigError(`The ${keyName} plugin key is JSON but neither a JWK nor a JWKS.`);
+    throw new ConfigError(`The ${keyName} plugin key is JSON but neither a JWK nor a JWKS; ${needs}.`);
   }
-  checkJwkAlg(json, alg, keyName);
-  const keyObject = fromJwk(json, "public", keyName);
-  checkFits(keyObject, alg, keyName);
+  checkJwkFor(json, alg, keyName, needs);
+  const keyObject = fitKey(fromJwk(json, "public", keyName, needs), alg, keyName, needs);
   return [{ publicJwk: keyObject.export({ format: "jwk" }), kid: nonEmptyString(json.kid) }];
 }
 
-function privateFromPem(text: string, keyName: string): KeyObject {
-  const block = findPemBlock(text) ?? bareBase64Block(text, "PRIVATE KEY");
+/** "RS256 needs an RSA private key of 2048 bits or more": the end of every message about a missing or misfit key. */
+export function keyNeeded(alg: AsymmetricAlgorithm, half: Half): string {
+  const kty = keyTypeFor(alg);
+  if (kty === "RSA") return `${alg} needs an RSA ${half} key of ${RSA_MIN_BITS} bits or more`;
+  if (kty === "EC") return `${alg} needs an EC ${half} key on curve ${EC_CURVES[alg]}`;
+  return `${alg} needs an Ed25519 ${half} key`;
+}
+
+function privateFromPem(text: string, keyName: string, needs: string): KeyObject {
+  const blocks = findPemBlocks(text);
+  // A key file may hold the certificate too, in either order: the private key is the block wanted.
+  const block = blocks.find((b) => b.label.endsWith("PRIVATE KEY")) ?? blocks[0];
   if (!block) {
-    throw new ConfigError(
-      `The ${keyName} plugin key is not a PEM key, a JWK or a service-account file; paste the whole key.`,
-    );
+    return readFirst(bareBase64Blocks(text, BARE_PRIVATE_LABELS), "private", () => {
+      throw new ConfigError(
+        `The ${keyName} plugin key is not a PEM key, a JWK or a service-account file; ${needs}, pasted whole.`,
+      );
+    });
   }
   if (block.encrypted || block.label.includes("ENCRYPTED")) {
     throw new ConfigError(
-      `The ${keyName} plugin key is protected by a passphrase; export it unencrypted (PKCS#8).`,
+      `The ${keyName} plugin key is protected by a passphrase; ${needs} without one (export it unencrypted, e.g. as PKCS#8).`,
     );
   }
-  if (block.label.includes("PUBLIC") || block.label === "CERTIFICATE") {
+  if (!block.label.endsWith("PRIVATE KEY")) {
+    throw new ConfigError(`The ${keyName} plugin key holds a public key or certificate; ${needs}.`);
+  }
+  return readFirst([block], "private", () => {
     throw new ConfigError(
-      `The ${keyName} plugin key holds a public key or certificate; paste the private key.`,
+      `The ${keyName} plugin key could not be read as a private key; ${needs}, pasted whole with its BEGIN and END lines.`,
     );
-  }
-  try {
-    return createPrivateKey({ key: block.pem, format: "pem" });
-  } catch {
-    throw new ConfigError(
-      `The ${keyName} plugin key could not be read as a private key; paste the whole PEM, BEGIN and END lines included.`,
-    );
-  }
+  });
 }
 
-function publicFromPem(text: string, keyName: string): KeyObject {
-  const block = findPemBlock(text) ?? bareBase64Block(text, "PUBLIC KEY");
+function publicFromPem(text: string, keyName: string, needs: string): KeyObject {
+  const block = findPemBlocks(text)[0];
   if (!block) {
-    throw new ConfigError(
-      `The ${keyName} plugin key is not a PEM key, a certificate, a JWK or a JWKS; paste the whole key.`,
-    );
+    return readFirst(bareBase64Blocks(text, BARE_PUBLIC_LABELS), "public", () => {
+      throw new ConfigError(
+        `The ${keyName} plugin key is not a PEM key, a certificate, a JWK or a JWKS; ${needs}, pasted whole.`,
+      );
+    });
   }
   if (block.encrypted || block.label.includes("ENCRYPTED")) {
-    throw new ConfigError(
-      `The ${keyName} plugin key is an encrypted private key; paste the public key instead.`,
-    );
+    throw new ConfigError(`The ${keyName} plugin key is an encrypted private key; ${needs}.`);
   }
-  try {
-    // createPublicKey also reads X.509 certificates, and derives the public half of a private PEM.
-    return createPublicKey({ key: block.pem, format: "pem" });
-  } catch {
+  // createPublicKey also reads X.509 certificates, and derives the public half of a private PEM.
+  return readFirst([block], "public", () => {
     throw new ConfigError(
-      `The ${keyName} plugin key could not be read as a public key; paste the whole PEM, BEGIN and END lines included.`,
+      `The ${keyName} plugin key could not be read as a public key or certificate; ${needs}, pasted whole with its BEGIN and END lines.`,
     );
-  }
+  });
 }
 
-/** A key body pasted without its BEGIN/END lines. */
-function bareBase64Block(text: string, label: string) {
-  const body = text.replace(/\\n|\s+/g, "");
-  if (body.length < 64 || !/^[A-Za-z0-9+/]+=*$/.test(body)) return undefined;
-  return findPemBlock(`-----BEGIN ${label}-----\n${body}\n-----END ${label}-----`);
+/** The first block node:crypto reads as a key of that half, else what `fail` throws (never node's message: it may quote input). */
+function readFirst(blocks: readonly PemBlock[], half: Half, fail: () => never): KeyObject {
+  for (const block of blocks) {
+    try {
+      const input = { key: block.pem, format: "pem" as const };
+      return half === "private" ? createPrivateKey(input) : createPublicKey(input);
+    } catch {
+      // Try the next reading; the caller's message covers the case where none works.
+    }
+  }
+  return fail();
 }
 
-function fromJwk(jwk: Record<string, unknown>, kind: "private" | "public", keyName: string): KeyObject {
+function fromJwk(jwk: Record<string, unknown>, half: Half, keyName: string, needs: string): KeyObject {
   try {
     const key = { key: jwk as JsonWebKey, format: "jwk" as const };
-    return kind === "private" ? createPrivateKey(key) : createPublicKey(key);
+    // From a private JWK pasted as Public Key, createPublicKey keeps the public half only.
+    return half === "private" ? createPrivateKey(key) : createPublicKey(key);
   } catch {
     throw new ConfigError(
-      `The ${keyName} plugin key is a JWK that could not be read; check that it was pasted whole.`,
+      `The ${keyName} plugin key is a JWK that could not be read; ${needs}, pasted whole.`,
     );
   }
 }
 
-function parseJson(text: string, keyName: string): Record<string, unknown> {
+function parseJson(text: string, keyName: string, needs: string): Record<string, unknown> {
   let json: unknown;
   try {
     json = parsePastedJson(text);
   } catch {
     throw new ConfigError(
-      `The ${keyName} plugin key starts with "{" but is not valid JSON; paste the whole file.`,
+      `The ${keyName} plugin key starts with "{" but is not valid JSON; paste the whole file (${needs}).`,
     );
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new ConfigError(
-      `The ${keyName} plugin key is JSON but not an object; paste a JWK, a JWKS or a key file.`,
-    );
-  }
+  // The text starts with "{", so whatever parses is an object.
   return json as Record<string, unknown>;
 }
 
-function checkJwkAlg(jwk: Record<string, unknown>, alg: AsymmetricAlgorithm, keyName: string): void {
-  if (jwk.alg !== undefined && jwk.alg !== alg) {
+/** A JWK's own `alg` and `use` must allow signing with `alg`. */
+function checkJwkFor(
+  jwk: Record<string, unknown>,
+  alg: AsymmetricAlgorithm,
+  keyName: string,
+  needs: string,
+): void {
+  if (!jwkAlgAllows(jwk.alg, alg)) {
     throw new ConfigError(
-      `The ${keyName} plugin key is a JWK for another algorithm; choose that algorithm or a key for ${alg}.`,
+      `The ${keyName} plugin key is a JWK marked for another algorithm (its "alg"); set the action's algorithm to the JWK's, or paste another key (${needs}).`,
     );
   }
+  if (jwk.use !== undefined && jwk.use !== "sig") {
+    throw new ConfigError(
+      `The ${keyName} plugin key is a JWK marked for encryption, not signatures (its "use"); ${needs}.`,
+    );
+  }
+}
+
+/** RFC 9864 names Ed25519 signatures "Ed25519"; a JWK marked so is the key EdDSA uses. */
+function jwkAlgAllows(jwkAlg: unknown, alg: AsymmetricAlgorithm): boolean {
+  return jwkAlg === undefined || jwkAlg === alg || (alg === "EdDSA" && jwkAlg === "Ed25519");
 }
 
 /** A JWKS entry worth reading for this algorithm: the right key type, no conflicting `alg`, not encryption-only. */
 function jwkCouldFit(jwk: Record<string, unknown>, alg: AsymmetricAlgorithm): boolean {
   if (jwk.kty !== keyTypeFor(alg)) return false;
-  if (jwk.alg !== undefined && jwk.alg !== alg) return false;
+  if (!jwkAlgAllows(jwk.alg, alg)) return false;
   if (jwk.use !== undefined && jwk.use !== "sig") return false;
   const curve = EC_CURVES[alg];
   if (curve && jwk.crv !== curve) return false;
@@ -199,36 +253,66 @@ function jwkCouldFit(jwk: Record<string, unknown>, alg: AsymmetricAlgorithm): bo
   return true;
 }
 
-/** Refuses a key that does not fit the algorithm, saying what kind of key the algorithm needs. */
-function checkFits(key: KeyObject, alg: AsymmetricAlgorithm, keyName: string): void {
+/**
+ * The key to use for `alg`, or a ConfigError saying what the key is and what the algorithm needs.
+ * An RSASSA-PSS key serves the PS algorithms its parameters allow, as the plain RSA key it holds.
+ */
+function fitKey(key: KeyObject, alg: AsymmetricAlgorithm, keyName: string, needs: string): KeyObject {
   const type = key.asymmetricKeyType;
   const details = key.asymmetricKeyDetails ?? {};
+  const misfit = () => new ConfigError(`The ${keyName} plugin key is ${describeKey(key)}; ${needs}.`);
   const kty = keyTypeFor(alg);
   if (kty === "RSA") {
-    if (type !== "rsa") {
+    if ((details.modulusLength ?? 0) < RSA_MIN_BITS) throw misfit();
+    if (type === "rsa") return key;
+    if (type !== "rsa-pss" || !alg.startsWith("PS")) throw misfit();
+    const hash = `sha${alg.slice(2)}`;
+    const hashBytes = Number(alg.slice(2)) / 8;
+    const allowed =
+      (details.hashAlgorithm === undefined || details.hashAlgorithm === hash) &&
+      (details.mgf1HashAlgorithm === undefined || details.mgf1HashAlgorithm === hash) &&
+      (details.saltLength === undefined || details.saltLength <= hashBytes);
+    if (!allowed) {
       throw new ConfigError(
-        `The ${keyName} plugin key is not an RSA key; ${alg} needs an RSA key of ${RSA_MIN_BITS} bits or more.`,
+        `The ${keyName} plugin key is an RSA-PSS key restricted to other parameters than ${alg} uses; set the action's algorithm to the one it was made for, or paste another key (${needs}).`,
       );
     }
-    if ((details.modulusLength ?? 0) < RSA_MIN_BITS) {
-      throw new ConfigError(
-        `The ${keyName} plugin key is an RSA key under ${RSA_MIN_BITS} bits; ${alg} needs ${RSA_MIN_BITS} bits or more.`,
-      );
+    try {
+      return plainRsaFromPss(key);
+    } catch {
+      throw new ConfigError(`The ${keyName} plugin key is an RSA-PSS key that could not be read; ${needs}.`);
     }
-    return;
   }
   if (kty === "EC") {
-    const needed = EC_CURVES[alg] as string;
     const curve = type === "ec" ? CURVE_NAMES[details.namedCurve ?? ""] : undefined;
-    if (curve !== needed) {
-      throw new ConfigError(
-        `The ${keyName} plugin key is not an EC key on ${needed}; ${alg} needs an EC key on curve ${needed}.`,
-      );
-    }
-    return;
+    if (curve !== EC_CURVES[alg]) throw misfit();
+    return key;
   }
-  if (type !== "ed25519") {
-    throw new ConfigError(`The ${keyName} plugin key is not an Ed25519 key; EdDSA needs an Ed25519 key.`);
+  if (type !== "ed25519") throw misfit();
+  return key;
+}
+
+/** What kind of key it is, for messages: its type and size, never any of its material. */
+function describeKey(key: KeyObject): string {
+  const details = key.asymmetricKeyDetails ?? {};
+  switch (key.asymmetricKeyType) {
+    case "rsa":
+      return `an RSA key of ${details.modulusLength} bits`;
+    case "rsa-pss":
+      return `an RSA-PSS key of ${details.modulusLength} bits (for PS algorithms only)`;
+    case "ec": {
+      const curve = CURVE_NAMES[details.namedCurve ?? ""];
+      return curve ? `an EC key on curve ${curve}` : "an EC key on an unsupported curve";
+    }
+    case "ed25519":
+      return "an Ed25519 key";
+    case "ed448":
+      return "an Ed448 key";
+    case "x25519":
+    case "x448":
+      return "a key-agreement key, not a signing key";
+    default:
+      return "a key of an unsupported type";
   }
 }
 

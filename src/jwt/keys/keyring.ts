@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, importJWK, type JWK } from "jose";
 import { type Algorithm, type AsymmetricAlgorithm, type HmacAlgorithm, isHmac } from "../algorithms.js";
 import { ConfigError } from "../errors.js";
-import { parsePrivateKey, parsePublicKeys } from "./asymmetric.js";
+import { keyNeeded, parsePrivateKey, parsePublicKeys } from "./asymmetric.js";
 import { LruCache, materialCacheKey } from "./cache.js";
 import { KEY_NAMES, type KeyMaterial } from "./names.js";
 import { parseHmacSecret } from "./secret.js";
@@ -13,6 +13,8 @@ export interface ReadyKey {
   readonly kid?: string | undefined;
   /** The public JWK (asymmetric keys only), for publishing in a JWKS. */
   readonly publicJwk?: JWK | undefined;
+  /** The RFC 7638 thumbprint of the public JWK (asymmetric keys only): which key it is, whatever its kid. */
+  readonly thumbprint?: string | undefined;
 }
 
 interface PrivateKeyEntry {
@@ -54,7 +56,7 @@ export async function verificationKeys(material: KeyMaterial, alg: Algorithm): P
   const privateKeyText = present(material.privateKey);
   if (!privateKeyText) {
     throw new ConfigError(
-      `The ${KEY_NAMES.publicKey} plugin key is empty (and so is ${KEY_NAMES.privateKey}); ${alg} needs a public key to verify tokens.`,
+      `The ${KEY_NAMES.publicKey} plugin key is empty (and so is ${KEY_NAMES.privateKey}); ${keyNeeded(alg, "public")} there to verify tokens.`,
     );
   }
   return [(await privateKey(privateKeyText, alg)).verifier];
@@ -90,14 +92,15 @@ function privateKey(raw: string, alg: AsymmetricAlgorithm): Promise<PrivateKeyEn
   return cached(["private", alg, raw], async () => {
     const parsed = parsePrivateKey(raw, alg);
     const publicJwk = parsed.publicJwk as JWK;
-    const kid = parsed.kid ?? (await calculateJwkThumbprint(publicJwk));
+    const thumbprint = await calculateJwkThumbprint(publicJwk);
+    const kid = parsed.kid ?? thumbprint;
     const [signer, verifier] = await Promise.all([
       importJWK(parsed.privateJwk as JWK, alg),
       importJWK(publicJwk, alg),
     ]);
     return {
-      signer: { key: signer as CryptoKey, kid, publicJwk },
-      verifier: { key: verifier as CryptoKey, kid, publicJwk },
+      signer: { key: signer as CryptoKey, kid, publicJwk, thumbprint },
+      verifier: { key: verifier as CryptoKey, kid, publicJwk, thumbprint },
     };
   });
 }
@@ -105,11 +108,15 @@ function privateKey(raw: string, alg: AsymmetricAlgorithm): Promise<PrivateKeyEn
 function publicKeys(raw: string, alg: AsymmetricAlgorithm): Promise<readonly ReadyKey[]> {
   return cached(["public", alg, raw], () =>
     Promise.all(
-      parsePublicKeys(raw, alg).map(async ({ publicJwk, kid }) => ({
-        key: (await importJWK(publicJwk as JWK, alg)) as CryptoKey,
-        kid: kid ?? (await calculateJwkThumbprint(publicJwk as JWK)),
-        publicJwk: publicJwk as JWK,
-      })),
+      parsePublicKeys(raw, alg).map(async ({ publicJwk, kid }) => {
+        const thumbprint = await calculateJwkThumbprint(publicJwk as JWK);
+        return {
+          key: (await importJWK(publicJwk as JWK, alg)) as CryptoKey,
+          kid: kid ?? thumbprint,
+          publicJwk: publicJwk as JWK,
+          thumbprint,
+        };
+      }),
     ),
   );
 }
@@ -121,8 +128,10 @@ function present(value: string | undefined): string | undefined {
 function required(value: string | undefined, slot: "secret" | "privateKey", alg: Algorithm): string {
   const text = present(value);
   if (text) return text;
-  const needs = slot === "secret" ? "a random secret of 64 characters or more" : "a private key";
-  throw new ConfigError(
-    `The ${KEY_NAMES[slot]} plugin key is empty; ${alg} needs ${needs} there (npm run keygen makes one).`,
-  );
+  if (isHmac(alg)) {
+    throw new ConfigError(
+      `The ${KEY_NAMES[slot]} plugin key is empty; ${alg} needs a random secret of 64 characters or more there (npm run keygen makes one).`,
+    );
+  }
+  throw new ConfigError(`The ${KEY_NAMES[slot]} plugin key is empty; ${keyNeeded(alg, "private")} there.`);
 }

@@ -1,0 +1,50 @@
+/**
+ * Every asymmetric algorithm signs and verifies with every key format it can use, pasted every way
+ * builders paste keys, through the shipped bundles on Node 18 (Bubble's runtime) and this machine's Node.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { expectedSteps, MATRIX_ROWS } from "./contract/asymmetric-matrix.js";
+import { RUNTIMES, runScenario } from "./support/runtimes.js";
+
+interface MatrixReport {
+  node: string;
+  cryptoBefore: string;
+  milliseconds: number;
+  rows: Record<string, unknown>;
+}
+
+describe.each(RUNTIMES)("asymmetric key matrix on $name", (runtime) => {
+  let report: MatrixReport;
+  beforeAll(async () => {
+    report = await runScenario<MatrixReport>("asymmetric-matrix.ts", runtime);
+  }, 180_000);
+
+  it("runs on the intended Node version, without a global crypto on Node 18", () => {
+    expect(report.node).toMatch(runtime.name === "node18" ? /^v18\./ : /^v2\d\./);
+    if (runtime.name === "node18") expect(report.cryptoBefore).toBe("undefined");
+  });
+
+  it("covers every algorithm with more than a few hundred key texts", () => {
+    expect(Object.keys(report.rows)).toHaveLength(MATRIX_ROWS.length);
+    for (const alg of [
+      "RS256",
+      "RS384",
+      "RS512",
+      "PS256",
+      "PS384",
+      "PS512",
+      "ES256",
+      "ES384",
+      "ES512",
+      "EdDSA",
+    ]) {
+      expect(MATRIX_ROWS.filter((row) => row.name.startsWith(`${alg} |`)).length).toBeGreaterThan(30);
+    }
+  });
+
+  for (const row of MATRIX_ROWS) {
+    it(row.name, () => {
+      expect(report.rows[row.name]).toEqual({ steps: expectedSteps(row), leaks: [] });
+    });
+  }
+});
