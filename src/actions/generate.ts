@@ -12,7 +12,7 @@ import { LIFETIME_RULE } from "../bubble/rules.js";
 import type { BubbleProperties } from "../bubble/types.js";
 import { ConfigError } from "../jwt/errors.js";
 import { generateToken } from "../jwt/generate.js";
-import type { JsonObject } from "../jwt/token.js";
+import { type JsonObject, jsonDepthExceeds, MAX_JSON_DEPTH } from "../jwt/token.js";
 
 /** `JWT - Generate token`: signs a token for a logged-in user. */
 export const run = defineAction({
@@ -58,6 +58,12 @@ export function readExtraClaims(properties: BubbleProperties): JsonObject {
   for (const { key, value } of readKeyValueList(properties, "claims")) add(key, value, "claims");
   const json = readText(properties, "claims_json");
   if (json !== undefined) {
+    // Verify refuses a claims set nested deeper than this, so Generate must never sign one.
+    if (jsonDepthExceeds(json, MAX_JSON_DEPTH)) {
+      throw new ConfigError(
+        `The claims_json field nests lists or objects more than ${MAX_JSON_DEPTH} levels deep; flatten it.`,
+      );
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(json);

@@ -134,7 +134,7 @@ export function isCanonicalBase64url(part: string): boolean {
 }
 
 /** Whether JSON text opens more than `limit` arrays or objects at once; brackets inside strings do not count. */
-function jsonDepthExceeds(text: string, limit: number): boolean {
+export function jsonDepthExceeds(text: string, limit: number): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -920,11 +920,11 @@ const refreshCases: ContractCase[] = [
 const configCases: ContractCase[] = [
   ...(
     [
-      ["one character repeated", "x".repeat(64), "variety.*npm run keygen"],
-      ["a short run repeated", "Ab3$xY9!".repeat(8), "variety.*npm run keygen"],
+      ["one character repeated", "x".repeat(64), "variety.*password manager"],
+      ["a short run repeated", "Ab3$xY9!".repeat(8), "variety.*password manager"],
       ["five characters mixed", `${"abcde".repeat(5)}${"edcba".repeat(5)}aabbccddee`, "variety"],
-      ["a placeholder phrase", `${testSecret("pad", 40)}changeme`, "placeholder.*npm run keygen"],
-      ["too short", testSecret("short", 31), "too short.*npm run keygen"],
+      ["a placeholder phrase", `${testSecret("pad", 40)}changeme`, "placeholder.*password manager"],
+      ["too short", testSecret("short", 31), "too short.*password manager"],
       [
         "an oct JWK too short",
         JSON.stringify({ kty: "oct", k: b64url(testSecret("jwk-short", 24)) }),

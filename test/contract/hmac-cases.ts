@@ -148,6 +148,11 @@ function flow(alg: Hs): ContractCase {
 
 const t0 = now();
 
+/** A claims_json object whose deepest value sits `depth` levels down (the object itself is level 1). */
+function nestedClaimsJson(depth: number): string {
+  return `{"deep": ${"[".repeat(depth - 1)}1${"]".repeat(depth - 1)}}`;
+}
+
 export const hmacCases: ContractCase[] = [
   ...HS.map(flow),
 
@@ -672,6 +677,12 @@ export const hmacCases: ContractCase[] = [
       "set twice",
     ],
     ["an unknown algorithm", { subject: "u", algorithm: "HS1024" }, BASE_KEYS, "algorithm field"],
+    [
+      "claims_json nested deeper than Verify accepts",
+      { subject: "u", claims_json: nestedClaimsJson(101) },
+      BASE_KEYS,
+      "claims_json.*more than 100 levels",
+    ],
   ].map(
     ([what, inputs, keys, pattern]): ContractCase => ({
       name: `generate throws for ${what}`,
@@ -679,6 +690,14 @@ export const hmacCases: ContractCase[] = [
       expect: throws(pattern as string),
     }),
   ),
+  {
+    name: "generate signs claims_json nested exactly as deep as Verify accepts, and Verify accepts it",
+    async run(h) {
+      const generated = await h.call("generate", { subject: "u", claims_json: nestedClaimsJson(100) });
+      return h.call("verify", { token: generated.values?.token });
+    },
+    expect: { values: { valid: true, subject: "u" }, leaks: [] },
+  },
   {
     name: "verify throws (not refuses) when the JWT Secret is missing",
     run: (h) => h.call("verify", { token: hsToken(fresh()) }, {}),

@@ -76,7 +76,7 @@ describe("weak-secret rules", () => {
     ];
     for (const secret of weak) {
       const message = refusal(secret);
-      expect(message, secret).toMatch(/^The JWT Secret plugin key .*npm run keygen/);
+      expect(message, secret).toMatch(/^The JWT Secret plugin key .*password manager's generator/);
       expect(message).not.toContain(secret);
     }
   });

@@ -46,7 +46,8 @@ export class LruCache<V> {
  * plugin key's caption, so two apps with the same caption but different keys never share an entry.
  */
 export function materialCacheKey(...parts: string[]): string {
-  const hash = createHash("sha256");
-  for (const part of parts) hash.update(`${part.length}:${part}`);
-  return hash.digest("base64url");
+  // Length-prefixed, so ("ab", "c") and ("a", "bc") differ; one update, as this runs on every call.
+  let framed = "";
+  for (const part of parts) framed += `${part.length}:${part}`;
+  return createHash("sha256").update(framed).digest("base64url");
 }

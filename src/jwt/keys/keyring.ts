@@ -130,7 +130,7 @@ function required(value: string | undefined, slot: "secret" | "privateKey", alg:
   if (text) return text;
   if (isHmac(alg)) {
     throw new ConfigError(
-      `The ${KEY_NAMES[slot]} plugin key is empty; ${alg} needs a random secret of 64 characters or more there (npm run keygen makes one).`,
+      `The ${KEY_NAMES[slot]} plugin key is empty; ${alg} needs a random secret of 64 characters or more there (a password manager's generator makes one).`,
     );
   }
   throw new ConfigError(`The ${KEY_NAMES[slot]} plugin key is empty; ${keyNeeded(alg, "private")} there.`);

@@ -11,7 +11,7 @@ export interface ParsedSecret {
 }
 
 const HOW_TO_MAKE_ONE =
-  "generate one with `npm run keygen` (64 random bytes) or a password manager's random generator";
+  "make one with a password manager's generator (64 random characters, letters and digits) or the plugin's npm run keygen";
 
 // Strings that appear in tutorials and .env.example files. A secret built around one of them is public.
 const PLACEHOLDERS = [
