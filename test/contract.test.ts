@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CASE_GROUPS } from "./contract/all-cases.js";
 import { PRESENTATIONS } from "./contract/presentations.js";
 import { matching } from "./support/matchers.js";
+import { expectEveryCallClean } from "./support/observations.js";
 import { RUNTIMES, runScenario } from "./support/runtimes.js";
 
 describe.each(RUNTIMES)("contract on $name", (runtime) => {
@@ -41,26 +42,6 @@ describe.each(RUNTIMES)("contract on $name", (runtime) => {
   }
 
   it("every call wrote exactly one log line, and nothing leaked anywhere", () => {
-    const calls = collectObservations(report);
-    expect(calls.length).toBeGreaterThan(100);
-    for (const call of calls) {
-      expect(call.leaks).toEqual([]);
-      if (call.values) expect(call.logs).toHaveLength(1);
-    }
+    expectEveryCallClean(report, 100);
   });
 });
-
-interface ObservedCall {
-  values?: unknown;
-  logs?: unknown[];
-  leaks: unknown[];
-}
-
-/** Every observation of an action call anywhere in the report (they all carry `leaks`). */
-function collectObservations(value: unknown, found: ObservedCall[] = []): ObservedCall[] {
-  if (value && typeof value === "object") {
-    if (Array.isArray((value as ObservedCall).leaks)) found.push(value as ObservedCall);
-    for (const child of Object.values(value)) collectObservations(child, found);
-  }
-  return found;
-}

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXTERNAL_CASES, EXTERNAL_PRESENTATIONS, SLOW_CASE } from "./external/cases.js";
 import { matching } from "./support/matchers.js";
+import { expectEveryCallClean } from "./support/observations.js";
 import { RUNTIMES, runScenario } from "./support/runtimes.js";
 
 describe.each(RUNTIMES)("verify external token on $name", (runtime) => {
@@ -40,25 +41,6 @@ describe.each(RUNTIMES)("verify external token on $name", (runtime) => {
   });
 
   it("every call wrote exactly one log line, and nothing leaked anywhere", () => {
-    const calls = collect(report);
-    expect(calls.length).toBeGreaterThan(150);
-    for (const call of calls) {
-      expect(call.leaks).toEqual([]);
-      if (call.values) expect(call.logs).toHaveLength(1);
-    }
+    expectEveryCallClean(report, 150);
   });
 });
-
-interface ObservedCall {
-  values?: unknown;
-  logs?: unknown[];
-  leaks: unknown[];
-}
-
-function collect(value: unknown, found: ObservedCall[] = []): ObservedCall[] {
-  if (value && typeof value === "object") {
-    if (Array.isArray((value as ObservedCall).leaks)) found.push(value as ObservedCall);
-    for (const child of Object.values(value)) collect(child, found);
-  }
-  return found;
-}

@@ -5,7 +5,7 @@
  * (test/scenarios/asymmetric-matrix.ts), run once per Node rather than under every presentation.
  */
 import { sign } from "node:crypto";
-import { encodePart, now, signJws } from "../support/jws.js";
+import { encodePart, signJws } from "../support/jws.js";
 import {
   ASYMMETRIC,
   type AsymmetricAlg,
@@ -23,15 +23,21 @@ import {
   thumbprint,
 } from "../support/keys.js";
 import type { Observation } from "../support/observe.js";
-import { AUDIENCE, type ContractCase, type Harness, ISSUER, type Keys, matches } from "./harness.js";
+import {
+  AUDIENCE,
+  type ContractCase,
+  freshClaims,
+  type Harness,
+  ISSUER,
+  type Keys,
+  matches,
+  refused,
+} from "./harness.js";
 
 const current = (alg: AsymmetricAlg) => testKeys().current[FAMILY[alg]];
 const other = (alg: AsymmetricAlg) => testKeys().other[FAMILY[alg]];
 
-function fresh(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const t = now();
-  return { sub: "user-1", iat: t, exp: t + 600, jti: "jti-1", ...extra };
-}
+const fresh = freshClaims;
 
 /** A token from the independent node:crypto signer. */
 function tokenBy(key: TestKey, alg: AsymmetricAlg, header: Record<string, unknown> = {}, claims = fresh()) {
@@ -56,11 +62,6 @@ const signingKeys = (alg: AsymmetricAlg): Keys => ({
   "Private Key": pem.pkcs8(current(alg)),
   Issuer: ISSUER,
   Audience: AUDIENCE,
-});
-
-const refused = (code: string, flag: "valid" | "ok" = "valid") => ({
-  values: { [flag]: false, error_code: code, error_message: matches(".+") },
-  leaks: [],
 });
 
 /** A thrown builder message: it names the plugin key and what the algorithm needs, and quotes nothing. */

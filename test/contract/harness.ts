@@ -61,3 +61,19 @@ export interface ContractCase {
 export function matches(source: string): { $match: string } {
   return { $match: source };
 }
+
+/** A current claims set for user-1 (`iat` now, `exp` in ten minutes, `jti` "jti-1"), with `extra` merged in. */
+export function freshClaims(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const t = Math.floor(Date.now() / 1000);
+  return { sub: "user-1", iat: t, exp: t + 600, jti: "jti-1", ...extra };
+}
+
+/** Expectation: the token was refused with `code` (Verify's `valid`, or Refresh's `ok`), nothing leaked. */
+export function refused(code: string, flag: "valid" | "ok" = "valid") {
+  return { values: { [flag]: false, error_code: code, error_message: matches(".+") }, leaks: [] };
+}
+
+/** Expectation: the action threw (a configuration error) with a message matching `pattern`, nothing leaked. */
+export function throws(pattern: string) {
+  return { thrown: matches(pattern), leaks: [] };
+}

@@ -8,13 +8,16 @@ import {
   AUDIENCE,
   BASE_KEYS,
   type ContractCase,
+  freshClaims,
   type Harness,
   ISSUER,
   matches,
   OLD_SECRET,
   OTHER_SECRET,
+  refused,
   SECRET,
   testSecret,
+  throws,
 } from "./harness.js";
 
 const HS = ["HS256", "HS384", "HS512"] as const;
@@ -30,15 +33,7 @@ function hsToken(
   return signJws({ alg, typ: "JWT", ...header }, claims, alg, secret);
 }
 
-function fresh(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const t = now();
-  return { sub: "user-1", iat: t, exp: t + 600, jti: "jti-1", ...extra };
-}
-
-const refused = (code: string) => ({
-  values: { valid: false, error_code: code, error_message: matches(".+") },
-  leaks: [],
-});
+const fresh = freshClaims;
 const verifyRefuses = (
   name: string,
   token: () => string,
@@ -49,7 +44,6 @@ const verifyRefuses = (
   run: (h) => h.call("verify", { token: token(), ...inputs }),
   expect: refused(code),
 });
-const throws = (pattern: string) => ({ thrown: matches(pattern), leaks: [] });
 
 function valuesOf(o: Observation): Record<string, unknown> {
   return o.values ?? {};
