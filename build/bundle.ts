@@ -2,9 +2,6 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { build, type StdinOptions } from "esbuild";
 
-/** The global an action's bundle assigns its exports to, inside the wrapper's own scope. */
-const BUNDLE_GLOBAL = "__jwtPluginAction";
-
 /**
  * Bundles one action entry (jose included, Node built-ins left to `require`) for Node 18 and wraps it
  * as the one function expression Bubble evaluates. The bundle runs once per runtime: its result is
@@ -41,8 +38,9 @@ export async function bundleFunction(bundle: FunctionBundle): Promise<string> {
     write: false,
     platform: "node",
     target: "node18",
-    format: "iife",
-    globalName: BUNDLE_GLOBAL,
+    // CommonJS: Node built-ins stay plain require() calls (Bubble gives the function a require), where
+    // an IIFE would add esbuild's require shim. The wrapper supplies the module object.
+    format: "cjs",
     minify: true,
     legalComments: "none",
     charset: "utf8",
@@ -55,10 +53,10 @@ export async function bundleFunction(bundle: FunctionBundle): Promise<string> {
     "async function(properties, context) {",
     `  // ${bundle.heading}`,
     `  const memo = ${JSON.stringify(memo)};`,
-    "  const run = globalThis[memo] || (globalThis[memo] = (() => {",
+    "  const run = globalThis[memo] || (globalThis[memo] = ((module) => {",
     `    ${code}`,
-    `    return ${BUNDLE_GLOBAL}.run;`,
-    "  })());",
+    "    return module.exports.run;",
+    "  })({ exports: {} }));",
     "  return run(properties, context);",
     "}",
     "",
