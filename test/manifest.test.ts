@@ -188,14 +188,40 @@ describe("the contract's names and types, in the synced params.json", () => {
           expect(entry && typeOf(entry)).toBe(type);
         });
       }
-      it("has a caption and a doc on every field and return value", () => {
+      it("has a caption and a one-sentence doc with an example value on every field and return value", () => {
         for (const entry of [...(action?.fields ?? []), ...(action?.returns ?? [])]) {
           expect(entry.caption, entry.name).toBeTruthy();
-          expect((entry.doc ?? "").length, entry.name).toBeGreaterThan(10);
+          expect(entry.doc ?? "", entry.name).toMatch(/^[A-Z].{10,}e\.g\. .+[.)}]$/s);
         }
       });
     });
   }
+
+  it("names every action in the plugin instructions, with the plugin keys and the error codes", () => {
+    const meta = JSON.parse(readFileSync(path.join(ROOT, "meta_data.json"), "utf8"));
+    for (const display of synced.keys()) expect(meta.plugin_instructions).toContain(display);
+    for (const key of [
+      "JWT Secret",
+      "Previous JWT Secret",
+      "Private Key",
+      "Public Key",
+      "Issuer",
+      "Audience",
+    ]) {
+      expect(meta.plugin_instructions).toContain(key);
+    }
+    expect(meta.plugin_instructions).toMatch(/development and a live value/);
+    for (const code of [
+      "missing_token",
+      "malformed",
+      "invalid_signature",
+      "expired",
+      "revoked",
+      "session_expired",
+    ]) {
+      expect(meta.plugin_instructions).toContain(code);
+    }
+  });
 
   it("offers every algorithm, HS256 by default, on the token actions", () => {
     for (const display of ["JWT - Generate token", "JWT - Verify token", "JWT - Refresh token"]) {
