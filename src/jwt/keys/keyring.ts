@@ -62,16 +62,32 @@ export async function verificationKeys(material: KeyMaterial, alg: Algorithm): P
   return [(await privateKey(privateKeyText, alg)).verifier];
 }
 
+/**
+ * The last few loads, found by comparing their parts in full: the common warm call (one app's keys,
+ * again and again) then skips hashing the material, which is most of a cache hit's cost. Equality of
+ * the whole material cannot confuse two apps' keys; a miss falls through to the hashed cache.
+ */
+const recent: { parts: string[]; loading: Promise<unknown> }[] = [];
+const RECENT_CAPACITY = 4;
+
 /** Loads once per distinct (kind, algorithm, material); a failure is not kept, so a fixed key is read afresh. */
 function cached<T>(parts: string[], load: () => Promise<T>): Promise<T> {
+  const seen = recent.find((entry) => entry.parts.every((part, i) => part === parts[i]));
+  if (seen) return seen.loading as Promise<T>;
   const cacheKey = materialCacheKey(...parts);
-  const hit = cache.get(cacheKey) as Promise<T> | undefined;
-  if (hit) return hit;
-  const loading = load();
-  cache.set(cacheKey, loading);
-  loading.catch(() => {
-    if (cache.get(cacheKey) === loading) cache.delete(cacheKey);
-  });
+  let loading = cache.get(cacheKey) as Promise<T> | undefined;
+  if (!loading) {
+    const started = load();
+    loading = started;
+    cache.set(cacheKey, started);
+    started.catch(() => {
+      if (cache.get(cacheKey) === started) cache.delete(cacheKey);
+      const index = recent.findIndex((entry) => entry.loading === started);
+      if (index >= 0) recent.splice(index, 1);
+    });
+  }
+  recent.unshift({ parts, loading });
+  if (recent.length > RECENT_CAPACITY) recent.pop();
   return loading;
 }
 
