@@ -16,6 +16,24 @@ interface ActionSpec {
 }
 
 // "list" marks an is_list value; "dropdown" a Dropdown field.
+const VERIFY_RETURNS: Spec = {
+  valid: "boolean",
+  error_code: "text",
+  error_message: "text",
+  subject: "text",
+  email: "text",
+  issuer: "text",
+  audience: "text",
+  jti: "text",
+  key_id: "text",
+  issued_at: "date",
+  expires_at: "date",
+  expires_in: "number",
+  claims_json: "text",
+  claim_names: "text list",
+  claim_values: "text list",
+};
+
 const CONTRACT: Record<string, ActionSpec> = {
   "JWT - Generate token": {
     fields: {
@@ -43,23 +61,7 @@ const CONTRACT: Record<string, ActionSpec> = {
       revoked_ids: "text list",
       algorithm: "dropdown",
     },
-    returns: {
-      valid: "boolean",
-      error_code: "text",
-      error_message: "text",
-      subject: "text",
-      email: "text",
-      issuer: "text",
-      audience: "text",
-      jti: "text",
-      key_id: "text",
-      issued_at: "date",
-      expires_at: "date",
-      expires_in: "number",
-      claims_json: "text",
-      claim_names: "text list",
-      claim_values: "text list",
-    },
+    returns: VERIFY_RETURNS,
   },
   "JWT - Refresh token": {
     fields: {
@@ -118,24 +120,8 @@ const CONTRACT: Record<string, ActionSpec> = {
       max_age: "number",
       required_claims: "text",
     },
-    returns: {
-      valid: "boolean",
-      error_code: "text",
-      error_message: "text",
-      subject: "text",
-      email: "text",
-      issuer: "text",
-      audience: "text",
-      jti: "text",
-      key_id: "text",
-      issued_at: "date",
-      expires_at: "date",
-      expires_in: "number",
-      claims_json: "text",
-      claim_names: "text list",
-      claim_values: "text list",
-      provider: "text",
-    },
+    // The contract: "Returns everything Verify returns, plus provider".
+    returns: { ...VERIFY_RETURNS, provider: "text" },
   },
 };
 

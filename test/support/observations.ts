@@ -1,4 +1,6 @@
-import { expect } from "vitest";
+import { describe, expect, it } from "vitest";
+import { matching } from "./matchers.js";
+import type { NodeRuntime } from "./runtimes.js";
 
 interface ObservedCall {
   values?: unknown;
@@ -26,4 +28,37 @@ export function expectEveryCallClean(report: unknown, atLeast: number): void {
     expect(call.leaks).toEqual([]);
     if (call.values) expect(call.logs).toHaveLength(1);
   }
+}
+
+/** What a scenario observed for one case matches the case's expectation (see test/support/matchers.ts). */
+export function expectObserved(observed: unknown, expected: Record<string, unknown>): void {
+  expect(observed).not.toHaveProperty("scenarioError");
+  expect(observed).toMatchObject(matching(expected) as Record<string, unknown>);
+}
+
+/**
+ * Declares one vitest test per presentation × group × case, each asserting the report entry the
+ * scenario wrote under `${presentation} | ${group} | ${case name}`.
+ */
+export function caseTests(
+  report: () => Record<string, unknown>,
+  presentations: readonly string[],
+  groups: Record<string, readonly { readonly name: string; readonly expect: Record<string, unknown> }[]>,
+): void {
+  for (const presentation of presentations) {
+    for (const [group, cases] of Object.entries(groups)) {
+      describe(`${presentation} | ${group}`, () => {
+        for (const c of cases) {
+          it(c.name, () => expectObserved(report()[`${presentation} | ${group} | ${c.name}`], c.expect));
+        }
+      });
+    }
+  }
+}
+
+/** The scenario ran on the Node it was meant for, and on Node 18 the plugin brought WebCrypto itself. */
+export function expectRanOn(report: Record<string, unknown>, runtime: NodeRuntime): void {
+  expect(report.node).toMatch(runtime.name === "node18" ? /^v18\./ : /^v2\d\./);
+  if (runtime.name === "node18") expect(report.cryptoBefore).toBe("undefined");
+  expect(report.cryptoAfter).toBe("object");
 }
