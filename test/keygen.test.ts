@@ -2,7 +2,7 @@
  * `npm run keygen` prints keys a builder can paste straight into the plugin keys: each works in the
  * built actions as printed (multi-line PEM, one-line PEM, public JWK).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BubbleRuntime } from "../src/emulator/runtime.js";
@@ -37,6 +37,17 @@ describe("npm run keygen", () => {
     expect(human).toContain("-----BEGIN PRIVATE KEY-----\nMI");
     expect(human).toMatch(/^-----BEGIN PRIVATE KEY-----\\nMI.*\\n-----END PRIVATE KEY-----$/m);
     expect(human).toContain('"kty":"EC"');
+  });
+
+  it("refuses an unknown algorithm with one line and exit code 2", () => {
+    const result = spawnSync(process.execPath, ["tools/run-ts.mjs", "tools/keygen.ts", "XX256"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      "Unknown algorithm XX256; use HS256, RS256, PS256, ES256, ES384, ES512 or EdDSA.",
+    );
   });
 
   it("prints different secrets each time", () => {

@@ -6,25 +6,12 @@
  */
 import { generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
 import { calculateJwkThumbprint, type JWK } from "jose";
+import { ASYMMETRIC_ALGORITHMS, type AsymmetricAlgorithm, EC_CURVES } from "../src/jwt/algorithms.js";
 
-type KeyAlgorithm =
-  | "RS256"
-  | "RS384"
-  | "RS512"
-  | "PS256"
-  | "PS384"
-  | "PS512"
-  | "ES256"
-  | "ES384"
-  | "ES512"
-  | "EdDSA";
-
-const CURVES: Record<string, string> = { ES256: "P-256", ES384: "P-384", ES512: "P-521" };
-
-function generatePair(alg: KeyAlgorithm): { privateKey: KeyObject; publicKey: KeyObject } {
+function generatePair(alg: AsymmetricAlgorithm): { privateKey: KeyObject; publicKey: KeyObject } {
   if (alg.startsWith("RS") || alg.startsWith("PS"))
     return generateKeyPairSync("rsa", { modulusLength: 2048 });
-  if (alg.startsWith("ES")) return generateKeyPairSync("ec", { namedCurve: CURVES[alg] as string });
+  if (alg.startsWith("ES")) return generateKeyPairSync("ec", { namedCurve: EC_CURVES[alg] as string });
   return generateKeyPairSync("ed25519");
 }
 
@@ -43,10 +30,11 @@ export async function generateKeys(algorithm: string | undefined): Promise<Gener
   if (!algorithm || algorithm.startsWith("HS")) {
     return { algorithm: algorithm ?? "HS256", secret: randomBytes(64).toString("base64url") };
   }
-  if (!(algorithm in CURVES) && !/^(RS|PS)(256|384|512)$/.test(algorithm) && algorithm !== "EdDSA") {
+  const alg = ASYMMETRIC_ALGORITHMS.find((name) => name === algorithm);
+  if (!alg) {
     throw new Error(`Unknown algorithm ${algorithm}; use HS256, RS256, PS256, ES256, ES384, ES512 or EdDSA.`);
   }
-  const { privateKey, publicKey } = generatePair(algorithm as KeyAlgorithm);
+  const { privateKey, publicKey } = generatePair(alg);
   const jwk = publicKey.export({ format: "jwk" }) as JWK;
   const kid = await calculateJwkThumbprint(jwk);
   const privateKeyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
@@ -83,6 +71,11 @@ function print(keys: GeneratedKeys): void {
 }
 
 const args = process.argv.slice(2);
-const keys = await generateKeys(args.find((arg) => !arg.startsWith("--")));
-if (args.includes("--json")) console.log(JSON.stringify(keys));
-else print(keys);
+try {
+  const keys = await generateKeys(args.find((arg) => !arg.startsWith("--")));
+  if (args.includes("--json")) console.log(JSON.stringify(keys));
+  else print(keys);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exitCode = 2;
+}
