@@ -84,15 +84,6 @@ export class BubbleRuntime {
     routeConsole();
   }
 
-  /** The display names of every loaded action. */
-  displays(): string[] {
-    return [...new Set([...this.actions.values()].map((action) => action.params.display))];
-  }
-
-  params(action: string): ActionParams {
-    return this.find(action).params;
-  }
-
   /**
    * Runs one action as Bubble would. `inputs` are by field name (an unknown name is an error, to catch
    * typos in tests); `keys` by plugin key caption. Throws what the action throws.
