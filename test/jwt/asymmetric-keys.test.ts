@@ -99,7 +99,8 @@ describe("asymmetric key reading", () => {
       pem.pkcs8(key),
     ]) {
       const [parsed] = parsePublicKeys(text, "ES384");
-      expect(parsed?.privateJwk).toBeUndefined();
+      expect(parsed?.privateKey).toBeUndefined();
+      expect(parsed?.publicKey.type).toBe("public");
       expect(parsed?.publicJwk).toEqual(publicJwk(key));
     }
   });

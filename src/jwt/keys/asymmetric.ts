@@ -11,10 +11,15 @@ import {
 } from "./paste.js";
 import { plainRsaFromPss } from "./rsa-pss.js";
 
-/** One asymmetric key read from a plugin key, checked against the algorithm, as JWKs. */
+/**
+ * One asymmetric key read from a plugin key and checked against the algorithm. The KeyObjects go to
+ * jose as they are: jose imports each into WebCrypto on first use and keeps the result for that object.
+ */
 export interface ParsedKeyPair {
-  /** The private JWK, present only when read from `Private Key`. */
-  readonly privateJwk?: JsonWebKey;
+  /** The private half, present only when read from `Private Key`. */
+  readonly privateKey?: KeyObject;
+  readonly publicKey: KeyObject;
+  /** The public half as a JWK, for its thumbprint and for publishing in a JWKS. */
   readonly publicJwk: JsonWebKey;
   /** The key's own id: a JWK's `kid`, or a service-account file's `private_key_id`. */
   readonly kid?: string | undefined;
@@ -57,12 +62,8 @@ export function parsePrivateKey(raw: string, alg: AsymmetricAlgorithm): ParsedKe
   } else {
     keyObject = privateFromPem(text, keyName, needs);
   }
-  const usable = fitKey(keyObject, alg, keyName, needs);
-  return {
-    privateJwk: usable.export({ format: "jwk" }),
-    publicJwk: createPublicKey(usable).export({ format: "jwk" }),
-    kid,
-  };
+  const privateKey = fitKey(keyObject, alg, keyName, needs);
+  return { privateKey, ...publicHalf(createPublicKey(privateKey)), kid };
 }
 
 /**
@@ -99,8 +100,7 @@ export function parsePublicKeys(raw: string, alg: AsymmetricAlgorithm): ParsedKe
   const needs = keyNeeded(alg, "public");
   const text = stripPasteWrapping(raw);
   if (!text.startsWith("{")) {
-    const keyObject = fitKey(publicFromPem(text, keyName, needs), alg, keyName, needs);
-    return [{ publicJwk: keyObject.export({ format: "jwk" }) }];
+    return [publicHalf(fitKey(publicFromPem(text, keyName, needs), alg, keyName, needs))];
   }
   const json = parseJson(text, keyName, needs);
   if (Array.isArray(json.keys)) {
@@ -113,17 +113,21 @@ export function parsePublicKeys(raw: string, alg: AsymmetricAlgorithm): ParsedKe
         `The ${keyName} plugin key is a JWKS without a signing key for ${alg}; add one (${needs}) or choose the algorithm of its keys.`,
       );
     }
-    return fitting.map((jwk) => {
-      const keyObject = fitKey(fromJwk(jwk, "public", keyName, needs), alg, keyName, needs);
-      return { publicJwk: keyObject.export({ format: "jwk" }), kid: nonEmptyString(jwk.kid) };
-    });
+    return fitting.map((jwk) => ({
+      ...publicHalf(fitKey(fromJwk(jwk, "public", keyName, needs), alg, keyName, needs)),
+      kid: nonEmptyString(jwk.kid),
+    }));
   }
   if (typeof json.kty !== "string") {
     throw new ConfigError(`The ${keyName} plugin key is JSON but neither a JWK nor a JWKS; ${needs}.`);
   }
   checkJwkFor(json, alg, keyName, needs);
-  const keyObject = fitKey(fromJwk(json, "public", keyName, needs), alg, keyName, needs);
-  return [{ publicJwk: keyObject.export({ format: "jwk" }), kid: nonEmptyString(json.kid) }];
+  const publicKey = fitKey(fromJwk(json, "public", keyName, needs), alg, keyName, needs);
+  return [{ ...publicHalf(publicKey), kid: nonEmptyString(json.kid) }];
+}
+
+function publicHalf(publicKey: KeyObject): ParsedKeyPair {
+  return { publicKey, publicJwk: publicKey.export({ format: "jwk" }) };
 }
 
 /** "RS256 needs an RSA private key of 2048 bits or more": the end of every message about a missing or misfit key. */

@@ -1,4 +1,5 @@
-import { calculateJwkThumbprint, importJWK, type JWK } from "jose";
+import type { KeyObject } from "node:crypto";
+import { calculateJwkThumbprint, type JWK } from "jose";
 import { type Algorithm, type AsymmetricAlgorithm, type HmacAlgorithm, isHmac } from "../algorithms.js";
 import { ConfigError } from "../errors.js";
 import { keyNeeded, parsePrivateKey, parsePublicKeys } from "./asymmetric.js";
@@ -6,9 +7,14 @@ import { LruCache, materialCacheKey } from "./cache.js";
 import { KEY_NAMES, type KeyMaterial } from "./names.js";
 import { parseHmacSecret } from "./secret.js";
 
-/** A key ready for jose: parsed and imported once, reused by every later call with the same material. */
+/** A key ready for jose: parsed and checked once, reused by every later call with the same material. */
 export interface ReadyKey {
-  readonly key: CryptoKey;
+  /**
+   * An HMAC secret as a CryptoKey; an asymmetric key as the node KeyObject, which jose imports into
+   * WebCrypto on first use and caches for that object (importing it here would add jose's importJWK
+   * to every bundle, and pay for a key import that a call may never need).
+   */
+  readonly key: CryptoKey | KeyObject;
   /** The `kid` this key is known by: its JWK's or service account's id, else (asymmetric) its RFC 7638 thumbprint. */
   readonly kid?: string | undefined;
   /** The public JWK (asymmetric keys only), for publishing in a JWKS. */
@@ -110,13 +116,9 @@ function privateKey(raw: string, alg: AsymmetricAlgorithm): Promise<PrivateKeyEn
     const publicJwk = parsed.publicJwk as JWK;
     const thumbprint = await calculateJwkThumbprint(publicJwk);
     const kid = parsed.kid ?? thumbprint;
-    const [signer, verifier] = await Promise.all([
-      importJWK(parsed.privateJwk as JWK, alg),
-      importJWK(publicJwk, alg),
-    ]);
     return {
-      signer: { key: signer as CryptoKey, kid, publicJwk, thumbprint },
-      verifier: { key: verifier as CryptoKey, kid, publicJwk, thumbprint },
+      signer: { key: parsed.privateKey as KeyObject, kid, publicJwk, thumbprint },
+      verifier: { key: parsed.publicKey, kid, publicJwk, thumbprint },
     };
   });
 }
@@ -124,10 +126,10 @@ function privateKey(raw: string, alg: AsymmetricAlgorithm): Promise<PrivateKeyEn
 function publicKeys(raw: string, alg: AsymmetricAlgorithm): Promise<readonly ReadyKey[]> {
   return cached(["public", alg, raw], () =>
     Promise.all(
-      parsePublicKeys(raw, alg).map(async ({ publicJwk, kid }) => {
+      parsePublicKeys(raw, alg).map(async ({ publicKey, publicJwk, kid }) => {
         const thumbprint = await calculateJwkThumbprint(publicJwk as JWK);
         return {
-          key: (await importJWK(publicJwk as JWK, alg)) as CryptoKey,
+          key: publicKey,
           kid: kid ?? thumbprint,
           publicJwk: publicJwk as JWK,
           thumbprint,
