@@ -51,11 +51,8 @@ export async function variantActionDirs(): Promise<Record<Variant, string>> {
       mkdirSync(target, { recursive: true });
       copyFileSync(path.join(PLUGIN_ACTIONS, id, "params.json"), path.join(target, "params.json"));
       const code = await bundleFunction({
-        entry: {
-          contents: `export { ${exportName} as run } from "./${variant}.ts";`,
-          resolveDir: path.join(ROOT, "bench/baselines"),
-          loader: "ts",
-        },
+        file: path.join(ROOT, "bench/baselines", `${variant}.ts`),
+        exportName,
         heading: `${display} on ${variant}, for npm run bench.`,
         memoPrefix: `__bench:${variant}:${exportName}`,
       });

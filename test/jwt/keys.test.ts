@@ -64,6 +64,14 @@ describe("keyring", () => {
     expect(b).toBe(a);
     expect((await verificationKeys(keys, "HS256"))[0]).toBe(a);
   });
+  it("reuses a key that other apps' keys pushed out of the most recent few", async () => {
+    const first = await signingKey({ secret: testSecret("first-app") }, "HS256");
+    for (let i = 0; i < 10; i++) await signingKey({ secret: testSecret(`other-app-${i}`) }, "HS256");
+    expect(await signingKey({ secret: testSecret("first-app") }, "HS256")).toBe(first);
+    // Brought back to the front, it is found again after the next few others as well.
+    for (let i = 0; i < 3; i++) await signingKey({ secret: testSecret(`third-app-${i}`) }, "HS256");
+    expect(await signingKey({ secret: testSecret("first-app") }, "HS256")).toBe(first);
+  });
   it("stays bounded however many distinct secrets pass through", async () => {
     for (let i = 0; i < 600; i++) await signingKey({ secret: testSecret(`many-${i}`) }, "HS256");
     expect(keyCacheSize()).toBeLessThanOrEqual(256);

@@ -29,13 +29,29 @@ interface PrivateKeyEntry {
   readonly verifier: ReadyKey;
 }
 
+/**
+ * Loaded keys live in two tiers, each entry in one of them. The few most recent are found by comparing
+ * their material in full: the common call (one app's keys, again and again) then never hashes it, nor
+ * does a runtime's first call. Older entries move to a least-recently-used map keyed by a hash of the
+ * material, so the number kept stays bounded however many apps share one warm runtime.
+ */
+interface Loaded {
+  /** Kind, algorithm (and slot) and the plugin key's text. */
+  readonly parts: string[];
+  readonly loading: Promise<unknown>;
+  /** The hashed tier's key, once computed. */
+  hash?: string;
+}
+
+const RECENT_CAPACITY = 4;
 // Enough for the keys of many apps sharing one warm runtime; each entry is a few hundred bytes.
 const CACHE_CAPACITY = 256;
-const cache = new LruCache<Promise<unknown>>(CACHE_CAPACITY);
+const recent: Loaded[] = [];
+const older = new LruCache<Loaded>(CACHE_CAPACITY - RECENT_CAPACITY);
 
 /** The number of imported key sets held (for tests of the cache bound). */
 export function keyCacheSize(): number {
-  return cache.size;
+  return recent.length + older.size;
 }
 
 /**
@@ -68,33 +84,34 @@ export async function verificationKeys(material: KeyMaterial, alg: Algorithm): P
   return [(await privateKey(privateKeyText, alg)).verifier];
 }
 
-/**
- * The last few loads, found by comparing their parts in full: the common warm call (one app's keys,
- * again and again) then skips hashing the material, which is most of a cache hit's cost. Equality of
- * the whole material cannot confuse two apps' keys; a miss falls through to the hashed cache.
- */
-const recent: { parts: string[]; loading: Promise<unknown> }[] = [];
-const RECENT_CAPACITY = 4;
-
 /** Loads once per distinct (kind, algorithm, material); a failure is not kept, so a fixed key is read afresh. */
 function cached<T>(parts: string[], load: () => Promise<T>): Promise<T> {
-  const seen = recent.find((entry) => entry.parts.every((part, i) => part === parts[i]));
-  if (seen) return seen.loading as Promise<T>;
-  const cacheKey = materialCacheKey(...parts);
-  let loading = cache.get(cacheKey) as Promise<T> | undefined;
-  if (!loading) {
-    const started = load();
-    loading = started;
-    cache.set(cacheKey, started);
-    started.catch(() => {
-      if (cache.get(cacheKey) === started) cache.delete(cacheKey);
-      const index = recent.findIndex((entry) => entry.loading === started);
-      if (index >= 0) recent.splice(index, 1);
-    });
+  const index = recent.findIndex((entry) => entry.parts.every((part, i) => part === parts[i]));
+  if (index === 0) return (recent[0] as Loaded).loading as Promise<T>;
+  let entry = index >= 0 ? recent.splice(index, 1)[0] : undefined;
+  if (!entry && older.size > 0) {
+    const hash = materialCacheKey(...parts);
+    entry = older.get(hash);
+    if (entry) older.delete(hash);
   }
-  recent.unshift({ parts, loading });
-  if (recent.length > RECENT_CAPACITY) recent.pop();
-  return loading;
+  if (!entry) entry = startLoading(parts, load);
+  recent.unshift(entry);
+  const demoted = recent.length > RECENT_CAPACITY ? recent.pop() : undefined;
+  if (demoted) {
+    demoted.hash ??= materialCacheKey(...demoted.parts);
+    older.set(demoted.hash, demoted);
+  }
+  return entry.loading as Promise<T>;
+}
+
+function startLoading(parts: string[], load: () => Promise<unknown>): Loaded {
+  const entry: Loaded = { parts, loading: load() };
+  entry.loading.catch(() => {
+    const index = recent.indexOf(entry);
+    if (index >= 0) recent.splice(index, 1);
+    if (entry.hash !== undefined && older.get(entry.hash) === entry) older.delete(entry.hash);
+  });
+  return entry;
 }
 
 function hmacKey(raw: string, alg: HmacAlgorithm, slot: "secret" | "previousSecret"): Promise<ReadyKey> {
