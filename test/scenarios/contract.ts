@@ -12,7 +12,8 @@ import { printReport } from "../support/observe.js";
 
 // Recorded before any action runs: on Node 18 the plugin itself must bring WebCrypto.
 const cryptoBefore = typeof globalThis.crypto;
-const report: Record<string, unknown> = { node: process.version, cryptoBefore };
+const cryptoKeyBefore = typeof globalThis.CryptoKey;
+const report: Record<string, unknown> = { node: process.version, cryptoBefore, cryptoKeyBefore };
 const actionsDir = path.resolve("actions");
 for (const [presentation, options] of Object.entries(PRESENTATIONS)) {
   const h = harness(new BubbleRuntime(actionsDir, options));
@@ -27,4 +28,5 @@ for (const [presentation, options] of Object.entries(PRESENTATIONS)) {
   }
 }
 report.cryptoAfter = typeof globalThis.crypto;
+report.cryptoKeyAfter = typeof globalThis.CryptoKey;
 printReport(report);

@@ -18,7 +18,8 @@ import { JwksTestServer, testKey } from "../support/jwks-server.js";
 import { printReport } from "../support/observe.js";
 
 const cryptoBefore = typeof globalThis.crypto;
-const report: Record<string, unknown> = { node: process.version, cryptoBefore };
+const cryptoKeyBefore = typeof globalThis.CryptoKey;
+const report: Record<string, unknown> = { node: process.version, cryptoBefore, cryptoKeyBefore };
 const server = await new JwksTestServer().start();
 const keys = {
   rsa: testKey("RS256", "rsa-1"),
@@ -56,5 +57,6 @@ for (const [presentation, options] of Object.entries(EXTERNAL_PRESENTATIONS)) {
 }
 report[`slow | ${SLOW_CASE.name}`] = await slow;
 report.cryptoAfter = typeof globalThis.crypto;
+report.cryptoKeyAfter = typeof globalThis.CryptoKey;
 await server.close();
 printReport(report);
