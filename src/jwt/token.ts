@@ -100,6 +100,17 @@ export function decodeJsonObjectPart(part: string, what: "header" | "claims set"
   return parseJsonObject(text, what);
 }
 
+/** Reads the decoded bytes of a header or claims set, which must be UTF-8 text holding a JSON object. */
+export function parseJsonObjectBytes(bytes: Uint8Array, what: "header" | "claims set"): JsonObject {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new TokenError("malformed", `The token's ${what} is not valid UTF-8.`);
+  }
+  return parseJsonObject(text, what);
+}
+
 /** Parses a header or claims set, which must be a JSON object nested at most MAX_JSON_DEPTH levels. */
 export function parseJsonObject(text: string, what: "header" | "claims set"): JsonObject {
   if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {

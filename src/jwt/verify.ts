@@ -6,7 +6,7 @@ import { nowSeconds } from "./clock.js";
 import { TokenError } from "./errors.js";
 import { type ReadyKey, verificationKeys } from "./keys/keyring.js";
 import type { KeyMaterial } from "./keys/names.js";
-import { type JsonObject, type ParsedToken, parseJsonObject, parseToken } from "./token.js";
+import { type JsonObject, type ParsedToken, parseJsonObjectBytes, parseToken } from "./token.js";
 
 export interface VerifyOptions extends ClaimRules {
   /** The one algorithm accepted: a token whose header says otherwise is refused before any key is tried. */
@@ -21,8 +21,6 @@ export interface VerifiedToken {
   readonly key: ReadyKey;
   readonly currentKey: boolean;
 }
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Verifies a token in two plain steps, the signature and then the claims, and trusts nothing in the
@@ -73,13 +71,7 @@ export async function verifySignature(
       if (error instanceof JWSSignatureVerificationFailed) continue;
       throw new TokenError("malformed", "The token's signature could not be read.");
     }
-    let text: string;
-    try {
-      text = utf8.decode(payload);
-    } catch {
-      throw new TokenError("malformed", "The token's claims set is not valid UTF-8.");
-    }
-    return { claims: parseJsonObject(text, "claims set"), key };
+    return { claims: parseJsonObjectBytes(payload, "claims set"), key };
   }
   throw new TokenError("invalid_signature", "The token's signature does not match any configured key.");
 }
