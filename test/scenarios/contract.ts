@@ -12,8 +12,7 @@ import { printReport } from "../support/observe.js";
 
 // Recorded before any action runs: on Node 18 the plugin itself must bring WebCrypto.
 const cryptoBefore = typeof globalThis.crypto;
-const cryptoKeyBefore = typeof globalThis.CryptoKey;
-const report: Record<string, unknown> = { node: process.version, cryptoBefore, cryptoKeyBefore };
+const report: Record<string, unknown> = { node: process.version, cryptoBefore };
 const actionsDir = path.resolve("actions");
 for (const [presentation, options] of Object.entries(PRESENTATIONS)) {
   const h = harness(new BubbleRuntime(actionsDir, options));
@@ -28,5 +27,4 @@ for (const [presentation, options] of Object.entries(PRESENTATIONS)) {
   }
 }
 report.cryptoAfter = typeof globalThis.crypto;
-report.cryptoKeyAfter = typeof globalThis.CryptoKey;
 printReport(report);

@@ -18,8 +18,7 @@ import { JwksTestServer, testKey } from "../support/jwks-server.js";
 import { printReport } from "../support/observe.js";
 
 const cryptoBefore = typeof globalThis.crypto;
-const cryptoKeyBefore = typeof globalThis.CryptoKey;
-const report: Record<string, unknown> = { node: process.version, cryptoBefore, cryptoKeyBefore };
+const report: Record<string, unknown> = { node: process.version, cryptoBefore };
 const server = await new JwksTestServer().start();
 const keys = {
   rsa: testKey("RS256", "rsa-1"),
@@ -57,6 +56,5 @@ for (const [presentation, options] of Object.entries(EXTERNAL_PRESENTATIONS)) {
 }
 report[`slow | ${SLOW_CASE.name}`] = await slow;
 report.cryptoAfter = typeof globalThis.crypto;
-report.cryptoKeyAfter = typeof globalThis.CryptoKey;
 await server.close();
 printReport(report);

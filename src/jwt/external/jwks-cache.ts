@@ -1,9 +1,10 @@
-import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
+import { createPublicKey, type JsonWebKey } from "node:crypto";
 import type { JWK } from "jose";
 import { type AsymmetricAlgorithm, EC_CURVES, keyTypeFor, RSA_MIN_BITS } from "../algorithms.js";
 import { TokenError } from "../errors.js";
 import { LruCache } from "../keys/cache.js";
 import type { ReadyKey } from "../keys/keyring.js";
+import { importForJws } from "../keys/webcrypto-import.js";
 import { type DownloadLimits, downloadJson, JwksFetchError } from "./fetch.js";
 
 /** The rules of the cache; every field has the production value in JWKS_DEFAULTS. */
@@ -47,8 +48,8 @@ const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
 
 interface Entry {
   readonly jwks: readonly JWK[];
-  /** Keys read so far, by position in `jwks`; a key that cannot be read is null. */
-  readonly imported: Map<number, Promise<KeyObject | null>>;
+  /** Imported keys by position in `jwks` and algorithm; a key that cannot be imported is null. */
+  readonly imported: Map<string, Promise<CryptoKey | null>>;
   /** Until when the keys are fresh; past it the next call refreshes them (and falls back to them). */
   freshUntil: number;
   /** When an unknown kid last made this URL refetch. */
@@ -106,7 +107,7 @@ export class JwksCache {
     }
     const keys: ReadyKey[] = [];
     for (const index of usable) {
-      const key = await this.imported(entry, index);
+      const key = await this.imported(entry, index, alg);
       if (key) keys.push({ key, kid });
     }
     if (keys.length === 0) {
@@ -170,11 +171,12 @@ export class JwksCache {
     return entry;
   }
 
-  private imported(entry: Entry, index: number): Promise<KeyObject | null> {
-    let key = entry.imported.get(index);
+  private imported(entry: Entry, index: number, alg: AsymmetricAlgorithm): Promise<CryptoKey | null> {
+    const id = `${index}:${alg}`;
+    let key = entry.imported.get(id);
     if (!key) {
-      key = importPublic(entry.jwks[index] as JWK);
-      entry.imported.set(index, key);
+      key = importPublic(entry.jwks[index] as JWK, alg);
+      entry.imported.set(id, key);
     }
     return key;
   }
@@ -201,20 +203,18 @@ function fitsAlgorithm(jwk: JWK, alg: AsymmetricAlgorithm): boolean {
   return true;
 }
 
-/**
- * Reads the public members only, as a node KeyObject (jose imports it into WebCrypto on first use and
- * caches it); null when the key is unreadable or an RSA key is too short.
- */
-async function importPublic(jwk: JWK): Promise<KeyObject | null> {
+/** Imports the public members only; null when the key is unreadable or an RSA key is too short. */
+async function importPublic(jwk: JWK, alg: AsymmetricAlgorithm): Promise<CryptoKey | null> {
   const members = PUBLIC_MEMBERS[jwk.kty ?? ""] ?? [];
   const publicJwk: Record<string, unknown> = {};
   for (const name of members) publicJwk[name] = (jwk as Record<string, unknown>)[name];
   try {
+    // Node reads and checks the JWK (an EC point must be on its curve) before WebCrypto imports it.
     const key = createPublicKey({ key: publicJwk as JsonWebKey, format: "jwk" });
     // jose refuses short RSA keys only when verifying, with an error that reads like a broken token.
     const bits = key.asymmetricKeyDetails?.modulusLength;
     if (bits !== undefined && bits < RSA_MIN_BITS) return null;
-    return key;
+    return await importForJws(key, alg);
   } catch {
     return null;
   }

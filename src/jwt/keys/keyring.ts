@@ -6,15 +6,11 @@ import { keyNeeded, parsePrivateKey, parsePublicKeys } from "./asymmetric.js";
 import { LruCache, materialCacheKey } from "./cache.js";
 import { KEY_NAMES, type KeyMaterial } from "./names.js";
 import { parseHmacSecret } from "./secret.js";
+import { importForJws } from "./webcrypto-import.js";
 
-/** A key ready for jose: parsed and checked once, reused by every later call with the same material. */
+/** A key ready for jose: parsed, checked and imported once, reused by every later call with the same material. */
 export interface ReadyKey {
-  /**
-   * An HMAC secret as a CryptoKey; an asymmetric key as the node KeyObject, which jose imports into
-   * WebCrypto on first use and caches for that object (importing it here would add jose's importJWK
-   * to every bundle, and pay for a key import that a call may never need).
-   */
-  readonly key: CryptoKey | KeyObject;
+  readonly key: CryptoKey;
   /** The `kid` this key is known by: its JWK's or service account's id, else (asymmetric) its RFC 7638 thumbprint. */
   readonly kid?: string | undefined;
   /** The public JWK (asymmetric keys only), for publishing in a JWKS. */
@@ -23,10 +19,11 @@ export interface ReadyKey {
   readonly thumbprint?: string | undefined;
 }
 
+/** A private key read once; each half is imported when first asked for (a Generate never verifies, a Verify never signs). */
 interface PrivateKeyEntry {
-  readonly signer: ReadyKey;
+  readonly signer: () => Promise<ReadyKey>;
   /** The public half, for verifying when `Public Key` is empty. */
-  readonly verifier: ReadyKey;
+  readonly verifier: () => Promise<ReadyKey>;
 }
 
 /**
@@ -60,7 +57,7 @@ export function keyCacheSize(): number {
  */
 export async function signingKey(material: KeyMaterial, alg: Algorithm): Promise<ReadyKey> {
   if (isHmac(alg)) return hmacKey(required(material.secret, "secret", alg), alg, "secret");
-  return (await privateKey(required(material.privateKey, "privateKey", alg), alg)).signer;
+  return (await privateKey(required(material.privateKey, "privateKey", alg), alg)).signer();
 }
 
 /**
@@ -81,7 +78,7 @@ export async function verificationKeys(material: KeyMaterial, alg: Algorithm): P
       `The ${KEY_NAMES.publicKey} plugin key is empty (and so is ${KEY_NAMES.privateKey}); ${keyNeeded(alg, "public")} there to verify tokens.`,
     );
   }
-  return [(await privateKey(privateKeyText, alg)).verifier];
+  return [await (await privateKey(privateKeyText, alg)).verifier()];
 }
 
 /** Loads once per distinct (kind, algorithm, material); a failure is not kept, so a fixed key is read afresh. */
@@ -132,11 +129,9 @@ function privateKey(raw: string, alg: AsymmetricAlgorithm): Promise<PrivateKeyEn
     const parsed = parsePrivateKey(raw, alg);
     const publicJwk = parsed.publicJwk as JWK;
     const thumbprint = await calculateJwkThumbprint(publicJwk);
-    const kid = parsed.kid ?? thumbprint;
-    return {
-      signer: { key: parsed.privateKey as KeyObject, kid, publicJwk, thumbprint },
-      verifier: { key: parsed.publicKey, kid, publicJwk, thumbprint },
-    };
+    const about = { kid: parsed.kid ?? thumbprint, publicJwk, thumbprint };
+    const ready = (half: KeyObject) => once(async () => ({ ...about, key: await importForJws(half, alg) }));
+    return { signer: ready(parsed.privateKey as KeyObject), verifier: ready(parsed.publicKey) };
   });
 }
 
@@ -146,7 +141,7 @@ function publicKeys(raw: string, alg: AsymmetricAlgorithm): Promise<readonly Rea
       parsePublicKeys(raw, alg).map(async ({ publicKey, publicJwk, kid }) => {
         const thumbprint = await calculateJwkThumbprint(publicJwk as JWK);
         return {
-          key: publicKey,
+          key: await importForJws(publicKey, alg),
           kid: kid ?? thumbprint,
           publicJwk: publicJwk as JWK,
           thumbprint,
@@ -154,6 +149,15 @@ function publicKeys(raw: string, alg: AsymmetricAlgorithm): Promise<readonly Rea
       }),
     ),
   );
+}
+
+/** The first call's promise, for every call. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load();
+    return loading;
+  };
 }
 
 function present(value: string | undefined): string | undefined {
