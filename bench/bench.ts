@@ -40,7 +40,9 @@ const cold = await measureCold({
   script: coldScript,
   rounds: settings.coldRounds,
 });
-console.error(`warm: ${settings.warmChildren} processes per Node version, ${settings.samples} samples each`);
+console.error(
+  `warm: ${settings.warmChildren} processes per Node version and implementation (each with jose), ${settings.samples} samples each`,
+);
 const warm = await measureWarm({
   runtimes: nodes,
   actionsDir: PLUGIN_ACTIONS,
@@ -60,7 +62,7 @@ console.log(
     baselineSizes,
     cold,
     warm,
-    settings: `${quick ? "--quick" : "full"}: cold ${settings.coldRounds} fresh processes per implementation and Node; warm ${settings.warmChildren} processes per Node × ${settings.samples} samples of ~${settings.sampleMs} ms per call and implementation, after ${settings.warmupMs} ms of warm-up each`,
+    settings: `${quick ? "--quick" : "full"}: cold ${settings.coldRounds} fresh processes per implementation and Node; warm ${settings.warmChildren} processes per Node and implementation, each timing it and jose in turns, × ${settings.samples} samples of ~${settings.sampleMs} ms per call, after ${settings.warmupMs} ms of warm-up each`,
   }),
 );
 

@@ -72,7 +72,7 @@ export function renderReport(figures: BenchFigures): string {
   }
   for (const [runtime, byCase] of Object.entries(figures.warm)) {
     lines.push(
-      `Warm calls on ${runtime} (${figures.nodeVersions[runtime]}): keys imported once; medians in µs per call (× jose)`,
+      `Warm calls on ${runtime} (${figures.nodeVersions[runtime]}): keys imported once; medians in µs per call (× jose timed in the same processes)`,
       "",
       `| call | ${VARIANTS.join(" | ")} | plugin WU per 1,000 calls |`,
       `|---|${VARIANTS.map(() => "---:").join("|")}|---:|`,
@@ -80,13 +80,13 @@ export function renderReport(figures: BenchFigures): string {
     for (const name of WARM_CASES) {
       const byVariant = byCase[name];
       if (!byVariant) continue;
-      const floor = byVariant[FLOOR];
       const cells = VARIANTS.map((variant) => {
-        const value = byVariant[variant];
-        if (value === undefined) return "n/a";
-        return variant === FLOOR ? us(value) : `${us(value)} (${ratio(value, floor)})`;
+        const figure = byVariant[variant];
+        if (figure === undefined) return "n/a";
+        const value = us(figure.perCallUs);
+        return variant === FLOOR ? value : `${value} (${ratio(figure.perCallUs, figure.floorUs)})`;
       });
-      const plugin = byVariant.plugin;
+      const plugin = byVariant.plugin?.perCallUs;
       const wu = plugin === undefined ? "–" : workloadUnits(1000, plugin / 1000).toFixed(3);
       lines.push(`| ${name} | ${cells.join(" | ")} | ${wu} |`);
     }
@@ -122,9 +122,10 @@ export function targetLines(figures: BenchFigures): string[] {
   }
   for (const [runtime, byCase] of Object.entries(figures.warm)) {
     for (const name of WARM_TARGET_CASES) {
-      const plugin = byCase[name]?.plugin;
-      const floor = byCase[name]?.[FLOOR];
-      if (plugin === undefined || floor === undefined) continue;
+      const figure = byCase[name]?.plugin;
+      if (figure === undefined) continue;
+      const plugin = figure.perCallUs;
+      const floor = figure.floorUs;
       lines.push(
         `- warm ${name} on ${runtime}: ${(plugin / floor).toFixed(2)}× jose (≤ ${TARGETS.warmRatio}): ${verdict(plugin <= floor * TARGETS.warmRatio)}`,
       );

@@ -1,5 +1,5 @@
 /**
- * Warm calls, in one process per runtime: every variant's calls are bound once (the plugin's actions
+ * Warm calls, in one process: each variant the parent names has its calls bound once (the plugin's actions
  * evaluated once in the Bubble runtime stand-in, the libraries' keys imported once), warmed up, then
  * timed in samples of many calls, the variants taking turns from one sample to the next.
  *
