@@ -1,9 +1,10 @@
 /**
  * Warm calls: per-call cost with everything loaded and keys imported, measured in child processes on
  * each runtime. Each implementation is timed in its own processes alongside jose's floor, the two taking
- * turns, and its ratio is to the floor timed with it: libraries loaded into one process slow each other
+ * turns, and compared with the jose timed with it: libraries loaded into one process slow each other
  * (a heap grown by one makes another's garbage collection dearer), so an implementation never shares a
- * process with a third one. Each figure is the median over every sample of every process.
+ * process with a third one. Each process is one experiment giving medians and their ratio; the figures
+ * are the medians over processes, so one process whose JIT or heap went astray does not move them.
  */
 import { type BenchKeys, FLOOR, type Variant } from "./cases.js";
 import { runChild } from "./child-io.js";
@@ -20,7 +21,7 @@ export interface WarmOptions {
   readonly keys: BenchKeys;
   /** The bundled warm-child script. */
   readonly script: string;
-  /** Child processes per runtime and implementation. */
+  /** Child processes per runtime and implementation: each one experiment. */
   readonly children: number;
   /** Samples per child, case and variant. */
   readonly samples: number;
@@ -29,16 +30,18 @@ export interface WarmOptions {
   readonly warmupMs: number;
 }
 
-/** One implementation's median microseconds per call, and jose's floor timed in the same processes. */
+/** One implementation's microseconds per call, jose's floor timed in the same processes, and their ratio. */
 export interface WarmFigure {
   readonly perCallUs: number;
   readonly floorUs: number;
+  /** The median over processes of each process's ratio of medians. */
+  readonly ratio: number;
 }
 
 /** Warm figures by runtime name, case and variant (jose's own: as timed with the plugin). */
 export type WarmResults = Record<string, Record<string, Partial<Record<Variant, WarmFigure>>>>;
 
-/** One implementation's samples, and jose's from the same processes. */
+/** One implementation's median per process, and jose's from the same processes. */
 interface SamplePair {
   readonly own: number[];
   readonly floor: number[];
@@ -66,8 +69,8 @@ export async function measureWarm(options: WarmOptions): Promise<WarmResults> {
           const floor = byVariant[FLOOR];
           if (!own || !floor) continue; // a case the contender cannot do (jsonwebtoken has no EdDSA)
           const pair = samplePair(samples, runtime.name, name, contender);
-          pair.own.push(...own);
-          pair.floor.push(...floor);
+          pair.own.push(median(own));
+          pair.floor.push(median(floor));
         }
       }
     }
@@ -78,11 +81,12 @@ export async function measureWarm(options: WarmOptions): Promise<WarmResults> {
     for (const [name, byVariant] of Object.entries(byCase)) {
       const row: Partial<Record<Variant, WarmFigure>> = {};
       for (const [variant, pair] of Object.entries(byVariant) as [Variant, SamplePair][]) {
-        row[variant] = { perCallUs: median(pair.own), floorUs: median(pair.floor) };
+        const ratios = pair.own.map((own, i) => own / (pair.floor[i] as number));
+        row[variant] = { perCallUs: median(pair.own), floorUs: median(pair.floor), ratio: median(ratios) };
       }
       // jose's own row: the floor the plugin was timed with (the first contender, when the plugin is not timed).
       const floor = (row.plugin ?? Object.values(row)[0])?.floorUs;
-      if (floor !== undefined) row[FLOOR] = { perCallUs: floor, floorUs: floor };
+      if (floor !== undefined) row[FLOOR] = { perCallUs: floor, floorUs: floor, ratio: 1 };
       figures[name] = row;
     }
     results[runtime] = figures;

@@ -58,7 +58,7 @@ describe("npm run bench harness", () => {
       for (const name of ["HS256 Verify", "RS256 Generate", "ES256 Verify", "EdDSA Verify"]) {
         for (const variant of ["plugin", "jose"] as const) {
           const figure = warm[node.name]?.[name]?.[variant];
-          for (const value of [figure?.perCallUs, figure?.floorUs]) {
+          for (const value of [figure?.perCallUs, figure?.floorUs, figure?.ratio]) {
             expect(Number.isFinite(value)).toBe(true);
             expect(value).toBeGreaterThan(0);
           }
