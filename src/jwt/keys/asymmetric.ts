@@ -12,8 +12,8 @@ import {
 import { plainRsaFromPss } from "./rsa-pss.js";
 
 /**
- * One asymmetric key read from a plugin key and checked against the algorithm. The KeyObjects go to
- * jose as they are: jose imports each into WebCrypto on first use and keeps the result for that object.
+ * One asymmetric key read from a plugin key and checked against the algorithm, as node KeyObjects (which
+ * the keyring imports into WebCrypto for jose, see webcrypto-import.ts) and the public half as a JWK.
  */
 export interface ParsedKeyPair {
   /** The private half, present only when read from `Private Key`. */
