@@ -65,6 +65,11 @@ console.log(
     settings: `${quick ? "--quick" : "full"}: cold ${settings.coldRounds} fresh processes per implementation and Node; warm ${settings.warmChildren} processes per Node and implementation, each timing it and jose in turns, × ${settings.samples} samples of ~${settings.sampleMs} ms per call, after ${settings.warmupMs} ms of warm-up each`,
   }),
 );
+if (quick) {
+  console.log(
+    "(--quick checks that every measurement runs; its warm-ups and samples are too short for the ratios and verdicts above to mean anything: run without it for those.)",
+  );
+}
 
 const load = await measureProtectedAction({ requests: quick ? 5_000 : 20_000, concurrency: 50 });
 console.log(
