@@ -1,15 +1,8 @@
-import type { KeyMaterial } from "../jwt/keys/names.js";
+import { KEY_NAMES, type KeyMaterial } from "../jwt/keys/names.js";
 import type { BubbleContext } from "./types.js";
 
-/** Plugin key captions (the contract): `context.keys[caption]`. */
-export const PLUGIN_KEYS = {
-  secret: "JWT Secret",
-  previousSecret: "Previous JWT Secret",
-  privateKey: "Private Key",
-  publicKey: "Public Key",
-  issuer: "Issuer",
-  audience: "Audience",
-} as const;
+/** Plugin key captions (the contract): `context.keys[caption]`. The key material's are src/jwt's own. */
+export const PLUGIN_KEYS = { ...KEY_NAMES, issuer: "Issuer", audience: "Audience" } as const;
 
 function keyText(context: BubbleContext, caption: string): string | undefined {
   const value = context.keys?.[caption];

@@ -4,6 +4,7 @@ import type { AsymmetricAlgorithm } from "./algorithms.js";
 import { ConfigError } from "./errors.js";
 import { type ReadyKey, signingKey, verificationKeys } from "./keys/keyring.js";
 import { KEY_NAMES, type KeyMaterial } from "./keys/names.js";
+import { publicMembers } from "./keys/public-jwk.js";
 
 export interface PublishedKeys {
   /** `{"keys": [...]}`: the signing key first, then any other key of `Public Key` (a rotation's previous key). */
@@ -12,13 +13,6 @@ export interface PublishedKeys {
   readonly publicKeyPem: string;
   readonly kid: string;
 }
-
-// The only members a public JWK of each type needs: whatever the plugin keys hold, nothing private leaves.
-const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
-  RSA: ["kty", "n", "e"],
-  EC: ["kty", "crv", "x", "y"],
-  OKP: ["kty", "crv", "x"],
-};
 
 /**
  * The public keys other systems need to verify this app's tokens. The signing key (from `Private Key`,
@@ -38,24 +32,17 @@ export async function publishedKeys(
   }
   const others = hasPublic ? await verificationKeys(material, alg) : [];
   const signer = hasPrivate ? await signingKey(material, alg) : (others[0] as ReadyKey);
-  const signerJwk = publicOnly(signer.publicJwk as JWK);
+  const signerJwk = publicMembers(signer.publicJwk as JWK);
   const kid = kidOverride || (signer.kid as string);
   const keys: JWK[] = [{ ...signerJwk, kid, alg, use: "sig" }];
   for (const key of others) {
     // The signing key listed again under the same kid adds nothing; under another kid it is an alias
     // that tokens may carry, so it stays.
     if (key.thumbprint === signer.thumbprint && key.kid === kid) continue;
-    keys.push({ ...publicOnly(key.publicJwk as JWK), kid: key.kid as string, alg, use: "sig" });
+    keys.push({ ...publicMembers(key.publicJwk as JWK), kid: key.kid as string, alg, use: "sig" });
   }
   const publicKeyPem = createPublicKey({ key: signerJwk as never, format: "jwk" })
     .export({ type: "spki", format: "pem" })
     .toString();
   return { jwks: { keys }, publicKeyPem, kid };
-}
-
-function publicOnly(jwk: JWK): JWK {
-  const members = PUBLIC_MEMBERS[jwk.kty ?? ""] ?? [];
-  const out: Record<string, unknown> = {};
-  for (const name of members) out[name] = (jwk as Record<string, unknown>)[name];
-  return out as JWK;
 }

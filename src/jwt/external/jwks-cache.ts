@@ -4,6 +4,7 @@ import { type AsymmetricAlgorithm, EC_CURVES, keyTypeFor, RSA_MIN_BITS } from ".
 import { TokenError } from "../errors.js";
 import { LruCache } from "../keys/cache.js";
 import type { ReadyKey } from "../keys/keyring.js";
+import { publicMembers } from "../keys/public-jwk.js";
 import { importForJws } from "../keys/webcrypto-import.js";
 import { type DownloadLimits, downloadJson, JwksFetchError } from "./fetch.js";
 
@@ -38,13 +39,6 @@ export const JWKS_DEFAULTS: JwksCacheOptions = {
 
 // More keys than any provider publishes at once; a larger set is cut, not rejected.
 const MAX_KEYS = 100;
-
-/** The public members each key type needs: whatever the endpoint publishes, nothing else is imported. */
-const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
-  RSA: ["kty", "n", "e"],
-  EC: ["kty", "crv", "x", "y"],
-  OKP: ["kty", "crv", "x"],
-};
 
 interface Entry {
   readonly jwks: readonly JWK[];
@@ -205,12 +199,10 @@ function fitsAlgorithm(jwk: JWK, alg: AsymmetricAlgorithm): boolean {
 
 /** Imports the public members only; null when the key is unreadable or an RSA key is too short. */
 async function importPublic(jwk: JWK, alg: AsymmetricAlgorithm): Promise<CryptoKey | null> {
-  const members = PUBLIC_MEMBERS[jwk.kty ?? ""] ?? [];
-  const publicJwk: Record<string, unknown> = {};
-  for (const name of members) publicJwk[name] = (jwk as Record<string, unknown>)[name];
   try {
-    // Node reads and checks the JWK (an EC point must be on its curve) before WebCrypto imports it.
-    const key = createPublicKey({ key: publicJwk as JsonWebKey, format: "jwk" });
+    // Whatever the endpoint publishes, only the public members are read; node checks them (an EC point
+    // must be on its curve) before WebCrypto imports them.
+    const key = createPublicKey({ key: publicMembers(jwk) as JsonWebKey, format: "jwk" });
     // jose refuses short RSA keys only when verifying, with an error that reads like a broken token.
     const bits = key.asymmetricKeyDetails?.modulusLength;
     if (bits !== undefined && bits < RSA_MIN_BITS) return null;
