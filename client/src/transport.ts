@@ -1,0 +1,162 @@
+/**
+ * One POST to a Bubble backend workflow, and the reading of Bubble's answer: the envelope
+ * `{"status":"success","response":{...}}`, a refusal inside it (`error_code`), Bubble's own errors
+ * (MISSING_DATA 400, the 401 it answers for an `Authorization` header it does not know) and the local
+ * backend's. The token travels in the JSON body only: never in a header, never in the URL.
+ */
+import { BubbleHttpError, NetworkError, WorkflowError } from "./errors.js";
+
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+
+/** What a workflow answered: the `response` object of Bubble's envelope. */
+export type WorkflowResponse = Record<string, unknown>;
+
+export interface Transport {
+  /** Posts `parameters` as JSON to `workflow`; resolves with its `response` or throws a client error. */
+  post(workflow: string, parameters: Record<string, unknown>, timeoutMs?: number): Promise<WorkflowResponse>;
+}
+
+export interface TransportOptions {
+  /** e.g. `https://myapp.bubbleapps.io/version-test/api/1.1/wf/`, ending with a slash. */
+  readonly baseUrl: string;
+  readonly fetch: FetchFunction;
+  readonly timeoutMs: number;
+}
+
+export function createTransport(options: TransportOptions): Transport {
+  return {
+    async post(workflow, parameters, timeoutMs = options.timeoutMs) {
+      const response = await send(options, workflow, parameters, timeoutMs);
+      const text = await readText(response, workflow);
+      return readAnswer(workflow, response.status, text);
+    },
+  };
+}
+
+async function send(
+  options: TransportOptions,
+  workflow: string,
+  parameters: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<Response> {
+  // AbortController and setTimeout, not AbortSignal.timeout: React Native does not have the latter.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  try {
+    return await options.fetch(`${options.baseUrl}${encodeURIComponent(workflow)}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(parameters),
+      signal: controller.signal,
+    });
+  } catch (error) {
+    if (timedOut) {
+      throw new NetworkError(
+        workflow,
+        "timeout",
+        `No answer from the ${workflow} workflow in ${timeoutMs} ms.`,
+      );
+    }
+    throw new NetworkError(
+      workflow,
+      "network_error",
+      `The ${workflow} workflow could not be reached: ${describe(error)}`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readText(response: Response, workflow: string): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    throw new NetworkError(
+      workflow,
+      "network_error",
+      `The ${workflow} workflow's answer was cut off: ${describe(error)}`,
+    );
+  }
+}
+
+/** Reads an answer's body: a workflow's `response`, or the error it stands for. */
+export function readAnswer(workflow: string, status: number, text: string): WorkflowResponse {
+  const body = parseJson(text);
+  if (status >= 200 && status < 300) {
+    if (!isObject(body) || body.status !== "success" || !isObject(body.response ?? {})) {
+      throw new BubbleHttpError(
+        workflow,
+        "bad_response",
+        `The ${workflow} workflow's answer is not Bubble's {"status":"success","response":{...}}.`,
+        status,
+      );
+    }
+    const answer = (body.response ?? {}) as WorkflowResponse;
+    const refusal = refusalOf(answer);
+    if (refusal) throw new WorkflowError(workflow, refusal.code, refusal.message, status);
+    return answer;
+  }
+  // The local backend answers a refusal with a 4xx status and the code at the top level.
+  const refusal = isObject(body) ? refusalOf(body) : null;
+  if (refusal) throw new WorkflowError(workflow, refusal.code, refusal.message, status);
+  throw bubbleError(workflow, status, body);
+}
+
+function bubbleError(workflow: string, status: number, body: unknown): BubbleHttpError {
+  // Bubble's own errors: {"statusCode":400,"body":{"status":"MISSING_DATA","message":"..."}}.
+  const inner = isObject(body) && isObject(body.body) ? body.body : {};
+  const detail = typeof inner.message === "string" ? ` ${inner.message}` : "";
+  if (inner.status === "MISSING_DATA") {
+    return new BubbleHttpError(workflow, "missing_data", `Bubble refused the request:${detail}`, status);
+  }
+  if (status === 401) {
+    return new BubbleHttpError(
+      workflow,
+      "unauthorized",
+      `Bubble answered 401 for the ${workflow} workflow: tick "This workflow can be run without authentication" in its settings.`,
+      status,
+    );
+  }
+  if (status === 404) {
+    return new BubbleHttpError(
+      workflow,
+      "not_found",
+      `No public API workflow named ${workflow} (check its name, "Expose as a public API workflow", and live or test).`,
+      status,
+    );
+  }
+  const code = status >= 500 ? "server_error" : "http_error";
+  return new BubbleHttpError(
+    workflow,
+    code,
+    `The ${workflow} workflow answered HTTP ${status}.${detail}`,
+    status,
+  );
+}
+
+function refusalOf(answer: Record<string, unknown>): { code: string; message: string } | null {
+  const code = answer.error_code;
+  if (typeof code !== "string" || code === "") return null;
+  const message = answer.error_message ?? answer.message;
+  return { code, message: typeof message === "string" ? message : "" };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,512 @@
+/**
+ * The client against an in-test fake of the session workflows (fake-backend.ts): the envelope, the
+ * single-flight refresh, the retry of a lost refresh answer, the end of a session, storage, and errors
+ * that never carry a token. The same behaviour against the real local backend is in backend.test.ts.
+ */
+import { describe, expect, it, vi } from "vitest";
+import {
+  BubbleClientError,
+  BubbleHttpError,
+  createClient,
+  memoryStorage,
+  NetworkError,
+  SessionError,
+  type SessionStorage,
+  UsageError,
+  WorkflowError,
+} from "../../client/src/index.js";
+import { fakeBackend } from "./fake-backend.js";
+
+const APP = "https://myapp.bubbleapps.io";
+const EMAIL = "ada@example.com";
+const PASSWORD = "correct horse battery staple";
+
+function setup(options: Parameters<typeof fakeBackend>[0] = {}) {
+  const backend = fakeBackend(options);
+  backend.addUser(EMAIL, PASSWORD);
+  return backend;
+}
+
+/** Every text a token could hide in: the error's message, its JSON, and its own enumerable properties. */
+function exposedText(error: unknown): string {
+  return `${String((error as Error).message)} ${JSON.stringify(error)} ${JSON.stringify({ ...(error as object) })}`;
+}
+
+describe("the client's requests", () => {
+  it("posts JSON to the live and the test version, the token as a parameter and never as a header", async () => {
+    for (const [version, prefix] of [
+      ["live", `${APP}/api/1.1/wf/`],
+      ["test", `${APP}/version-test/api/1.1/wf/`],
+    ] as const) {
+      const backend = setup();
+      const client = createClient({ appUrl: `${APP}/`, version, fetch: backend.fetch });
+      await client.logIn(EMAIL, PASSWORD);
+      const answer = await client.call("protected-action", { note: "hello" });
+      expect(answer).toMatchObject({ user_id: "user-1", note: "hello" });
+      const [login, call] = backend.requests;
+      expect(login?.url).toBe(`${prefix}login`);
+      expect(call?.url).toBe(`${prefix}protected-action`);
+      expect(call?.headers["content-type"]).toBe("application/json");
+      expect(call?.headers.authorization).toBeUndefined();
+      expect(call?.body.token).toMatch(/^eyJ/);
+    }
+  });
+
+  it("takes other workflow names", async () => {
+    const backend = setup();
+    const client = createClient({ appUrl: APP, fetch: backend.fetch, workflows: { login: "sign-in" } });
+    await expect(client.logIn(EMAIL, PASSWORD)).rejects.toMatchObject({ code: "not_found", status: 404 });
+    expect(backend.requests[0]?.workflow).toBe("sign-in");
+  });
+
+  it("signs up, then logs in", async () => {
+    const backend = fakeBackend();
+    const client = createClient({ appUrl: APP, fetch: backend.fetch });
+    const session = await client.signUp("new@example.com", "a long enough password");
+    expect(session.userId).toBe("user-1");
+    expect(backend.requests.map((r) => r.workflow)).toEqual(["signup", "login"]);
+    await expect(client.signUp("new@example.com", "another password")).rejects.toMatchObject({
+      name: "WorkflowError",
+      code: "email_taken",
+    });
+  });
+
+  it("reads a refusal inside Bubble's 200 envelope as a WorkflowError with its code", async () => {
+    const client = createClient({ appUrl: APP, fetch: setup().fetch });
+    const error = await client.logIn(EMAIL, "wrong").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowError);
+    expect(error).toBeInstanceOf(BubbleClientError);
+    expect(error).toMatchObject({ code: "invalid_credentials", workflow: "login", status: 200 });
+    expect(await client.session()).toBeNull();
+  });
+
+  it("reads Bubble's MISSING_DATA 400, its 401, a 5xx and an answer that is not the envelope", async () => {
+    const answers: Array<[number, string, string]> = [
+      [
+        400,
+        '{"statusCode":400,"body":{"status":"MISSING_DATA","message":"Missing parameter for workflow login: parameter email"}}',
+        "missing_data",
+      ],
+      [401, '{"error_class":"Unauthorized","message":"Invalid or expired token"}', "unauthorized"],
+      [502, "<html>Bad gateway</html>", "server_error"],
+      [200, "<html>maintenance</html>", "bad_response"],
+      [200, '{"status":"success","response":{"user_id":"u"}}', "bad_response"],
+    ];
+    for (const [status, body, code] of answers) {
+      const fetch = async () => new Response(body, { status });
+      const error = await createClient({ appUrl: APP, fetch })
+        .logIn(EMAIL, PASSWORD)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BubbleHttpError);
+      expect(error).toMatchObject({ code, status });
+    }
+    const missing = await createClient({
+      appUrl: APP,
+      fetch: async () => new Response(answers[0]?.[1], { status: 400 }),
+    })
+      .logIn(EMAIL, PASSWORD)
+      .catch((e: Error) => e.message);
+    expect(missing).toContain("parameter email");
+  });
+
+  it("reads the local backend's refusals (a 4xx with error_code at the top)", async () => {
+    const fetch = async () =>
+      new Response(
+        '{"status":"error","error_code":"invalid_credentials","message":"Wrong email or password."}',
+        {
+          status: 401,
+        },
+      );
+    const error = await createClient({ appUrl: APP, fetch })
+      .logIn(EMAIL, PASSWORD)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "WorkflowError", code: "invalid_credentials", status: 401 });
+    expect((error as Error).message).toBe("Wrong email or password.");
+  });
+
+  it("turns a failed fetch into a NetworkError and a hung one into a timeout", async () => {
+    const offline = createClient({
+      appUrl: APP,
+      fetch: async () => {
+        throw new TypeError("Network request failed");
+      },
+    });
+    await expect(offline.logIn(EMAIL, PASSWORD)).rejects.toMatchObject({
+      name: "NetworkError",
+      code: "network_error",
+    });
+    const hung = createClient({
+      appUrl: APP,
+      requestTimeout: 50,
+      fetch: (_url, init) =>
+        new Promise((_resolve, reject) =>
+          init.signal?.addEventListener("abort", () => reject(new Error("aborted"))),
+        ),
+    });
+    const error = await hung.logIn(EMAIL, PASSWORD).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error).toMatchObject({ code: "timeout" });
+  });
+
+  it("reads dates as milliseconds or ISO texts", async () => {
+    for (const isoDates of [false, true]) {
+      const backend = setup({ isoDates, tokenTtlMs: 600_000 });
+      const client = createClient({ appUrl: APP, fetch: backend.fetch });
+      const before = Date.now();
+      const session = await client.logIn(EMAIL, PASSWORD);
+      expect(session.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 600_000 - 1000);
+      expect(session.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 600_000);
+      expect(session.refreshExpiresAt).toBeInstanceOf(Date);
+      expect(Object.keys(session).sort()).toEqual(["expiresAt", "refreshExpiresAt", "sessionId", "userId"]);
+    }
+  });
+
+  it("refuses options and arguments it cannot work with", () => {
+    const fetch = setup().fetch;
+    for (const appUrl of [
+      "myapp.bubbleapps.io",
+      "http://myapp.bubbleapps.io",
+      "https://a.io/?x=1",
+      "ftp://a.io",
+    ]) {
+      expect(() => createClient({ appUrl, fetch })).toThrow(UsageError);
+    }
+    expect(() => createClient({ appUrl: "http://127.0.0.1:8787", fetch })).not.toThrow();
+    expect(() => createClient({ appUrl: "http://192.168.1.20:8787", fetch, allowHttp: true })).not.toThrow();
+    expect(() => createClient({ appUrl: APP, fetch, version: "prod" as "live" })).toThrow(UsageError);
+    expect(() => createClient({ appUrl: APP, fetch, refreshMargin: -1 })).toThrow(UsageError);
+    expect(() => createClient({ appUrl: APP, fetch, workflows: { login: "../admin" } })).toThrow(UsageError);
+  });
+
+  it("refuses a call before login, a call with its own token, and a workflow name with a path", async () => {
+    const client = createClient({ appUrl: APP, fetch: setup().fetch });
+    await expect(client.call("protected-action")).rejects.toMatchObject({
+      name: "SessionError",
+      code: "not_signed_in",
+    });
+    await client.logIn(EMAIL, PASSWORD);
+    await expect(client.call("protected-action", { token: "x" })).rejects.toBeInstanceOf(UsageError);
+    expect(() => client.call("a/b")).toThrow(UsageError);
+  });
+});
+
+describe("refresh", () => {
+  const TTL = 300;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const expire = () => sleep(TTL + 50);
+
+  it("refreshes before a call when the token expires within the margin (at most half its life)", async () => {
+    const backend = setup({ tokenTtlMs: 2 * TTL });
+    const client = createClient({ appUrl: APP, fetch: backend.fetch, refreshMargin: 60_000 });
+    await client.logIn(EMAIL, PASSWORD);
+    await client.call("protected-action");
+    expect(backend.count("refresh-token")).toBe(0);
+    await expire();
+    await client.call("protected-action");
+    expect(backend.count("refresh-token")).toBe(1);
+  });
+
+  it("refreshes and retries once when a workflow answers expired", async () => {
+    const backend = setup();
+    let first = true;
+    const seen: string[] = [];
+    const client = createClient({
+      appUrl: APP,
+      refreshMargin: 0,
+      fetch: async (url, init) => {
+        const workflow = url.slice(url.lastIndexOf("/") + 1);
+        seen.push(workflow);
+        // The server says expired although the device's clock does not (a clock behind the server's).
+        if (first && workflow === "protected-action") {
+          first = false;
+          return new Response(
+            '{"status":"success","response":{"error_code":"expired","error_message":"Expired."}}',
+          );
+        }
+        return backend.fetch(url, init);
+      },
+    });
+    await client.logIn(EMAIL, PASSWORD);
+    await expect(client.call("protected-action", { n: 1 })).resolves.toMatchObject({ n: 1 });
+    expect(seen).toEqual(["login", "protected-action", "refresh-token", "protected-action"]);
+  });
+
+  it("does not retry a second time when the retried call answers expired again", async () => {
+    const backend = setup();
+    const client = createClient({
+      appUrl: APP,
+      fetch: async (url, init) =>
+        url.endsWith("/protected-action")
+          ? new Response('{"status":"success","response":{"error_code":"expired"}}')
+          : backend.fetch(url, init),
+    });
+    await client.logIn(EMAIL, PASSWORD);
+    await expect(client.call("protected-action")).rejects.toMatchObject({
+      name: "WorkflowError",
+      code: "expired",
+    });
+    expect(backend.count("refresh-token")).toBe(1);
+  });
+
+  it("makes one refresh for 20 concurrent calls after expiry", async () => {
+    const backend = setup({ tokenTtlMs: TTL });
+    const client = createClient({ appUrl: APP, fetch: backend.fetch, refreshMargin: 0 });
+    await client.logIn(EMAIL, PASSWORD);
+    await expire();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => client.call("protected-action", { n })),
+    );
+    expect(answers.map((a) => a.n)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+    expect(backend.count("refresh-token")).toBe(1);
+    expect(backend.count("protected-action")).toBe(20);
+  });
+
+  it("sends a refresh whose answer was lost again with the same refresh token, and keeps the session", async () => {
+    const backend = setup({ tokenTtlMs: TTL });
+    let drop = 2;
+    const client = createClient({
+      appUrl: APP,
+      refreshMargin: 0,
+      fetch: async (url, init) => {
+        const answer = await backend.fetch(url, init);
+        if (url.endsWith("/refresh-token") && drop-- > 0) throw new TypeError("Network request failed");
+        return answer;
+      },
+    });
+    const ended = vi.fn();
+    client.onSessionEnd(ended);
+    await client.logIn(EMAIL, PASSWORD);
+    await expire();
+    await expect(client.call("protected-action")).resolves.toMatchObject({ user_id: "user-1" });
+    const refreshes = backend.requests.filter((r) => r.workflow === "refresh-token");
+    expect(refreshes).toHaveLength(3);
+    expect(new Set(refreshes.map((r) => r.body.refresh_token)).size).toBe(1);
+    // The kept pair rotates normally next time.
+    await expire();
+    await client.call("protected-action");
+    expect(backend.count("refresh-token")).toBe(4);
+    expect(ended).not.toHaveBeenCalled();
+  });
+
+  it("stops resending a lost refresh before the retry window closes, and keeps the session", async () => {
+    const backend = setup({ tokenTtlMs: TTL });
+    let attempts = 0;
+    const client = createClient({
+      appUrl: APP,
+      refreshMargin: 0,
+      refreshRetryWindow: 1000,
+      fetch: async (url, init) => {
+        if (!url.endsWith("/refresh-token")) return backend.fetch(url, init);
+        attempts++;
+        throw new TypeError("Network request failed");
+      },
+    });
+    await client.logIn(EMAIL, PASSWORD);
+    await expire();
+    const error = await client.call("protected-action").catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "NetworkError", code: "network_error", workflow: "refresh-token" });
+    // Sent at 0, 250 and 750 ms; the next, at 1750 ms, would not be inside 80% of the 1000 ms window.
+    expect(attempts).toBe(3);
+    expect(await client.session()).not.toBeNull();
+  });
+
+  it("does not resend a refresh the server refused, nor one refused by Bubble as MISSING_DATA", async () => {
+    const backend = setup({ tokenTtlMs: TTL });
+    const client = createClient({
+      appUrl: APP,
+      refreshMargin: 0,
+      fetch: async (url, init) =>
+        url.endsWith("/refresh-token")
+          ? backend.fetch(url, { ...init, body: "{}" })
+          : backend.fetch(url, init),
+    });
+    await client.logIn(EMAIL, PASSWORD);
+    await expire();
+    await expect(client.call("protected-action")).rejects.toMatchObject({
+      code: "missing_data",
+      status: 400,
+    });
+    expect(backend.count("refresh-token")).toBe(1);
+    expect(await client.session()).not.toBeNull();
+  });
+
+  it("ends the session once, for every waiting call, when the server detects reuse", async () => {
+    const backend = setup({ tokenTtlMs: TTL, retryWindowMs: 0 });
+    const storage = memoryStorage();
+    const client = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const ended = vi.fn();
+    client.onSessionEnd(ended);
+    await client.logIn(EMAIL, PASSWORD);
+    // A thief's copy of the stored session rotates first.
+    const stolen = memoryStorage();
+    await stolen.set("bubble_jwt_session", (await storage.get("bubble_jwt_session")) as string);
+    const thief = createClient({ appUrl: APP, fetch: backend.fetch, storage: stolen, refreshMargin: 0 });
+    const thiefEnded = vi.fn();
+    thief.onSessionEnd(thiefEnded);
+    await expire();
+    await thief.call("protected-action");
+    await sleep(5);
+    const errors = await Promise.all(
+      Array.from({ length: 5 }, () => client.call("protected-action").catch((e: unknown) => e)),
+    );
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(SessionError);
+      expect(error).toMatchObject({ code: "refresh_token_reused", reason: "refresh_token_reused" });
+    }
+    expect(backend.count("refresh-token")).toBe(2);
+    expect(ended).toHaveBeenCalledTimes(1);
+    expect(ended.mock.calls[0]?.[0]).toBe("refresh_token_reused");
+    expect(ended.mock.calls[0]?.[1]).toMatchObject({ userId: "user-1" });
+    expect(await client.session()).toBeNull();
+    expect(await storage.get("bubble_jwt_session")).toBeNull();
+    // The thief's session is the same session: revoked with it at its next refresh.
+    await expire();
+    await expect(thief.call("protected-action")).rejects.toMatchObject({
+      code: "revoked",
+      reason: "revoked",
+    });
+    expect(thiefEnded).toHaveBeenCalledWith("revoked", expect.objectContaining({ userId: "user-1" }));
+  });
+});
+
+describe("logout, storage and errors", () => {
+  it("logs out on the server and here, once, and a new login works", async () => {
+    const backend = setup();
+    const storage = memoryStorage();
+    const client = createClient({ appUrl: APP, fetch: backend.fetch, storage });
+    const ended = vi.fn();
+    client.onSessionEnd(ended);
+    const { sessionId } = await client.logIn(EMAIL, PASSWORD);
+    await client.logOut();
+    await client.logOut();
+    expect(backend.requests.at(-1)?.workflow).toBe("logout");
+    expect(backend.requests.at(-1)?.body).toEqual({ refresh_token: expect.stringMatching(/^eyJ/) });
+    expect(backend.session(sessionId as string)?.revoked).toBe(true);
+    expect(ended.mock.calls).toEqual([["logged_out", expect.objectContaining({ sessionId })]]);
+    expect(await client.session()).toBeNull();
+    expect(await storage.get("bubble_jwt_session")).toBeNull();
+    await expect(client.call("protected-action")).rejects.toMatchObject({ code: "not_signed_in" });
+    await client.logIn(EMAIL, PASSWORD);
+    await expect(client.call("protected-action")).resolves.toMatchObject({ user_id: "user-1" });
+  });
+
+  it("ends the session here even when logout cannot reach the server, and says so", async () => {
+    const backend = setup();
+    const client = createClient({
+      appUrl: APP,
+      fetch: async (url, init) => {
+        if (url.endsWith("/logout")) throw new TypeError("Network request failed");
+        return backend.fetch(url, init);
+      },
+    });
+    await client.logIn(EMAIL, PASSWORD);
+    await expect(client.logOut()).rejects.toMatchObject({ code: "network_error" });
+    expect(await client.session()).toBeNull();
+  });
+
+  it("logs out everywhere: another device's session ends at its next refresh", async () => {
+    const backend = setup({ tokenTtlMs: 300 });
+    const phone = createClient({ appUrl: APP, fetch: backend.fetch, refreshMargin: 0 });
+    const tablet = createClient({ appUrl: APP, fetch: backend.fetch, refreshMargin: 0 });
+    const phoneEnded = vi.fn();
+    const tabletEnded = vi.fn();
+    phone.onSessionEnd(phoneEnded);
+    tablet.onSessionEnd(tabletEnded);
+    await tablet.logIn(EMAIL, PASSWORD);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await phone.logIn(EMAIL, PASSWORD);
+    await phone.logOutEverywhere();
+    expect(backend.requests.at(-1)).toMatchObject({
+      workflow: "logout-everywhere",
+      body: { token: expect.any(String) },
+    });
+    expect(phoneEnded.mock.calls).toEqual([["logged_out", expect.anything()]]);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await expect(tablet.call("protected-action")).rejects.toMatchObject({
+      name: "SessionError",
+      reason: "revoked",
+    });
+    expect(tabletEnded.mock.calls).toEqual([["revoked", expect.anything()]]);
+  });
+
+  it("keeps the session when logout-everywhere fails, so the user can try again", async () => {
+    const backend = setup();
+    const client = createClient({
+      appUrl: APP,
+      fetch: async (url, init) =>
+        url.endsWith("/logout-everywhere") ? new Response("", { status: 503 }) : backend.fetch(url, init),
+    });
+    await client.logIn(EMAIL, PASSWORD);
+    await expect(client.logOutEverywhere()).rejects.toMatchObject({ code: "server_error", status: 503 });
+    expect(await client.session()).not.toBeNull();
+  });
+
+  it("resumes the session from storage in a new client, and refreshes it from there", async () => {
+    const backend = setup({ tokenTtlMs: 300 });
+    const values = new Map<string, string>();
+    const storage: SessionStorage = {
+      get: async (key) => values.get(key),
+      set: async (key, value) => {
+        values.set(key, value);
+      },
+      remove: async (key) => {
+        values.delete(key);
+      },
+    };
+    const first = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const signedIn = await first.logIn(EMAIL, PASSWORD);
+    expect([...values.keys()]).toEqual(["bubble_jwt_session"]);
+    const second = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    expect(await second.session()).toEqual(signedIn);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await expect(second.call("protected-action")).resolves.toMatchObject({ user_id: "user-1" });
+    const third = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const resumed = await third.session();
+    expect(resumed?.expiresAt.getTime()).toBeGreaterThan(signedIn.expiresAt.getTime());
+    await third.logOut();
+    expect(values.size).toBe(0);
+  });
+
+  it("treats a damaged stored value as no session", async () => {
+    for (const stored of ["not json", '{"version":1,"userId":"u"}', '"text"', "null"]) {
+      const storage = memoryStorage();
+      await storage.set("bubble_jwt_session", stored);
+      const client = createClient({ appUrl: APP, fetch: setup().fetch, storage });
+      expect(await client.session()).toBeNull();
+    }
+  });
+
+  it("never puts a token into an error, even when a workflow's message echoes it", async () => {
+    const backend = setup({ tokenTtlMs: 300 });
+    let token = "";
+    const client = createClient({
+      appUrl: APP,
+      refreshMargin: 0,
+      refreshRetryWindow: 0,
+      fetch: async (url, init) => {
+        const body = JSON.parse(String(init.body));
+        token = body.token ?? body.refresh_token ?? token;
+        if (url.endsWith("/protected-action")) {
+          return new Response(
+            JSON.stringify({
+              status: "success",
+              response: { error_code: "bad", error_message: `Refused ${token}` },
+            }),
+          );
+        }
+        if (url.endsWith("/refresh-token")) throw new TypeError(`fetch failed for ${token}`);
+        return backend.fetch(url, init);
+      },
+    });
+    await client.logIn(EMAIL, PASSWORD);
+    const refused = await client.call("protected-action").catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "bad" });
+    expect(token).toMatch(/^eyJ/);
+    expect(exposedText(refused)).not.toContain(token);
+    expect((refused as Error).message).toBe("Refused [token]");
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const lost = await client.call("protected-action").catch((e: unknown) => e);
+    expect(lost).toMatchObject({ code: "network_error" });
+    expect(exposedText(lost)).not.toContain(token);
+  });
+});
