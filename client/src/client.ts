@@ -301,14 +301,16 @@ class SessionClient implements BubbleClient {
   }
 
   private async rotate(stale: StoredSession): Promise<StoredSession> {
+    const from = await this.adoptShared(stale);
+    if (from !== stale && !this.expiresSoon(from)) return from;
     const workflow = this.workflows.refresh;
     const sendRetriesUntil = Date.now() + this.refreshRetryWindow * RETRY_SEND_SHARE;
     for (let attempt = 1; ; attempt++) {
       let answer: WorkflowResponse;
       try {
-        answer = await this.transport.post(workflow, { refresh_token: stale.refreshToken });
+        answer = await this.transport.post(workflow, { refresh_token: from.refreshToken });
       } catch (error) {
-        if (error instanceof WorkflowError) throw await this.refused(stale, error);
+        if (error instanceof WorkflowError) throw await this.refused(from, error);
         const delay = Math.min(FIRST_RETRY_DELAY_MS * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
         const retry =
           isLostAnswer(error) && attempt < MAX_REFRESH_ATTEMPTS && Date.now() + delay < sendRetriesUntil;
@@ -317,11 +319,29 @@ class SessionClient implements BubbleClient {
         continue;
       }
       const next = sessionFromAnswer(workflow, answer, Date.now());
-      if (this.current !== stale)
+      if (this.current !== from)
         throw new SessionError("not_signed_in", "The session ended during a refresh.");
       await this.keep(next);
       return next;
     }
+  }
+
+  /**
+   * Another client on the same storage (a second tab, a second instance) may have rotated the pair since
+   * this one read it: presenting the old refresh token after the retry window would look like theft. So the
+   * stored pair is read again first and, when newer, taken over. An emptied storage is a logout there.
+   */
+  private async adoptShared(stale: StoredSession): Promise<StoredSession> {
+    const stored = deserialise(await this.storage.get(this.storageKey));
+    if (this.current !== stale)
+      throw new SessionError("not_signed_in", "The session ended during a refresh.");
+    if (!stored) {
+      this.end(stale, "logged_out");
+      throw new SessionError("not_signed_in", "Another client on the same storage logged out.", "logged_out");
+    }
+    if (stored.refreshToken === stale.refreshToken) return stale;
+    this.current = stored;
+    return stored;
   }
 
   /** The error a refused refresh stands for; ends the session when the refusal is final. */

@@ -510,3 +510,47 @@ describe("logout, storage and errors", () => {
     expect(exposedText(lost)).not.toContain(token);
   });
 });
+
+describe("two clients on one storage (two tabs, two instances)", () => {
+  it("takes over the pair the other one rotated instead of presenting the old refresh token", async () => {
+    const backend = setup({ tokenTtlMs: 300, retryWindowMs: 0 });
+    const storage = memoryStorage();
+    const tabA = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const tabB = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const ended = vi.fn();
+    tabA.onSessionEnd(ended);
+    tabB.onSessionEnd(ended);
+    await tabA.logIn(EMAIL, PASSWORD);
+    await tabB.call("protected-action");
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await tabA.call("protected-action");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // B's token expired too, but A's fresh pair is in the storage: no refresh, no reuse.
+    await expect(tabB.call("protected-action")).resolves.toMatchObject({ user_id: "user-1" });
+    expect(backend.count("refresh-token")).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await tabB.call("protected-action");
+    await tabA.call("protected-action");
+    expect(backend.count("refresh-token")).toBe(2);
+    expect(ended).not.toHaveBeenCalled();
+  });
+
+  it("ends its session when the other one logged out", async () => {
+    const backend = setup({ tokenTtlMs: 300 });
+    const storage = memoryStorage();
+    const tabA = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const tabB = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const ended = vi.fn();
+    tabB.onSessionEnd(ended);
+    await tabA.logIn(EMAIL, PASSWORD);
+    await tabB.session();
+    await tabA.logOut();
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await expect(tabB.call("protected-action")).rejects.toMatchObject({
+      code: "not_signed_in",
+      reason: "logged_out",
+    });
+    expect(ended.mock.calls).toEqual([["logged_out", expect.anything()]]);
+    expect(backend.count("refresh-token")).toBe(0);
+  });
+});
