@@ -2,13 +2,14 @@ import { defineAction } from "../bubble/action.js";
 import { PLUGIN_KEYS, readKeyMaterial, withKeyDefault } from "../bubble/keys.js";
 import {
   readAlgorithm,
+  readCheckbox,
   readKeyValueList,
   readText,
   readWholeNumber,
   requireText,
 } from "../bubble/properties.js";
-import { toDate } from "../bubble/results.js";
-import { LIFETIME_RULE } from "../bubble/rules.js";
+import { sessionValues, toDate } from "../bubble/results.js";
+import { LIFETIME_RULE, REFRESH_LIFETIME_RULE } from "../bubble/rules.js";
 import type { BubbleProperties } from "../bubble/types.js";
 import { ConfigError } from "../jwt/errors.js";
 import { generateToken } from "../jwt/generate.js";
@@ -18,7 +19,14 @@ import { type JsonObject, jsonDepthExceeds, MAX_JSON_DEPTH } from "../jwt/token.
 export const run = defineAction({
   name: "generate",
   async run(properties, context) {
-    const issued = await generateToken({
+    // Read (and range-checked) whether or not issue_refresh_token is ticked: a bad value is a bad value.
+    const refreshExpiresIn = readWholeNumber(
+      properties,
+      "refresh_expires_in",
+      REFRESH_LIFETIME_RULE,
+      2_592_000,
+    );
+    const { access, refresh } = await generateToken({
       alg: readAlgorithm(properties),
       keys: readKeyMaterial(context),
       subject: requireText(properties, "subject", "the user's unique id (Current User's unique id)"),
@@ -29,16 +37,19 @@ export const run = defineAction({
       extraClaims: readExtraClaims(properties),
       keyId: readText(properties, "key_id"),
       tokenType: readText(properties, "token_type"),
+      sessionId: readText(properties, "session_id"),
+      refreshExpiresIn: readCheckbox(properties, "issue_refresh_token") ? refreshExpiresIn : undefined,
     });
     return {
       values: {
-        token: issued.token,
-        issued_at: toDate(issued.issuedAt),
-        expires_at: toDate(issued.expiresAt),
-        expires_in: issued.expiresIn,
-        jti: issued.jti,
+        token: access.token,
+        issued_at: toDate(access.issuedAt),
+        expires_at: toDate(access.expiresAt),
+        expires_in: access.expiresIn,
+        jti: access.jti,
+        ...sessionValues({ access, refresh }),
       },
-      log: { sub: issued.claims.sub, jti: issued.jti, kid: issued.kid },
+      log: { sub: access.claims.sub, jti: access.jti, kid: access.kid },
     };
   },
 });

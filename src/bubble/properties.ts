@@ -22,6 +22,17 @@ export function requireText(properties: BubbleProperties, name: string, what: st
   return text;
 }
 
+/** A Checkbox field: yes or no; `fallback` when empty. Text "true"/"false" (and "yes"/"no") is read too. */
+export function readCheckbox(properties: BubbleProperties, name: string, fallback = false): boolean {
+  const value = properties[name];
+  if (isEmpty(value)) return fallback;
+  if (typeof value === "boolean") return value;
+  const text = String(value).trim().toLowerCase();
+  if (text === "true" || text === "yes") return true;
+  if (text === "false" || text === "no" || text === "") return false;
+  throw new ConfigError(`The ${name} field must be yes or no.`);
+}
+
 export interface NumberRule {
   readonly min: number;
   readonly max: number;

@@ -10,18 +10,26 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
+/** Reads one field of a workflow's answer from standard input: `node` is there wherever npm is. */
+function field(name: string): string {
+  return `node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).response.${name}'`;
+}
+
 /**
- * The try-it commands for a backend at `url`: log in (prints the answer), keep a token in $TOKEN, call
- * protected-action with it as a Bearer header, and exchange it through refresh-token (form-encoded).
+ * The try-it commands for a backend at `url`: log in (prints the answer), keep the pair in $TOKEN and
+ * $REFRESH, call protected-action with the token as a parameter, and rotate the refresh token. Never an
+ * `Authorization: Bearer` header: a live Bubble app answers that itself.
  */
 export function curlCommands(url: string, demo: { email: string; password: string }): string[] {
   const wf = `${url}/api/1.1/wf`;
   const login = `curl -sS ${wf}/login -H 'Content-Type: application/json' -d ${shellQuote(JSON.stringify(demo))}`;
   return [
     login,
-    `TOKEN=$(${login} | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).response.token')`,
-    `curl -sS ${wf}/protected-action -H "Authorization: Bearer $TOKEN" -d note=hello`,
-    `curl -sS ${wf}/refresh-token -d "token=$TOKEN"`,
+    `LOGIN=$(${login})`,
+    `TOKEN=$(printf '%s' "$LOGIN" | ${field("token")})`,
+    `REFRESH=$(printf '%s' "$LOGIN" | ${field("refresh_token")})`,
+    `curl -sS ${wf}/protected-action -d "token=$TOKEN" -d note=hello`,
+    `curl -sS ${wf}/refresh-token -d "refresh_token=$REFRESH"`,
   ];
 }
 
@@ -33,20 +41,27 @@ function shortPath(dir: string): string {
 
 /** The start-up banner. */
 export function banner(server: RunningServer): string {
-  const { url, data } = server;
+  const { url, data, settings } = server;
   const wf = `${url}/api/1.1/wf`;
   const created = data.written.length > 0 ? ` (wrote ${data.written.join(", ")})` : "";
   return [
-    `Local Bubble backend on ${url}: the seed's workflows, running the built plugin actions as Bubble does.`,
+    `Local Bubble backend on ${url}: the README's backend workflows, running the built plugin actions as Bubble does.`,
     "",
-    `  POST ${wf}/login             email, password → token, expires_at, user_id`,
-    `  POST ${wf}/refresh-token     token → a new token (the old one is revoked)`,
-    `  POST ${wf}/protected-action  token (or Authorization: Bearer) and any other parameters`,
-    `  The same under ${url}/version-test/api/1.1/wf/. Bodies: JSON or form-encoded.`,
+    "  Sessions (for mobile apps):",
+    `  POST ${wf}/signup                   email, password → user_id`,
+    `  POST ${wf}/login                    email, password → token, refresh_token, session_id, ...`,
+    `  POST ${wf}/refresh-token            refresh_token → a new pair`,
+    `  POST ${wf}/protected-action         token and any other parameters`,
+    `  POST ${wf}/protected-action-strict  token (refused at once after logout)`,
+    `  POST ${wf}/logout                   refresh_token (or token)`,
+    `  POST ${wf}/logout-everywhere        token`,
+    "  One token (server to server): token-login, token-refresh, token-protected-action.",
+    `  Development: the same under ${url}/version-test/api/1.1/wf/, with its own keys and database.`,
+    "  Bodies: JSON or form-encoded. The token is a parameter, never an Authorization: Bearer header.",
     "",
     `Demo user: ${data.demo.email} / ${data.demo.password}`,
-    `Tokens last ${server.tokenTtlSeconds} s; an expired one can be refreshed for ${server.refreshGraceSeconds} s more.`,
-    `Plugin keys and users: ${shortPath(data.dir)}${created}`,
+    `Access tokens last ${settings.accessTokenTtlSeconds} s, refresh tokens ${settings.refreshTokenTtlSeconds} s idle; a refresh may be retried for ${settings.refreshRetryWindowSeconds} s.`,
+    `Plugin keys and databases: ${shortPath(data.dir)}${created}`,
     "",
     "Try it:",
     ...curlCommands(url, data.demo).map((command) => `  ${command}`),

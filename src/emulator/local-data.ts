@@ -1,28 +1,39 @@
 /**
- * The local backend's own folder (git-ignored `.local/` by default): the plugin keys an app owner would
- * type into Bubble's plugin settings, and the user table. Created on first start with private permissions;
- * environment variables override the keys without being written down.
+ * The local backend's own folder (git-ignored `.local/` by default), holding what a Bubble app has twice,
+ * once per version: the plugin keys an app owner types into the plugin settings (a development and a live
+ * value) and the database. Created on first start with private permissions; environment variables
+ * override the live keys without being written down.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import {
-  bubbleUniqueId,
-  hashPassword,
-  isPasswordHash,
-  passwordMatches,
-  type StoredUser,
-  UserStore,
-} from "./users.js";
+import { AppDatabase } from "./database.js";
+import { bubbleUniqueId, hashPassword, isPasswordHash, passwordMatches } from "./users.js";
 
-export const KEYS_FILE = "plugin-keys.json";
-export const USERS_FILE = "users.json";
+/** Bubble's two versions of an app: live at `/api/1.1/`, development at `/version-test/api/1.1/`. */
+export const VERSIONS = ["live", "version-test"] as const;
+export type Version = (typeof VERSIONS)[number];
+
+/** The files of each version, relative to the folder. The live names are the ones earlier starts wrote. */
+export const FILES: Readonly<Record<Version, { readonly keys: string; readonly database: string }>> = {
+  live: { keys: "plugin-keys.json", database: "live.sqlite" },
+  "version-test": { keys: "plugin-keys.version-test.json", database: "version-test.sqlite" },
+};
+
+/** The user table earlier starts kept as JSON; migrated into both databases once, then renamed. */
+export const LEGACY_USERS_FILE = "users.json";
+export const MIGRATED_SUFFIX = ".migrated";
 
 /** The demo user every fresh folder gets, so the banner's curl commands work at once. */
 export const DEFAULT_DEMO = { email: "demo@example.com", password: "demo-password" } as const;
 /** Defaults of the client_safe plugin keys: the app's name as issuer, its mobile client as audience. */
 export const DEFAULT_ISSUER = "local-bubble-app";
 export const DEFAULT_AUDIENCE = "mobile-app";
+const ISSUER_OF: Record<Version, string> = {
+  live: DEFAULT_ISSUER,
+  // A development token then fails live on its issuer too, not only on its signature.
+  "version-test": `${DEFAULT_ISSUER}/version-test`,
+};
 
 /** Plugin keys by caption, as `context.keys` holds them. */
 export type PluginKeys = Readonly<Record<string, string>>;
@@ -30,56 +41,102 @@ export type PluginKeys = Readonly<Record<string, string>>;
 export interface LocalDataOptions {
   /** The folder; created (mode 0700) when missing. */
   readonly dir: string;
-  /** Values that win over the stored keys (from JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE); never stored. */
+  /** Values that win over the stored live keys (JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE); never stored. */
   readonly keyOverrides?: { readonly secret?: string; readonly issuer?: string; readonly audience?: string };
   /** The demo user to make sure of (DEMO_EMAIL, DEMO_PASSWORD); default demo@example.com / demo-password. */
   readonly demo?: { readonly email?: string; readonly password?: string };
 }
 
+/** One version of the app: its keys (with where they came from, for messages) and its database. */
+export interface AppVersion {
+  readonly version: Version;
+  readonly keys: PluginKeys;
+  /** Where the JWT Secret came from: a file in the folder, or JWT_SECRET. */
+  readonly secretSource: string;
+  readonly database: AppDatabase;
+  readonly demoUserId: string;
+}
+
 export interface LocalData {
   readonly dir: string;
-  readonly keys: PluginKeys;
-  readonly users: UserStore;
+  readonly versions: Readonly<Record<Version, AppVersion>>;
   readonly demo: { readonly email: string; readonly password: string };
   /** Files written during this start, relative to `dir` (for the banner). */
   readonly written: readonly string[];
+  /** Closes both databases. */
+  close(): void;
 }
 
-/** Opens (creating on first use) the keys and users of a local backend. */
+/** Opens (creating on first use, migrating the JSON user table once) both versions' keys and data. */
 export async function openLocalData(options: LocalDataOptions): Promise<LocalData> {
   const dir = path.resolve(options.dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const written: string[] = [];
-
-  const stored = readOrCreateKeys(dir, written);
-  const overrides = options.keyOverrides ?? {};
-  const keys: PluginKeys = {
-    ...stored,
-    ...(overrides.secret ? { "JWT Secret": overrides.secret } : {}),
-    ...(overrides.issuer ? { Issuer: overrides.issuer } : {}),
-    ...(overrides.audience ? { Audience: overrides.audience } : {}),
-  };
-
   const demo = {
     email: options.demo?.email || DEFAULT_DEMO.email,
     password: options.demo?.password || DEFAULT_DEMO.password,
   };
-  const users = await readUsersWithDemo(dir, demo, written);
-  return { dir, keys, users: new UserStore(users), demo, written };
+  const legacyUsers = readLegacyUsers(dir);
+
+  const opened: AppDatabase[] = [];
+  try {
+    const versions = {} as Record<Version, AppVersion>;
+    for (const version of VERSIONS) {
+      const stored = readOrCreateKeys(dir, version, written);
+      const overrides = version === "live" ? (options.keyOverrides ?? {}) : {};
+      const keys: PluginKeys = {
+        ...stored,
+        ...(overrides.secret ? { "JWT Secret": overrides.secret } : {}),
+        ...(overrides.issuer ? { Issuer: overrides.issuer } : {}),
+        ...(overrides.audience ? { Audience: overrides.audience } : {}),
+      };
+      const file = path.join(dir, FILES[version].database);
+      if (!existsSync(file)) written.push(FILES[version].database);
+      const database = new AppDatabase(file);
+      opened.push(database);
+      if (legacyUsers) importUsers(database, legacyUsers);
+      const demoUserId = await ensureDemoUser(database, demo);
+      versions[version] = {
+        version,
+        keys,
+        secretSource: overrides.secret ? "JWT_SECRET" : FILES[version].keys,
+        database,
+        demoUserId,
+      };
+    }
+    if (legacyUsers) {
+      const legacy = path.join(dir, LEGACY_USERS_FILE);
+      renameSync(legacy, legacy + MIGRATED_SUFFIX);
+      written.push(LEGACY_USERS_FILE + MIGRATED_SUFFIX);
+    }
+    return {
+      dir,
+      versions,
+      demo,
+      written,
+      close: () => {
+        for (const database of opened) database.close();
+      },
+    };
+  } catch (error) {
+    for (const database of opened) database.close();
+    throw error;
+  }
 }
 
-function readOrCreateKeys(dir: string, written: string[]): Record<string, string> {
-  const file = path.join(dir, KEYS_FILE);
+function readOrCreateKeys(dir: string, version: Version, written: string[]): Record<string, string> {
+  const name = FILES[version].keys;
+  const file = path.join(dir, name);
   const fresh = {
     // 64 random bytes as base64url text: 86 characters, enough for HS256, HS384 and HS512.
     "JWT Secret": randomBytes(64).toString("base64url"),
-    Issuer: DEFAULT_ISSUER,
+    Issuer: ISSUER_OF[version],
     Audience: DEFAULT_AUDIENCE,
   };
   try {
     // "wx": never overwrite keys another start wrote in the meantime.
     writeFileSync(file, `${JSON.stringify(fresh, null, 2)}\n`, { flag: "wx", mode: 0o600 });
-    written.push(KEYS_FILE);
+    written.push(name);
     return fresh;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
@@ -97,43 +154,55 @@ function readOrCreateKeys(dir: string, written: string[]): Record<string, string
   return keys as Record<string, string>;
 }
 
-async function readUsersWithDemo(
-  dir: string,
-  demo: { email: string; password: string },
-  written: string[],
-): Promise<StoredUser[]> {
-  const file = path.join(dir, USERS_FILE);
-  let users: StoredUser[] = [];
-  try {
-    users = parseUsers(readJson(file), file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  // The banner promises the demo credentials: add the demo user, or reset its password to the promised one.
-  const index = users.findIndex((user) => user.email.toLowerCase() === demo.email.toLowerCase());
-  const current = users[index];
-  if (current && (await passwordMatches(demo.password, current.password_hash))) return users;
-  const password_hash = await hashPassword(demo.password);
-  if (current) users[index] = { ...current, password_hash };
-  else users.push({ id: bubbleUniqueId(), email: demo.email, password_hash });
-  writePrivate(file, `${JSON.stringify({ users }, null, 2)}\n`);
-  written.push(USERS_FILE);
-  return users;
+interface LegacyUser {
+  readonly id: string;
+  readonly email: string;
+  readonly password_hash: string;
 }
 
-function parseUsers(json: unknown, file: string): StoredUser[] {
-  const list = (json as { users?: unknown } | null)?.users;
-  const problem = `${file} must be {"users": [{"id", "email", "password_hash"}]}; delete it to start over.`;
+/** users.json of an earlier start, checked whole before anything is imported; undefined when absent. */
+function readLegacyUsers(dir: string): LegacyUser[] | undefined {
+  const file = path.join(dir, LEGACY_USERS_FILE);
+  if (!existsSync(file)) return undefined;
+  const list = (readJson(file) as { users?: unknown } | null)?.users;
+  const problem = `${file} (the user table of an earlier version of this backend) must be {"users": [{"id", "email", "password_hash"}]} to be moved into the database; fix it, or delete it to start with only the demo user.`;
   if (!Array.isArray(list)) throw new Error(problem);
   for (const user of list) {
     const ok =
       typeof user?.id === "string" &&
       user.id !== "" &&
       typeof user.email === "string" &&
+      user.email.trim() !== "" &&
       isPasswordHash(user.password_hash);
     if (!ok) throw new Error(problem);
   }
-  return list as StoredUser[];
+  return list as LegacyUser[];
+}
+
+/** Copies the JSON users into a database in one transaction; an email already there is kept as it is. */
+function importUsers(database: AppDatabase, users: readonly LegacyUser[]): void {
+  database.transaction(() => {
+    for (const user of users) {
+      if (!database.userById(user.id)) database.insertUser(user);
+    }
+  });
+}
+
+/** The banner promises the demo credentials: add the demo user, or reset its password to the promised one. */
+async function ensureDemoUser(
+  database: AppDatabase,
+  demo: { email: string; password: string },
+): Promise<string> {
+  const current = database.userByEmail(demo.email);
+  if (current && (await passwordMatches(demo.password, current.password_hash))) return current.id;
+  const password_hash = await hashPassword(demo.password);
+  if (current) {
+    database.setPassword(current.id, password_hash);
+    return current.id;
+  }
+  const id = bubbleUniqueId();
+  database.insertUser({ id, email: demo.email, password_hash });
+  return id;
 }
 
 function readJson(file: string): unknown {
@@ -143,11 +212,4 @@ function readJson(file: string): unknown {
   } catch {
     throw new Error(`${file} is not valid JSON; fix it or delete it to start over.`);
   }
-}
-
-/** Writes through a temporary file and a rename, so a crash never leaves half a file; mode 0600. */
-function writePrivate(file: string, content: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, content, { mode: 0o600 });
-  renameSync(temporary, file);
 }

@@ -1,13 +1,21 @@
 /**
  * Reads a backend workflow's parameters from a request body, as Bubble accepts them: a JSON object, or a
  * form-encoded body (what `curl -d` sends). Bad bodies become HttpErrors whose messages never quote the body.
+ * Nesting is bounded before the body is parsed, so no parameter can be deep enough to exhaust a stack in
+ * any later step (a workflow, an action, the answer's JSON).
  */
 import type { IncomingMessage } from "node:http";
 
 /** Largest body read; a workflow's parameters are a few hundred bytes, a token at most 16 KB. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** An answer the server gives instead of running a workflow: status, stable code, one plain sentence. */
+/** Deepest nesting of objects and lists a body may have; the body's own object is level 1. */
+export const MAX_DEPTH = 16;
+
+/**
+ * An answer Bubble gives instead of running a workflow: HTTP status, Bubble's upper-case status word
+ * (MISSING_DATA, ...) and one plain sentence, sent as `{"statusCode", "body": {"status", "message"}}`.
+ */
 export class HttpError extends Error {
   override readonly name = "HttpError";
   constructor(
@@ -25,7 +33,7 @@ export type Parameters = Record<string, unknown>;
 const tooLarge = () =>
   new HttpError(
     413,
-    "body_too_large",
+    "BODY_TOO_LARGE",
     `The request body is larger than ${MAX_BODY_BYTES / 1024} KB; send only the workflow's parameters.`,
   );
 
@@ -42,13 +50,19 @@ export async function readParameters(request: IncomingMessage): Promise<Paramete
     request.resume();
     throw new HttpError(
       415,
-      "unsupported_media_type",
+      "UNSUPPORTED_MEDIA_TYPE",
       "The request body must be JSON (Content-Type: application/json) or form-encoded (application/x-www-form-urlencoded).",
     );
   }
   const text = (await readBody(request)).toString("utf8");
   if (form) return Object.fromEntries(new URLSearchParams(text));
   if (text.trim() === "") return {};
+  if (nestingDepth(text) > MAX_DEPTH)
+    throw new HttpError(
+      400,
+      "INVALID_DATA",
+      `The request body nests objects or lists more than ${MAX_DEPTH} levels deep; send flat parameters.`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -56,14 +70,14 @@ export async function readParameters(request: IncomingMessage): Promise<Paramete
     // Not JSON.parse's message: it quotes the body, which may hold a password.
     throw new HttpError(
       400,
-      "invalid_json",
+      "INVALID_JSON",
       'The request body is not valid JSON; send one object such as {"email": "...", "password": "..."}.',
     );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new HttpError(
       400,
-      "invalid_json",
+      "INVALID_JSON",
       'The request body must be one JSON object of parameters, such as {"token": "..."}.',
     );
   }
@@ -96,7 +110,27 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
     });
     // The client went away mid-body: nobody reads this answer, but the log says what happened.
     request.on("error", () =>
-      reject(new HttpError(400, "incomplete_body", "The request body did not arrive complete.")),
+      reject(new HttpError(400, "INCOMPLETE_BODY", "The request body did not arrive complete.")),
     );
   });
+}
+
+/**
+ * The deepest nesting of `[` and `{` in a JSON text, outside strings: one pass, no recursion, so it is safe
+ * on any text the size limit lets through. Brackets of invalid JSON count too; JSON.parse refuses it later.
+ */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }

@@ -1,13 +1,13 @@
 /**
- * The local backend's user table: what Bubble's built-in User type and its "Log the user in" action do
- * for a real app. Passwords are stored as scrypt hashes (node:crypto) and checked in constant time.
+ * Passwords as the local backend stores them, standing in for Bubble's built-in User type: scrypt hashes
+ * (node:crypto), checked in constant time.
  */
 import { randomBytes, randomInt, scrypt, timingSafeEqual } from "node:crypto";
 
 /**
  * scrypt cost: N = 2^14, r = 8, p = 1 (16 MiB, about 40 ms on one core of a small machine). These are the
  * parameters the scrypt paper gives for interactive logins and Node's own defaults. They make a stolen
- * users.json expensive to guess through while keeping a burst of logins quick: scrypt runs on libuv's
+ * database expensive to guess through while keeping a burst of logins quick: scrypt runs on libuv's
  * thread pool, so the event loop keeps serving, and 100 simultaneous logins cost about 2 s on 2 cores.
  * OWASP's stronger N = 2^17 would need 128 MiB per hash and about 15 s for the same burst, which a local
  * stand-in for Bubble's user table does not justify. Each hash records its own parameters, so they can be
@@ -16,23 +16,8 @@ import { randomBytes, randomInt, scrypt, timingSafeEqual } from "node:crypto";
 export const SCRYPT_PARAMS = { N: 2 ** 14, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
-// Parameters read back from users.json are trusted only up to this cost (1 GiB at r = 8).
+// Parameters read back from the database are trusted only up to this cost (1 GiB at r = 8).
 const MAX_N = 2 ** 20;
-
-/** A user as stored in users.json. */
-export interface StoredUser {
-  /** Bubble-style unique id, e.g. `1732873201234x512345678901234567`. */
-  readonly id: string;
-  readonly email: string;
-  /** `scrypt$N$r$p$salt$hash`, salt and hash in base64url. */
-  readonly password_hash: string;
-}
-
-/** What a workflow sees of a user: never the hash. */
-export interface User {
-  readonly id: string;
-  readonly email: string;
-}
 
 interface ParsedHash {
   readonly N: number;
@@ -52,7 +37,7 @@ function derive(password: string, salt: Buffer, params: { N: number; r: number; 
   });
 }
 
-/** Hashes a password with a fresh random salt, in the `scrypt$N$r$p$salt$hash` form users.json keeps. */
+/** Hashes a password with a fresh random salt, in the `scrypt$N$r$p$salt$hash` form the database keeps. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(SALT_LENGTH);
   const hash = await derive(password, salt, SCRYPT_PARAMS);
@@ -91,45 +76,4 @@ export function bubbleUniqueId(): string {
   let digits = "";
   while (digits.length < 18) digits += String(randomInt(0, 1_000_000)).padStart(6, "0");
   return `${Date.now()}x${digits}`;
-}
-
-function emailKey(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-/** Reads users by email and checks passwords; the users.json file is read and written by local-data.ts. */
-export class UserStore {
-  private readonly byEmail = new Map<string, StoredUser>();
-  private readonly byId = new Map<string, StoredUser>();
-  // Checked when the email is unknown, so that answer costs one scrypt too and cannot be told apart by time.
-  private readonly dummyHash: Promise<string>;
-
-  constructor(users: readonly StoredUser[]) {
-    for (const user of users) {
-      this.byEmail.set(emailKey(user.email), user);
-      this.byId.set(user.id, user);
-    }
-    this.dummyHash = hashPassword(randomBytes(16).toString("base64url"));
-  }
-
-  /**
-   * "Log the user in": the user when the email is known and the password matches, otherwise undefined.
-   * Unknown email and wrong password take the same path (one scrypt, one constant-time comparison).
-   */
-  async logIn(email: string, password: string): Promise<User | undefined> {
-    const user = this.byEmail.get(emailKey(email));
-    const matches = await passwordMatches(password, user?.password_hash ?? (await this.dummyHash));
-    return user && matches ? { id: user.id, email: user.email } : undefined;
-  }
-
-  /** "Search for Users: unique id = ...": the user the token's subject names, if there is one. */
-  findById(id: string): User | undefined {
-    const user = this.byId.get(id);
-    return user ? { id: user.id, email: user.email } : undefined;
-  }
-
-  /** Every stored user, for writing users.json back. */
-  all(): StoredUser[] {
-    return [...this.byId.values()];
-  }
 }
