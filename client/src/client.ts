@@ -38,7 +38,7 @@ export type SessionEndReason =
 
 export type SessionEndListener = (reason: SessionEndReason, session: SessionInfo) => void;
 
-/** The backend workflows the client calls; the defaults are the names in the README. */
+/** The backend workflows the client calls; the defaults are the names in docs/sessions.md. */
 export interface WorkflowNames {
   readonly signup: string;
   readonly login: string;

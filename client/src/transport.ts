@@ -26,60 +26,65 @@ export interface TransportOptions {
 export function createTransport(options: TransportOptions): Transport {
   return {
     async post(workflow, parameters, timeoutMs = options.timeoutMs) {
-      const response = await send(options, workflow, parameters, timeoutMs);
-      const text = await readText(response, workflow);
-      return readAnswer(workflow, response.status, text);
+      const { status, text } = await exchange(options, workflow, parameters, timeoutMs);
+      return readAnswer(workflow, status, text);
     },
   };
 }
 
-async function send(
+/**
+ * The request and the reading of its answer, within `timeoutMs`. The abort stops the request; the race
+ * stops the wait even for a `fetch` that ignores the abort signal.
+ */
+async function exchange(
   options: TransportOptions,
   workflow: string,
   parameters: Record<string, unknown>,
   timeoutMs: number,
-): Promise<Response> {
+): Promise<{ status: number; text: string }> {
   // AbortController and setTimeout, not AbortSignal.timeout: React Native does not have the latter.
   const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  try {
-    return await options.fetch(`${options.baseUrl}${encodeURIComponent(workflow)}`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(parameters),
-      signal: controller.signal,
-    });
-  } catch (error) {
-    if (timedOut) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(
+        new NetworkError(workflow, "timeout", `No answer from the ${workflow} workflow in ${timeoutMs} ms.`),
+      );
+    }, timeoutMs);
+  });
+  const request = (async () => {
+    let response: Response;
+    try {
+      response = await options.fetch(`${options.baseUrl}${encodeURIComponent(workflow)}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(parameters),
+        signal: controller.signal,
+      });
+    } catch (error) {
       throw new NetworkError(
         workflow,
-        "timeout",
-        `No answer from the ${workflow} workflow in ${timeoutMs} ms.`,
+        "network_error",
+        `The ${workflow} workflow could not be reached: ${describe(error)}`,
       );
     }
-    throw new NetworkError(
-      workflow,
-      "network_error",
-      `The ${workflow} workflow could not be reached: ${describe(error)}`,
-    );
+    try {
+      return { status: response.status, text: await response.text() };
+    } catch (error) {
+      throw new NetworkError(
+        workflow,
+        "network_error",
+        `The ${workflow} workflow's answer was cut off: ${describe(error)}`,
+      );
+    }
+  })();
+  try {
+    return await Promise.race([request, timeout]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-async function readText(response: Response, workflow: string): Promise<string> {
-  try {
-    return await response.text();
-  } catch (error) {
-    throw new NetworkError(
-      workflow,
-      "network_error",
-      `The ${workflow} workflow's answer was cut off: ${describe(error)}`,
-    );
+    // The loser of the race may still reject (an aborted fetch); that is expected, not unhandled.
+    request.catch(() => {});
   }
 }
 

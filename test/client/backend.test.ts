@@ -172,6 +172,22 @@ describe("the client against the local backend", () => {
     expect(ended).not.toHaveBeenCalled();
   });
 
+  it("recovers a refresh whose answer never came (a timeout) the same way", async () => {
+    let hang = 1;
+    const http = recording(async (workflow, send) => {
+      const answer = await send();
+      if (workflow === "refresh-token" && hang-- > 0) return new Promise<Response>(() => {});
+      return answer;
+    });
+    const bubble = client(http.fetch, { requestTimeout: 300 });
+    await bubble.logIn(DEMO.email, DEMO.password);
+    await expire();
+    await expect(bubble.call("protected-action")).resolves.toMatchObject({ email: DEMO.email });
+    expect(http.count("refresh-token")).toBe(2);
+    await expire();
+    await expect(bubble.call("protected-action")).resolves.toMatchObject({ email: DEMO.email });
+  });
+
   it("ends the session once when a copy of its refresh token was used: refresh_token_reused", async () => {
     const storage = memoryStorage();
     const http = recording();
@@ -246,6 +262,27 @@ describe("the client against the local backend", () => {
     await sleep(20);
     await phone.logIn(DEMO.email, DEMO.password);
     await expect(phone.call("protected-action")).resolves.toMatchObject({ email: DEMO.email });
+  });
+
+  it("ends the session at once when the strict workflow says revoked (after a logout everywhere)", async () => {
+    const phone = client(recording().fetch);
+    const http = recording();
+    const tablet = client(http.fetch);
+    const tabletEnded = vi.fn();
+    tablet.onSessionEnd(tabletEnded);
+    await tablet.logIn(DEMO.email, DEMO.password);
+    await expect(tablet.call("protected-action-strict")).resolves.toMatchObject({ email: DEMO.email });
+    await sleep(20);
+    await phone.logIn(DEMO.email, DEMO.password);
+    await sleep(20);
+    await phone.logOutEverywhere();
+    // The tablet's access token is still within its life: the strict workflow refuses it, the refresh confirms.
+    expect(await failure(tablet.call("protected-action-strict"))).toMatchObject({
+      code: "revoked",
+      reason: "revoked",
+    });
+    expect(http.workflows.slice(-2)).toEqual(["protected-action-strict", "refresh-token"]);
+    expect(tabletEnded).toHaveBeenCalledTimes(1);
   });
 
   it("resumes a stored session in a new client (an app restart), and refreshes it there", async () => {
