@@ -18,7 +18,7 @@ import {
   serialise,
   sessionFromAnswer,
 } from "./session.js";
-import { memoryStorage, type SessionStorage } from "./storage.js";
+import { guardedStorage, memoryStorage, type SessionStorage } from "./storage.js";
 import { createTransport, type FetchFunction, type Transport, type WorkflowResponse } from "./transport.js";
 
 /**
@@ -172,7 +172,7 @@ class SessionClient implements BubbleClient {
     );
     this.workflows = { ...DEFAULT_WORKFLOWS, ...options.workflows };
     for (const [role, name] of Object.entries(this.workflows)) checkWorkflowName(name, `workflows.${role}`);
-    this.storage = options.storage ?? memoryStorage();
+    this.storage = guardedStorage(options.storage ?? memoryStorage());
     this.storageKey = options.storageKey ?? DEFAULT_STORAGE_KEY;
     const fetchFunction =
       options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
@@ -228,18 +228,16 @@ class SessionClient implements BubbleClient {
     if (session) await this.endAndForget(session, "logged_out");
   }
 
-  call<T extends WorkflowResponse = WorkflowResponse>(
+  async call<T extends WorkflowResponse = WorkflowResponse>(
     workflow: string,
     parameters: Record<string, unknown> = {},
   ): Promise<T> {
     checkWorkflowName(workflow, "workflow");
     if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
-      return Promise.reject(new UsageError("call() takes the workflow's parameters as one object."));
+      throw new UsageError("call() takes the workflow's parameters as one object.");
     }
-    if ("token" in parameters) {
-      return Promise.reject(new UsageError("call() sends the token parameter itself; leave it out."));
-    }
-    return this.withToken(workflow, parameters) as Promise<T>;
+    if ("token" in parameters) throw new UsageError("call() sends the token parameter itself; leave it out.");
+    return (await this.withToken(workflow, parameters)) as T;
   }
 
   async session(): Promise<SessionInfo | null> {

@@ -109,6 +109,18 @@ export class SessionError extends BubbleClientError {
   }
 }
 
+/** The storage adapter failed (`storage_failed`): a keychain locked, a quota reached. */
+export class StorageError extends BubbleClientError {
+  override readonly name = "StorageError";
+
+  constructor(operation: "get" | "set" | "remove", cause: unknown) {
+    super(
+      "storage_failed",
+      `The session storage's ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
+}
+
 /** The app used the client wrongly: options it cannot work with, a bad argument (`invalid_usage`). */
 export class UsageError extends BubbleClientError {
   override readonly name = "UsageError";

@@ -13,6 +13,7 @@ export {
   BubbleHttpError,
   NetworkError,
   SessionError,
+  StorageError,
   UsageError,
   WorkflowError,
 } from "./errors.js";

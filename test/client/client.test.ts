@@ -186,7 +186,7 @@ describe("the client's requests", () => {
     });
     await client.logIn(EMAIL, PASSWORD);
     await expect(client.call("protected-action", { token: "x" })).rejects.toBeInstanceOf(UsageError);
-    expect(() => client.call("a/b")).toThrow(UsageError);
+    await expect(client.call("a/b")).rejects.toBeInstanceOf(UsageError);
   });
 });
 
@@ -465,6 +465,21 @@ describe("logout, storage and errors", () => {
     expect(resumed?.expiresAt.getTime()).toBeGreaterThan(signedIn.expiresAt.getTime());
     await third.logOut();
     expect(values.size).toBe(0);
+  });
+
+  it("reports a failing storage as a StorageError without the value it was given", async () => {
+    const storage: SessionStorage = {
+      get: async () => null,
+      set: async (_key, value) => {
+        throw new Error(`Keychain locked, could not write ${value}`);
+      },
+      remove: async () => {},
+    };
+    const client = createClient({ appUrl: APP, fetch: setup().fetch, storage });
+    const error = await client.logIn(EMAIL, PASSWORD).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "StorageError", code: "storage_failed" });
+    expect((error as Error).message).toContain("Keychain locked");
+    expect((error as Error).message).not.toMatch(/eyJ/);
   });
 
   it("treats a damaged stored value as no session", async () => {
