@@ -6,22 +6,26 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { KEYS_FILE, USERS_FILE } from "../../src/emulator/local-data.js";
+import { FILES, type Version } from "../../src/emulator/local-data.js";
 import { type RunningServer, type ServerOptions, startServer } from "../../src/emulator/server.js";
 import { now, signJws } from "../support/jws.js";
+
+export const DEMO = { email: "demo@example.com", password: "demo-password" } as const;
 
 export interface TestServer extends RunningServer {
   /** Every request log line so far. */
   readonly logs: string[];
   /** POSTs to a workflow (`login`, ...) with a JSON body; `path` may start with /version-test. */
   post(workflow: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
-  /** The JWT Secret plugin key in the data folder (to craft tokens the way an attacker with it could). */
-  secret(): string;
-  /** The demo user's unique id, from users.json. */
-  demoUserId(): string;
-  /** A token signed with the server's secret: the demo user's claims, overridden by `claims`. */
-  craft(claims?: Record<string, unknown>, secret?: string): string;
-  /** Closes the server and deletes its data folder. */
+  /** The JWT Secret plugin key of a version (to craft tokens the way an attacker with it could). */
+  secret(version?: Version): string;
+  /** The demo user's unique id. */
+  demoUserId(): Promise<string>;
+  /** A one-token-flow token signed with the live secret: the demo user's claims, overridden by `claims`. */
+  craft(claims?: Record<string, unknown>, secret?: string, typ?: string): Promise<string>;
+  /** Logs the demo user in (session flow); the answer's response. */
+  login(credentials?: { email: string; password: string }): Promise<Record<string, string & number>>;
+  /** Closes the server and deletes its data folder (unless the caller gave the folder). */
   stop(): Promise<void>;
 }
 
@@ -36,29 +40,38 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "jwt-backend-"));
   const logs: string[] = [];
   const server = await startServer({ port: 0, log: (line) => logs.push(line), ...options, dataDir });
-  const readJsonFile = (name: string) => JSON.parse(readFileSync(path.join(dataDir, name), "utf8"));
-  const secret = () => options.keyOverrides?.secret ?? (readJsonFile(KEYS_FILE)["JWT Secret"] as string);
-  const demoUserId = () => readJsonFile(USERS_FILE).users[0].id as string;
+  const secret = (version: Version = "live") =>
+    (version === "live" ? options.keyOverrides?.secret : undefined) ??
+    (JSON.parse(readFileSync(path.join(dataDir, FILES[version].keys), "utf8"))["JWT Secret"] as string);
+  const post: TestServer["post"] = async (workflow, body = {}, headers = {}) => {
+    const url = workflow.startsWith("/")
+      ? `${server.url}${workflow}`
+      : `${server.url}/api/1.1/wf/${workflow}`;
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+    return { status: response.status, headers: response.headers, json: await response.json() };
+  };
+  const login: TestServer["login"] = async (credentials = DEMO) => {
+    const answer = await post("login", credentials);
+    if (answer.status !== 200 || answer.json.response.error_code)
+      throw new Error(`login failed: ${JSON.stringify(answer.json)}`);
+    return answer.json.response;
+  };
+  const demoUserId = async () => (await login()).user_id as string;
   return {
     ...server,
     logs,
     secret,
     demoUserId,
-    async post(workflow, body = {}, headers = {}) {
-      const url = workflow.startsWith("/")
-        ? `${server.url}${workflow}`
-        : `${server.url}/api/1.1/wf/${workflow}`;
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", ...headers },
-        body: typeof body === "string" ? body : JSON.stringify(body),
-      });
-      return { status: response.status, headers: response.headers, json: await response.json() };
-    },
-    craft(claims = {}, key = secret()) {
+    post,
+    login,
+    async craft(claims = {}, key = secret(), typ = "JWT") {
       const iat = now();
       const base = {
-        sub: demoUserId(),
+        sub: await demoUserId(),
         email: server.data.demo.email,
         iss: "local-bubble-app",
         aud: "mobile-app",
@@ -67,13 +80,23 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
         auth_time: iat,
         jti: `crafted-${Math.random().toString(36).slice(2)}`,
       };
-      return signJws({ alg: "HS256", typ: "JWT" }, { ...base, ...claims }, "HS256", key);
+      return signJws({ alg: "HS256", typ }, { ...base, ...claims }, "HS256", key);
     },
     async stop() {
       await server.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The claims of a JWT, read without checking it (the tests compare them). */
+export function claimsOf(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split(".")[1] as string, "base64url").toString("utf8"));
+}
+
+/** The header of a JWT. */
+export function headerOf(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split(".")[0] as string, "base64url").toString("utf8"));
 }
 
 /** A raw request with node:http, for what fetch will not send (chunked bodies, odd methods, bad types). */
@@ -100,9 +123,9 @@ export function rawRequest(
   });
 }
 
-/** Waits until the wall clock has passed `iso` (an expires_at) by a few milliseconds. */
-export async function waitUntilPast(iso: string): Promise<void> {
-  const wait = Date.parse(iso) - Date.now() + 20;
-  if (wait > 2_000) throw new Error(`refusing to sleep ${wait} ms in a test`);
+/** Waits until the wall clock has passed `ms` (an expires_at, milliseconds since 1970) by a little. */
+export async function waitUntilPast(ms: number): Promise<void> {
+  const wait = ms - Date.now() + 20;
+  if (wait > 2_500) throw new Error(`refusing to sleep ${wait} ms in a test`);
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
