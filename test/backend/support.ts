@@ -2,6 +2,7 @@
  * Helpers for the local backend's tests: a server on an ephemeral loopback port with a fresh data folder
  * and its log lines captured, and small HTTP clients.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
@@ -24,9 +25,19 @@ export interface TestServer extends RunningServer {
   /** A one-token-flow token signed with the live secret: the demo user's claims, overridden by `claims`. */
   craft(claims?: Record<string, unknown>, secret?: string, typ?: string): Promise<string>;
   /** Logs the demo user in (session flow); the answer's response. */
-  login(credentials?: { email: string; password: string }): Promise<Record<string, string & number>>;
+  login(credentials?: { email: string; password: string }): Promise<Pair>;
   /** Closes the server and deletes its data folder (unless the caller gave the folder). */
   stop(): Promise<void>;
+}
+
+/** The response of login and refresh-token. */
+export interface Pair {
+  readonly user_id: string;
+  readonly session_id: string;
+  readonly token: string;
+  readonly expires_at: number;
+  readonly refresh_token: string;
+  readonly refresh_expires_at: number;
 }
 
 export interface Answer {
@@ -128,4 +139,61 @@ export async function waitUntilPast(ms: number): Promise<void> {
   const wait = ms - Date.now() + 20;
   if (wait > 2_500) throw new Error(`refusing to sleep ${wait} ms in a test`);
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+/** `npm start`'s command as a child process (without npm in between, so signals reach it directly). */
+export interface Backend {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** Everything the child printed so far. */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** POSTs JSON to a workflow; the answer's JSON. */
+  // biome-ignore lint/suspicious/noExplicitAny: JSON answers are read field by field in assertions.
+  post(workflow: string, body: unknown): Promise<any>;
+}
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+export async function spawnBackend(env: Record<string, string>): Promise<Backend> {
+  const child = spawn(process.execPath, ["tools/run-ts.mjs", "src/emulator/start.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (data: Buffer) => {
+    output += data.toString("utf8");
+  });
+  child.stderr?.on("data", (data: Buffer) => {
+    output += data.toString("utf8");
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  let done = false;
+  void exited.then(() => {
+    done = true;
+  });
+  for (let i = 0; i < 1200 && !done && !output.includes("Ctrl+C stops the server."); i++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  const url = /Local Bubble backend on (http:\/\/127\.0\.0\.1:\d+):/.exec(output)?.[1];
+  if (!url) {
+    child.kill("SIGKILL");
+    throw new Error(`the backend did not start:\n${output}`);
+  }
+  return {
+    child,
+    url,
+    output: () => output,
+    exited,
+    async post(workflow, body) {
+      const response = await fetch(`${url}/api/1.1/wf/${workflow}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return response.json();
+    },
+  };
 }
