@@ -87,3 +87,4 @@ const refusal = await refuseOneMegabyteTokenMicros(quick ? 200 : 2_000);
 console.log(
   `\nRefusing a 1 MB token (JWT - Verify token, warm, token_too_large): median ${refusal.toFixed(1)} µs`,
 );
+console.log(await (await import("./backend.js")).benchBackend({ quick }));

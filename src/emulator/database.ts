@@ -156,11 +156,13 @@ export class AppDatabase {
         `${this.file} has schema version ${current}, newer than this code's ${SCHEMA_VERSION}; update the repository, or point LOCAL_DATA_DIR elsewhere.`,
       );
     if (current === SCHEMA_VERSION) return;
-    this.db.transaction(() => {
-      for (const step of MIGRATIONS.slice(current)) this.db.exec(step);
-      this.db.exec("DELETE FROM schema_version");
-      this.db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(SCHEMA_VERSION);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const step of MIGRATIONS.slice(current)) this.db.exec(step);
+        this.db.exec("DELETE FROM schema_version");
+        this.db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(SCHEMA_VERSION);
+      })
+      .immediate();
   }
 
   close(): void {
@@ -180,7 +182,13 @@ export class AppDatabase {
   /** Adds a user; false when the email is taken (by the unique index, so two signups cannot both win). */
   insertUser(user: { id: string; email: string; password_hash: string }, now = Date.now()): boolean {
     try {
-      this.statements.insertUser.run(user.id, user.email.trim(), emailKey(user.email), user.password_hash, now);
+      this.statements.insertUser.run(
+        user.id,
+        user.email.trim(),
+        emailKey(user.email),
+        user.password_hash,
+        now,
+      );
       return true;
     } catch (error) {
       if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") return false;

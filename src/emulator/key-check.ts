@@ -17,7 +17,8 @@ export function checkKeys(data: Pick<LocalData, "versions">): void {
     try {
       parseHmacSecret(secret, "HS256", "secret");
     } catch (error) {
-      if (error instanceof ConfigError) throw new Error(`Cannot start: ${where} is refused: ${error.message}`);
+      if (error instanceof ConfigError)
+        throw new Error(`Cannot start: ${where} is refused: ${error.message}`);
       throw error;
     }
   }

@@ -151,7 +151,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     (request, response) => {
       handle(request, response).catch((error: unknown) => {
         // Only reached when logging itself failed: nothing is left to answer, and the server goes on.
-        process.stderr.write(`request handling failed: ${error instanceof Error ? error.name : typeof error}\n`);
+        process.stderr.write(
+          `request handling failed: ${error instanceof Error ? error.name : typeof error}\n`,
+        );
       });
     },
   );
@@ -194,7 +196,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Bubble reads this header before anything else, as its own admin API token or user token.
     if (/^\s*bearer(\s|$)/i.test(request.headers.authorization ?? "")) {
       request.resume();
-      trace.push("hint: Bubble reads Authorization: Bearer as its own token; send the JWT as the token parameter");
+      trace.push(
+        "hint: Bubble reads Authorization: Bearer as its own token; send the JWT as the token parameter",
+      );
       return { status: 401, body: BEARER_REFUSAL, outcome: "bearer_refused" };
     }
     const name = route?.[2];

@@ -311,10 +311,8 @@ function liveSessionUser(db: AppDatabase, session: SessionRow): User | undefined
 
 /** Your work: here it echoes the other parameters, to show what the workflow received. */
 function work(user: User, parameters: Parameters): Record<string, unknown> {
-  const others: Parameters = {};
-  for (const [name, value] of Object.entries(parameters)) {
-    if (name !== "token") others[name] = value;
-  }
+  // fromEntries defines each name as an own property: a "__proto__" parameter stays a parameter.
+  const others = Object.fromEntries(Object.entries(parameters).filter(([name]) => name !== "token"));
   return { user_id: user.id, email: user.email, parameters: others };
 }
 
@@ -362,7 +360,11 @@ function optionalText({ name: workflow, parameters }: WorkflowRequest, name: str
   const value = ownValue(parameters, name);
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value !== "string")
-    throw new HttpError(400, "INVALID_DATA", `Invalid data for workflow ${workflow}: parameter ${name} must be text`);
+    throw new HttpError(
+      400,
+      "INVALID_DATA",
+      `Invalid data for workflow ${workflow}: parameter ${name} must be text`,
+    );
   return value;
 }
 
@@ -370,6 +372,10 @@ function optionalText({ name: workflow, parameters }: WorkflowRequest, name: str
 function requiredText(request: WorkflowRequest, name: string): string {
   const value = optionalText(request, name);
   if (value === undefined)
-    throw new HttpError(400, "MISSING_DATA", `Missing parameter for workflow ${request.name}: parameter ${name}`);
+    throw new HttpError(
+      400,
+      "MISSING_DATA",
+      `Missing parameter for workflow ${request.name}: parameter ${name}`,
+    );
   return value;
 }

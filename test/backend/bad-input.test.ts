@@ -1,13 +1,12 @@
 /**
- * Every kind of bad request gets a clear answer with a stable code, and the server keeps serving after
- * each one: after every case below, a client with a good token is still answered 200.
+ * Every kind of bad request gets a clear answer in Bubble's shape, and the server keeps serving after
+ * each one: after every case below, a client with a good token is still answered.
  */
 import { connect } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "../../src/emulator/request-body.js";
-import { rawRequest, startTestServer, type TestServer } from "./support.js";
-
-const DEMO = { email: "demo@example.com", password: "demo-password" };
+import { MAX_BODY_BYTES, MAX_DEPTH } from "../../src/emulator/request-body.js";
+import { BEARER_REFUSAL } from "../../src/emulator/server.js";
+import { DEMO, rawRequest, startTestServer, type TestServer } from "./support.js";
 
 describe("bad input to the local backend", () => {
   let server: TestServer;
@@ -15,7 +14,7 @@ describe("bad input to the local backend", () => {
   let wf: string;
   beforeAll(async () => {
     server = await startTestServer();
-    token = (await server.post("login", DEMO)).json.response.token;
+    token = (await server.login()).token;
     wf = `${server.url}/api/1.1/wf`;
   });
   afterAll(() => server.stop());
@@ -23,13 +22,14 @@ describe("bad input to the local backend", () => {
   afterEach(async () => {
     const answer = await server.post("protected-action", { token });
     expect(answer.status, "the server still serves after the case").toBe(200);
+    expect(answer.json.response.user_id).toEqual(expect.any(String));
   });
 
   function expectError(answer: { status: number; body: string }, status: number, code: string): void {
     expect(answer.status).toBe(status);
     const json = JSON.parse(answer.body);
-    expect(json).toEqual({ status: "error", error_code: code, message: expect.any(String) });
-    expect(json.message).toMatch(/^[A-Z].*\.$/);
+    expect(json).toEqual({ statusCode: status, body: { status: code, message: expect.any(String) } });
+    expect(json.body.message).toMatch(/^[A-Z]/);
   }
 
   it(`accepts a body of exactly ${MAX_BODY_BYTES} bytes`, async () => {
@@ -47,7 +47,7 @@ describe("bad input to the local backend", () => {
       headers: { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(padded)) },
       chunks: [padded],
     });
-    expectError(answer, 413, "body_too_large");
+    expectError(answer, 413, "BODY_TOO_LARGE");
     expect(answer.headers.connection).toBe("close");
   });
 
@@ -57,7 +57,7 @@ describe("bad input to the local backend", () => {
       headers: { "Content-Type": "application/json", "Transfer-Encoding": "chunked" },
       chunks: Array.from({ length: 64 }, () => chunk),
     });
-    expectError(answer, 413, "body_too_large");
+    expectError(answer, 413, "BODY_TOO_LARGE");
   });
 
   it("answers 400 invalid_json to malformed JSON, without quoting it", async () => {
@@ -65,9 +65,9 @@ describe("bad input to the local backend", () => {
       headers: { "Content-Type": "application/json" },
       chunks: ['{"email": "demo@example.com", "password": "secret-in-a-broken-body"'],
     });
-    expectError(answer, 400, "invalid_json");
+    expectError(answer, 400, "INVALID_JSON");
     expect(answer.body).not.toContain("secret-in-a-broken-body");
-    expect(JSON.parse(answer.body).message).toBe(
+    expect(JSON.parse(answer.body).body.message).toBe(
       'The request body is not valid JSON; send one object such as {"email": "...", "password": "..."}.',
     );
   });
@@ -78,7 +78,7 @@ describe("bad input to the local backend", () => {
         headers: { "Content-Type": "application/json" },
         chunks: [body],
       });
-      expectError(answer, 400, "invalid_json");
+      expectError(answer, 400, "INVALID_JSON");
     });
   }
 
@@ -87,7 +87,7 @@ describe("bad input to the local backend", () => {
       headers: { "Content-Type": "text/plain" },
       chunks: ["email=demo@example.com"],
     });
-    expectError(answer, 415, "unsupported_media_type");
+    expectError(answer, 415, "UNSUPPORTED_MEDIA_TYPE");
   });
 
   for (const path of [
@@ -99,15 +99,15 @@ describe("bad input to the local backend", () => {
   ]) {
     it(`answers 404 not_found to ${path}`, async () => {
       const answer = await rawRequest(`${server.url}${path}`, { chunks: ["{}"] });
-      expectError(answer, 404, "not_found");
-      expect(JSON.parse(answer.body).message).toContain("POST /api/1.1/wf/protected-action");
+      expectError(answer, 404, "NOT_FOUND");
+      expect(JSON.parse(answer.body).body.message).toContain("protected-action-strict");
     });
   }
 
   for (const method of ["GET", "PUT", "DELETE", "PATCH", "OPTIONS"]) {
     it(`answers 405 with Allow: POST to ${method} on a workflow`, async () => {
       const answer = await rawRequest(`${wf}/login`, { method });
-      expectError(answer, 405, "method_not_allowed");
+      expectError(answer, 405, "METHOD_NOT_ALLOWED");
       expect(answer.headers.allow).toBe("POST");
     });
   }
@@ -119,46 +119,101 @@ describe("bad input to the local backend", () => {
     expect(answer.body).toBe("");
   });
 
-  const parameterCases: [string, string, Record<string, unknown>, number, string][] = [
-    ["login without a password", "login", { email: DEMO.email }, 400, "missing_parameter"],
-    ["login without an email", "login", { password: DEMO.password }, 400, "missing_parameter"],
-    ["login with an empty body", "login", {}, 400, "missing_parameter"],
-    ["login with an empty email", "login", { email: "", password: DEMO.password }, 400, "missing_parameter"],
-    [
-      "login with a number as email",
-      "login",
-      { email: 42, password: DEMO.password },
-      400,
-      "invalid_parameter",
-    ],
-    [
-      "login with an object as password",
-      "login",
-      { email: DEMO.email, password: {} },
-      400,
-      "invalid_parameter",
-    ],
-    ["protected-action with a list as token", "protected-action", { token: ["a"] }, 400, "invalid_parameter"],
-    ["refresh-token with a number as token", "refresh-token", { token: 1 }, 400, "invalid_parameter"],
+  const missing: [string, Record<string, unknown>, string][] = [
+    ["login", { email: DEMO.email }, "password"],
+    ["login", { password: DEMO.password }, "email"],
+    ["login", {}, "email"],
+    ["login", { email: "", password: DEMO.password }, "email"],
+    ["signup", { email: "x@example.com" }, "password"],
+    ["refresh-token", {}, "refresh_token"],
+    ["protected-action", { note: "no token" }, "token"],
+    ["protected-action-strict", {}, "token"],
+    ["logout-everywhere", {}, "token"],
+    ["token-refresh", { token: "" }, "token"],
   ];
-  for (const [name, workflow, body, status, code] of parameterCases) {
-    it(`answers ${status} ${code} to ${name}`, async () => {
+  for (const [workflow, body, parameter] of missing) {
+    it(`answers Bubble's 400 MISSING_DATA to ${workflow} without ${parameter}`, async () => {
       const answer = await server.post(workflow, body);
-      expect(answer.status).toBe(status);
-      expect(answer.json.error_code).toBe(code);
+      expect(answer.status).toBe(400);
+      expect(answer.json).toEqual({
+        statusCode: 400,
+        body: {
+          status: "MISSING_DATA",
+          message: `Missing parameter for workflow ${workflow}: parameter ${parameter}`,
+        },
+      });
     });
   }
 
-  it("names the missing parameter in the message", async () => {
-    const answer = await server.post("login", { email: DEMO.email });
-    expect(answer.json.message).toBe("The password parameter is required.");
-  });
+  for (const [workflow, body] of [
+    ["login", { email: 42, password: DEMO.password }],
+    ["login", { email: DEMO.email, password: {} }],
+    ["protected-action", { token: ["a"] }],
+    ["refresh-token", { refresh_token: 1 }],
+  ] as const) {
+    it(`answers 400 INVALID_DATA to ${workflow} with ${JSON.stringify(body)}`, async () => {
+      const answer = await server.post(workflow, body);
+      expect(answer.status).toBe(400);
+      expect(answer.json.body.status).toBe("INVALID_DATA");
+    });
+  }
 
   it("treats an empty JSON body as no parameters", async () => {
     const answer = await rawRequest(`${wf}/protected-action`, {
       headers: { "Content-Type": "application/json" },
     });
-    expectError(answer, 401, "missing_token");
+    expectError(answer, 400, "MISSING_DATA");
+  });
+
+  it("answers Bubble's 401 to an Authorization: Bearer header, whatever the token, and logs a hint", async () => {
+    for (const header of [`Bearer ${token}`, "bearer x", "BEARER", "Bearer "]) {
+      const answer = await server.post("protected-action", { token }, { Authorization: header });
+      expect(answer.status, header).toBe(401);
+      expect(answer.json).toEqual(BEARER_REFUSAL);
+    }
+    expect(server.logs.at(-1)).toMatch(
+      / 401 \d+ms bearer_refused .*\| hint: .*send the JWT as the token parameter$/,
+    );
+    const basic = await server.post("protected-action", { token }, { Authorization: "Basic ZGVtbzpkZW1v" });
+    expect(basic.status).toBe(200);
+  });
+
+  for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"]) {
+    it(`answers 404 to the workflow ${name} (no lookup reaches Object.prototype)`, async () => {
+      const answer = await rawRequest(`${wf}/${name}`, { chunks: ["{}"] });
+      expectError(answer, 404, "NOT_FOUND");
+    });
+  }
+
+  it(`refuses a parameter nested deeper than ${MAX_DEPTH} levels, even with a valid token, and takes ${MAX_DEPTH}`, async () => {
+    const deep = `{"token": ${JSON.stringify(token)}, "note": ${"[".repeat(5_000)}${"]".repeat(5_000)}}`;
+    const answer = await rawRequest(`${wf}/protected-action`, {
+      headers: { "Content-Type": "application/json" },
+      chunks: [deep],
+    });
+    expectError(answer, 400, "INVALID_DATA");
+    const limit = `{"token": ${JSON.stringify(token)}, "note": ${"[".repeat(MAX_DEPTH - 1)}${"]".repeat(MAX_DEPTH - 1)}}`;
+    expect((await server.post("protected-action", limit)).status).toBe(200);
+    const over = `{"token": ${JSON.stringify(token)}, "note": ${"[".repeat(MAX_DEPTH)}${"]".repeat(MAX_DEPTH)}}`;
+    expect((await server.post("protected-action", over)).status).toBe(400);
+    const brackets = `{"token": ${JSON.stringify(token)}, "note": "${"[".repeat(5_000)}\\"{"}`;
+    expect((await server.post("protected-action", brackets)).json.response.parameters.note).toHaveLength(
+      5_002,
+    );
+  });
+
+  it("treats __proto__ and other inherited names as plain parameters", async () => {
+    const body = `{"token": ${JSON.stringify(token)}, "__proto__": {"token": "x"}, "constructor": 1, "hasOwnProperty": "y"}`;
+    const answer = await server.post("protected-action", body);
+    expect(answer.json.response.parameters).toEqual(
+      JSON.parse('{"__proto__": {"token": "x"}, "constructor": 1, "hasOwnProperty": "y"}'),
+    );
+    const noToken = await server.post("protected-action", '{"__proto__": {"token": "inherited"}}');
+    expect(noToken.json.body.status).toBe("MISSING_DATA");
+    const form = await server.post("login", "__proto__=x&email=demo%40example.com", {
+      "Content-Type": "application/x-www-form-urlencoded",
+    });
+    expect(form.json.body.message).toBe("Missing parameter for workflow login: parameter password");
   });
 
   it("lets Node answer 431 to headers over 32 KB", async () => {
@@ -167,14 +222,6 @@ describe("bad input to the local backend", () => {
       chunks: ["{}"],
     });
     expect(answer.status).toBe(431);
-  });
-
-  it("takes a token of 16,385 characters in the Authorization header and lets the plugin refuse it", async () => {
-    const answer = await rawRequest(`${wf}/protected-action`, {
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${"a".repeat(16_385)}` },
-      chunks: ["{}"],
-    });
-    expectError(answer, 401, "token_too_large");
   });
 
   it("survives bytes that are not HTTP at all", async () => {
@@ -196,7 +243,7 @@ describe("bad input to the local backend", () => {
       "POST /api/1.1/wf/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
     );
     const logged = () =>
-      server.logs.some((line) => / POST \/api\/1\.1\/wf\/login 400 \d+ms incomplete_body$/.test(line));
+      server.logs.some((line) => / POST \/api\/1\.1\/wf\/login 400 \d+ms INCOMPLETE_BODY /.test(line));
     for (let i = 0; i < 100 && !logged(); i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       if (i === 2) socket.destroy();
@@ -206,13 +253,13 @@ describe("bad input to the local backend", () => {
 
   it("logged one line per request, with method, path, status and milliseconds", () => {
     const lines = server.logs;
-    expect(lines.some((line) => / POST \/api\/1\.1\/wf\/login 413 \d+ms body_too_large$/.test(line))).toBe(
+    expect(lines.some((line) => / POST \/api\/1\.1\/wf\/login 413 \d+ms BODY_TOO_LARGE /.test(line))).toBe(
       true,
     );
-    expect(lines.some((line) => / GET \/api\/1\.1\/wf\/login 405 \d+ms method_not_allowed$/.test(line))).toBe(
+    expect(lines.some((line) => / GET \/api\/1\.1\/wf\/login 405 \d+ms METHOD_NOT_ALLOWED /.test(line))).toBe(
       true,
     );
-    expect(lines.some((line) => / POST \(other path\) 404 \d+ms not_found$/.test(line))).toBe(true);
+    expect(lines.some((line) => / POST \(other path\) 404 \d+ms NOT_FOUND /.test(line))).toBe(true);
     expect(lines.join("\n")).not.toContain(token);
     expect(lines.join("\n")).not.toContain("secret-in-a-broken-body");
   });

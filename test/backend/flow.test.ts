@@ -1,334 +1,333 @@
 /**
- * The seed's flow over real HTTP: a client logs in, calls a protected workflow, refreshes its token and
- * is refused whenever its token should not be accepted. The workflows run the built actions/.
+ * The workflows of docs/sessions.md over real HTTP, with Bubble's answers: every answer of a workflow is
+ * `200 {"status":"success","response":{...}}`, a refusal one with only error_code and error_message. The
+ * workflows run the built actions/; the request log counts what Bubble would bill.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer, waitUntilPast } from "./support.js";
+import { claimsOf, DEMO, headerOf, startTestServer, type TestServer, waitUntilPast } from "./support.js";
 
-const DEMO = { email: "demo@example.com", password: "demo-password" };
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
-function claimsOf(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split(".")[1] as string, "base64url").toString("utf8"));
+/** The response of a refusal: exactly error_code and error_message, in the 200 success envelope. */
+function expectRefusal(answer: { status: number; json: unknown }, code: string): void {
+  expect(answer.status).toBe(200);
+  expect(answer.json).toEqual({
+    status: "success",
+    response: { error_code: code, error_message: expect.stringMatching(/^[A-Z].*\.$/) },
+  });
 }
 
-describe("the local backend's workflows", () => {
+/** The costs the last log line reports. */
+function lastCosts(server: TestServer): string {
+  return / (actions=\d+ searches=\d+ writes=\d+)/.exec(server.logs.at(-1) ?? "")?.[1] ?? "none";
+}
+
+describe("the session workflows", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ settings: { refreshRetryWindowSeconds: 1 } });
   });
   afterAll(() => server.stop());
 
-  it("login → protected-action → refresh-token → protected-action, with the answers the seed describes", async () => {
-    const login = await server.post("login", DEMO);
+  it("signup → login → protected-action → refresh-token → protected-action, each at the cost docs/sessions.md gives", async () => {
+    const credentials = { email: "ada@example.com", password: "correct horse battery" };
+    const signup = await server.post("signup", credentials);
+    expect(signup.status).toBe(200);
+    expect(Object.keys(signup.json.response)).toEqual(["user_id"]);
+    expect(lastCosts(server)).toBe("actions=0 searches=0 writes=1");
+    const userId = signup.json.response.user_id;
+
+    const login = await server.post("login", credentials);
     expect(login.status).toBe(200);
-    expect(login.json.status).toBe("success");
-    const { token, expires_at, user_id } = login.json.response;
-    expect(token).toMatch(JWT_SHAPE);
-    expect(user_id).toBe(server.demoUserId());
-    expect(Object.keys(login.json.response).sort()).toEqual(["expires_at", "token", "user_id"]);
-    const claims = claimsOf(token);
-    expect(claims).toMatchObject({
-      sub: user_id,
-      email: DEMO.email,
+    expect(lastCosts(server)).toBe("actions=1 searches=0 writes=1");
+    const pair = login.json.response;
+    expect(Object.keys(pair).sort()).toEqual(
+      ["expires_at", "refresh_expires_at", "refresh_token", "session_id", "token", "user_id"].sort(),
+    );
+    expect(pair.user_id).toBe(userId);
+    expect(pair.token).toMatch(JWT_SHAPE);
+    expect(headerOf(pair.token).typ).toBe("at+jwt");
+    expect(headerOf(pair.refresh_token).typ).toBe("refresh+jwt");
+    const access = claimsOf(pair.token);
+    expect(access).toMatchObject({
+      sub: userId,
+      sid: pair.session_id,
       iss: "local-bubble-app",
       aud: "mobile-app",
     });
-    expect(Date.parse(expires_at) / 1000).toBe(claims.exp);
-    expect((claims.exp as number) - (claims.iat as number)).toBe(3600);
+    expect(pair.expires_at).toBe((access.exp as number) * 1000);
+    expect((access.exp as number) - (access.iat as number)).toBe(900);
+    expect(pair.refresh_expires_at).toBe((claimsOf(pair.refresh_token).exp as number) * 1000);
 
-    const work = await server.post("protected-action", { token, note: "hello", count: 3 });
-    expect(work.status).toBe(200);
+    const work = await server.post("protected-action", { token: pair.token, note: "hello", count: 3 });
     expect(work.json).toEqual({
       status: "success",
-      response: { user_id, email: DEMO.email, parameters: { note: "hello", count: 3 } },
+      response: { user_id: userId, email: credentials.email, parameters: { note: "hello", count: 3 } },
     });
+    expect(lastCosts(server)).toBe("actions=1 searches=1 writes=0");
 
-    const refresh = await server.post("refresh-token", { token });
+    const refresh = await server.post("refresh-token", { refresh_token: pair.refresh_token });
     expect(refresh.status).toBe(200);
-    const renewed = refresh.json.response.token;
-    expect(renewed).toMatch(JWT_SHAPE);
-    expect(renewed).not.toBe(token);
-    expect(refresh.json.response.user_id).toBe(user_id);
-    expect(claimsOf(renewed).jti).not.toBe(claims.jti);
-    expect(claimsOf(renewed).auth_time).toBe(claims.auth_time);
+    expect(lastCosts(server)).toBe("actions=1 searches=1 writes=1");
+    const renewed = refresh.json.response;
+    expect(renewed.session_id).toBe(pair.session_id);
+    expect(renewed.refresh_token).not.toBe(pair.refresh_token);
+    expect(claimsOf(renewed.refresh_token).auth_time).toBe(access.auth_time);
 
-    const again = await server.post("protected-action", { token: renewed });
-    expect(again.status).toBe(200);
-    expect(again.json.response.user_id).toBe(user_id);
+    const strict = await server.post("protected-action-strict", { token: renewed.token });
+    expect(strict.json.response.user_id).toBe(userId);
+    expect(lastCosts(server)).toBe("actions=1 searches=1 writes=0");
   });
 
-  it("refuses the token a refresh replaced, for protected-action and for another refresh (revoked)", async () => {
-    const { token } = (await server.post("login", DEMO)).json.response;
-    expect((await server.post("refresh-token", { token })).status).toBe(200);
-    for (const workflow of ["protected-action", "refresh-token"]) {
-      const answer = await server.post(workflow, { token });
-      expect(answer.status).toBe(401);
-      expect(answer.json).toEqual({
-        status: "error",
-        error_code: "revoked",
-        message: "The token has been revoked.",
-      });
-    }
-  });
-
-  it("of two simultaneous refreshes of one token, exactly one succeeds", async () => {
-    const { token } = (await server.post("login", DEMO)).json.response;
-    const answers = await Promise.all([1, 2, 3].map(() => server.post("refresh-token", { token })));
-    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401, 401]);
-    expect(answers.filter((answer) => answer.status === 401).map((a) => a.json.error_code)).toEqual([
-      "revoked",
-      "revoked",
-    ]);
-  });
-
-  it("answers the same 401 invalid_credentials for a wrong password and an unknown email", async () => {
-    const wrongPassword = await server.post("login", { email: DEMO.email, password: "not-it" });
-    const unknownEmail = await server.post("login", { email: "nobody@example.com", password: DEMO.password });
-    const wrongCase = await server.post("login", {
-      email: DEMO.email,
-      password: DEMO.password.toUpperCase(),
-    });
-    for (const answer of [wrongPassword, unknownEmail, wrongCase]) {
-      expect(answer.status).toBe(401);
-      expect(answer.json).toEqual({
-        status: "error",
-        error_code: "invalid_credentials",
-        message: "The email or password is not correct.",
-      });
-    }
-  });
-
-  it("finds the user whatever the email's case and surrounding spaces", async () => {
-    const login = await server.post("login", { email: "  Demo@Example.COM ", password: DEMO.password });
-    expect(login.status).toBe(200);
-  });
-
-  it("serves the same workflows under /version-test/", async () => {
-    const login = await server.post("/version-test/api/1.1/wf/login", DEMO);
-    expect(login.status).toBe(200);
-    const { token } = login.json.response;
-    const work = await server.post("/version-test/api/1.1/wf/protected-action/", { token });
-    expect(work.status).toBe(200);
-    const refresh = await server.post("/version-test/api/1.1/wf/refresh-token", { token });
-    expect(refresh.status).toBe(200);
-  });
-
-  it("takes the token from Authorization: Bearer, in any case of the scheme", async () => {
-    const { token } = (await server.post("login", DEMO)).json.response;
-    for (const scheme of ["Bearer", "bearer", "BEARER"]) {
-      const work = await server.post(
-        "protected-action",
-        { note: "x" },
-        { Authorization: `${scheme} ${token}` },
-      );
-      expect(work.status, scheme).toBe(200);
-      expect(work.json.response.parameters).toEqual({ note: "x" });
-    }
-    const refresh = await server.post("refresh-token", {}, { Authorization: `Bearer ${token}` });
-    expect(refresh.status).toBe(200);
-  });
-
-  it("prefers the token parameter over the Authorization header", async () => {
-    const { token } = (await server.post("login", DEMO)).json.response;
-    const bad = await server.post(
-      "protected-action",
-      { token: `${token}x` },
-      { Authorization: `Bearer ${token}` },
+  it("a retry within the window answers a pair whose refresh token works next, without a write", async () => {
+    const pair = await server.login();
+    const first = await server.post("refresh-token", { refresh_token: pair.refresh_token });
+    const retry = await server.post("refresh-token", { refresh_token: pair.refresh_token });
+    expect(lastCosts(server)).toBe("actions=1 searches=1 writes=0");
+    expect(claimsOf(retry.json.response.refresh_token).jti).toBe(
+      claimsOf(first.json.response.refresh_token).jti,
     );
-    expect(bad.status).toBe(401);
-    expect(bad.json.error_code).toBe("invalid_signature");
+    const next = await server.post("refresh-token", { refresh_token: retry.json.response.refresh_token });
+    expect(next.json.response.refresh_token).toMatch(JWT_SHAPE);
+  });
+
+  it("reuse after the window revokes the session: the thief's and the user's refresh tokens both fail", async () => {
+    const pair = await server.login();
+    const rotated = (await server.post("refresh-token", { refresh_token: pair.refresh_token })).json.response;
+    await waitUntilPast(Date.now() + 1_100);
+    expectRefusal(
+      await server.post("refresh-token", { refresh_token: pair.refresh_token }),
+      "refresh_token_reused",
+    );
+    expect(lastCosts(server)).toBe("actions=1 searches=1 writes=1");
+    expectRefusal(await server.post("refresh-token", { refresh_token: rotated.refresh_token }), "revoked");
+    expect(lastCosts(server)).toBe("actions=1 searches=1 writes=0");
+    expectRefusal(await server.post("protected-action-strict", { token: rotated.token }), "revoked");
+  });
+
+  it("logout ends the session: refresh and the strict workflow refuse it at once, protected-action until expiry", async () => {
+    const pair = await server.login();
+    const out = await server.post("logout", { refresh_token: pair.refresh_token });
+    expect(out.json).toEqual({ status: "success", response: { session_id: pair.session_id } });
+    expect(lastCosts(server)).toBe("actions=1 searches=1 writes=1");
+    expectRefusal(await server.post("refresh-token", { refresh_token: pair.refresh_token }), "revoked");
+    expectRefusal(await server.post("protected-action-strict", { token: pair.token }), "revoked");
+    expect((await server.post("protected-action", { token: pair.token })).json.response.user_id).toBe(
+      pair.user_id,
+    );
+    expectRefusal(await server.post("logout", { refresh_token: pair.refresh_token }), "revoked");
+  });
+
+  it("logout with only the access token ends the session too", async () => {
+    const pair = await server.login();
+    const out = await server.post("logout", { token: pair.token });
+    expect(out.json.response.session_id).toBe(pair.session_id);
+    expectRefusal(await server.post("refresh-token", { refresh_token: pair.refresh_token }), "revoked");
+    expectRefusal(await server.post("logout", {}), "missing_token");
+  });
+
+  it("logout-everywhere ends every session of the user in one write, and a later login works", async () => {
+    const credentials = { email: "grace@example.com", password: "another good password" };
+    await server.post("signup", credentials);
+    const phone = await server.login(credentials);
+    const laptop = await server.login(credentials);
+    const everywhere = await server.post("logout-everywhere", { token: phone.token });
+    expect(everywhere.json).toEqual({ status: "success", response: { user_id: phone.user_id } });
+    expect(lastCosts(server)).toBe("actions=1 searches=1 writes=1");
+    for (const session of [phone, laptop]) {
+      expectRefusal(await server.post("refresh-token", { refresh_token: session.refresh_token }), "revoked");
+      expectRefusal(await server.post("protected-action-strict", { token: session.token }), "revoked");
+    }
+    const again = await server.login(credentials);
+    expect(
+      (await server.post("refresh-token", { refresh_token: again.refresh_token })).json.response.token,
+    ).toMatch(JWT_SHAPE);
+  });
+
+  it("refuses each token where the other belongs (wrong_token_type), and a forged session (revoked)", async () => {
+    const pair = await server.login();
+    expectRefusal(await server.post("refresh-token", { refresh_token: pair.token }), "wrong_token_type");
+    expectRefusal(await server.post("protected-action", { token: pair.refresh_token }), "wrong_token_type");
+    const forged = await server.craft({ sid: "no-such-session" }, server.secret(), "at+jwt");
+    expectRefusal(await server.post("protected-action-strict", { token: forged }), "revoked");
+  });
+
+  it("signup refuses a taken email, a weak password and an invalid email", async () => {
+    expectRefusal(
+      await server.post("signup", { email: " Demo@Example.com", password: "long enough pw" }),
+      "email_taken",
+    );
+    expectRefusal(
+      await server.post("signup", { email: "new@example.com", password: "short" }),
+      "weak_password",
+    );
+    expectRefusal(
+      await server.post("signup", { email: "not an email", password: "long enough pw" }),
+      "invalid_email",
+    );
+    expect(lastCosts(server)).toBe("actions=0 searches=0 writes=0");
+  });
+
+  it("answers the same invalid_credentials for a wrong password and an unknown email, whatever the email's case", async () => {
+    for (const body of [
+      { email: DEMO.email, password: "not-it" },
+      { email: "nobody@example.com", password: DEMO.password },
+      { email: DEMO.email, password: DEMO.password.toUpperCase() },
+    ]) {
+      expectRefusal(await server.post("login", body), "invalid_credentials");
+    }
+    expect(
+      (await server.post("login", { email: "  Demo@Example.COM ", password: DEMO.password })).json.response
+        .token,
+    ).toMatch(JWT_SHAPE);
+  });
+
+  it("locks an email after 5 failed logins, known or not, even for the right password", async () => {
+    const credentials = { email: "lock@example.com", password: "the right password" };
+    await server.post("signup", credentials);
+    for (let i = 0; i < 4; i++)
+      expectRefusal(await server.post("login", { ...credentials, password: "wrong" }), "invalid_credentials");
+    expectRefusal(await server.post("login", { ...credentials, password: "wrong" }), "too_many_attempts");
+    expectRefusal(await server.post("login", credentials), "too_many_attempts");
+    for (let i = 0; i < 5; i++) await server.post("login", { email: "ghost@example.com", password: "x" });
+    expectRefusal(
+      await server.post("login", { email: "ghost@example.com", password: "x" }),
+      "too_many_attempts",
+    );
+    // Another email is not affected.
+    expect((await server.login()).token).toMatch(JWT_SHAPE);
+  });
+
+  it("the plugin's refusals reach the client as error_code and error_message", async () => {
+    expectRefusal(await server.post("protected-action", { token: "not.a.token" }), "malformed");
+    expectRefusal(await server.post("protected-action", { token: "a".repeat(16_385) }), "token_too_large");
+    const other = await server.craft({}, "a-different-secret-the-server-never-saw-0123456789", "at+jwt");
+    expectRefusal(await server.post("protected-action", { token: other }), "invalid_signature");
+    const expired = await server.craft(
+      { exp: Math.floor(Date.now() / 1000) - 30 },
+      server.secret(),
+      "at+jwt",
+    );
+    expectRefusal(await server.post("protected-action", { token: expired }), "expired");
+    const gone = await server.craft({ sub: "1700000000000x999999999999999999" }, server.secret(), "at+jwt");
+    expectRefusal(await server.post("protected-action", { token: gone }), "user_not_found");
+    expectRefusal(await server.post("logout-everywhere", { token: gone }), "user_not_found");
+  });
+
+  it("development (/version-test/) has its own keys and users: tokens of one version fail in the other", async () => {
+    expect(server.secret("version-test")).not.toBe(server.secret("live"));
+    const dev = (await server.post("/version-test/api/1.1/wf/login", DEMO)).json.response;
+    expect(claimsOf(dev.token).iss).toBe("local-bubble-app/version-test");
+    const work = await server.post("/version-test/api/1.1/wf/protected-action/", { token: dev.token });
+    expect(work.json.response.user_id).toBe(dev.user_id);
+    const live = await server.login();
+    expect(live.user_id).not.toBe(dev.user_id);
+    expectRefusal(await server.post("protected-action", { token: dev.token }), "invalid_signature");
+    expectRefusal(
+      await server.post("/version-test/api/1.1/wf/refresh-token", { refresh_token: live.refresh_token }),
+      "invalid_signature",
+    );
+    await server.post("/version-test/api/1.1/wf/signup", {
+      email: "dev-only@example.com",
+      password: "dev password 1",
+    });
+    expectRefusal(
+      await server.post("login", { email: "dev-only@example.com", password: "dev password 1" }),
+      "invalid_credentials",
+    );
   });
 
   it("accepts form-encoded bodies, as curl -d sends them", async () => {
     const form = { "Content-Type": "application/x-www-form-urlencoded" };
-    const body = new URLSearchParams(DEMO).toString();
-    const login = await server.post("login", body, form);
-    expect(login.status).toBe(200);
-    const { token } = login.json.response;
+    const login = await server.post("login", new URLSearchParams(DEMO).toString(), form);
+    const { token, refresh_token } = login.json.response;
     const work = await server.post(
       "protected-action",
       new URLSearchParams({ token, a: "1 2" }).toString(),
       form,
     );
     expect(work.json.response.parameters).toEqual({ a: "1 2" });
-    const refresh = await server.post("refresh-token", `token=${token}`, form);
-    expect(refresh.status).toBe(200);
+    const refresh = await server.post("refresh-token", `refresh_token=${refresh_token}`, form);
+    expect(refresh.json.response.token).toMatch(JWT_SHAPE);
   });
 
-  describe("refuses tokens it should not accept, with 401 and the plugin's error code", () => {
-    const refusals: [string, (s: TestServer) => Record<string, unknown>, Record<string, string>, string][] = [
-      ["no token at all", () => ({}), {}, "missing_token"],
-      ["an empty token", () => ({ token: "" }), {}, "missing_token"],
-      ["a bare Bearer header", () => ({}), { Authorization: "Bearer " }, "missing_token"],
-      ["a Basic header", () => ({}), { Authorization: "Basic ZGVtbzpkZW1v" }, "missing_token"],
-      ["garbage", () => ({ token: "not.a.token" }), {}, "malformed"],
-      ["a token over 16,384 characters", () => ({ token: "a".repeat(16_385) }), {}, "token_too_large"],
-      [
-        "a token signed with another secret",
-        (s) => ({ token: s.craft({}, "a-different-secret-the-server-never-saw-0123456789") }),
-        {},
-        "invalid_signature",
-      ],
-      ["a token whose claims were edited", (s) => ({ token: tamper(s.craft()) }), {}, "invalid_signature"],
-      ["alg none", (s) => ({ token: unsigned(s.craft()) }), {}, "algorithm_not_allowed"],
-      ["another issuer", (s) => ({ token: s.craft({ iss: "someone-else" }) }), {}, "issuer_mismatch"],
-      ["another audience", (s) => ({ token: s.craft({ aud: "web" }) }), {}, "audience_mismatch"],
-      ["a token with no exp", (s) => ({ token: s.craft({ exp: undefined }) }), {}, "missing_claim"],
-      [
-        "a token from the future",
-        (s) => ({ token: s.craft({ nbf: Math.floor(Date.now() / 1000) + 600 }) }),
-        {},
-        "not_yet_valid",
-      ],
-      [
-        "an expired token",
-        (s) => ({ token: s.craft({ exp: Math.floor(Date.now() / 1000) - 30 }) }),
-        {},
-        "expired",
-      ],
-    ];
-    for (const [name, body, headers, code] of refusals) {
-      it(`protected-action: ${name} → ${code}`, async () => {
-        const answer = await server.post("protected-action", body(server), headers);
-        expect(answer.status).toBe(401);
-        expect(answer.json.status).toBe("error");
-        expect(answer.json.error_code).toBe(code);
-        expect(answer.json.message).toMatch(/^[A-Z].*\.$/);
-      });
-    }
-
-    it("protected-action and refresh-token: a valid token of a user who no longer exists → user_not_found", async () => {
-      const token = server.craft({ sub: "1700000000000x999999999999999999" });
-      for (const workflow of ["protected-action", "refresh-token"]) {
-        const answer = await server.post(workflow, { token });
-        expect(answer.status).toBe(401);
-        expect(answer.json.error_code).toBe("user_not_found");
-      }
-    });
-
-    it("refresh-token: a tampered token → invalid_signature, no token → missing_token", async () => {
-      const tampered = await server.post("refresh-token", { token: tamper(server.craft()) });
-      expect(tampered.status).toBe(401);
-      expect(tampered.json).toMatchObject({ status: "error", error_code: "invalid_signature" });
-      const missing = await server.post("refresh-token", {});
-      expect(missing.status).toBe(401);
-      expect(missing.json.error_code).toBe("missing_token");
-    });
-
-    it("refresh-token: a token expired longer ago than the grace period → expired", async () => {
-      const answer = await server.post("refresh-token", {
-        token: server.craft({ exp: Math.floor(Date.now() / 1000) - server.refreshGraceSeconds - 5 }),
-      });
-      expect(answer.status).toBe(401);
-      expect(answer.json.error_code).toBe("expired");
-    });
-
-    it("refresh-token: a token expired within the grace period is renewed", async () => {
-      const answer = await server.post("refresh-token", {
-        token: server.craft({ exp: Math.floor(Date.now() / 1000) - 60 }),
-      });
-      expect(answer.status).toBe(200);
-      expect(answer.json.response.token).toMatch(JWT_SHAPE);
-    });
-  });
-
-  it("never logs a token, a password or the secret, and logs one line per request", async () => {
+  it("never logs a token, a password or a secret, and logs one line per request", async () => {
     const before = server.logs.length;
-    const login = await server.post("login", DEMO);
-    const { token } = login.json.response;
-    await server.post("protected-action", { token, note: "private note" });
-    await server.post("protected-action", {}, { Authorization: `Bearer ${token}` });
-    const renewed = (await server.post("refresh-token", { token })).json.response.token;
+    const pair = await server.login();
+    await server.post("protected-action", { token: pair.token, note: "private note" });
+    await server.post("protected-action", {}, { Authorization: `Bearer ${pair.token}` });
+    const renewed = (await server.post("refresh-token", { refresh_token: pair.refresh_token })).json.response;
     await server.post("login", { email: DEMO.email, password: "wrong-password-42" });
-    await server.post("protected-action?token=abc", { token: tamper(renewed) });
-    await server.post(`/api/1.1/wf/${token}`, {});
-    expect(server.logs.length - before).toBe(7);
+    await server.post("signup", { email: "logged@example.com", password: "signup-password-99" });
+    await server.post("protected-action?token=abc", { token: `${renewed.token}x` });
+    await server.post(`/api/1.1/wf/${pair.token}`, {});
+    expect(server.logs.length - before).toBe(8);
     const all = server.logs.join("\n");
     for (const secret of [
-      token,
-      renewed,
+      pair.token,
+      pair.refresh_token,
+      renewed.token,
+      renewed.refresh_token,
       DEMO.password,
       "wrong-password-42",
-      server.secret(),
+      "signup-password-99",
+      server.secret("live"),
+      server.secret("version-test"),
       "private note",
     ]) {
       expect(all).not.toContain(secret);
     }
-    for (const signature of [token, renewed].map((t) => t.split(".")[2] as string))
-      expect(all).not.toContain(signature);
-    expect(server.logs.at(-1)).toMatch(/^\S+ POST \(other path\) 404 \d+ms not_found$/);
+    for (const token of [pair.token, pair.refresh_token, renewed.token])
+      expect(all).not.toContain(token.split(".")[2] as string);
+    expect(server.logs.at(-1)).toMatch(
+      /^\S+ POST \(other path\) 404 \d+ms NOT_FOUND actions=0 searches=0 writes=0$/,
+    );
     expect(server.logs[before]).toMatch(
-      /^\S+Z POST \/api\/1\.1\/wf\/login 200 \d+ms ok \| JWT generate: \{"outcome":"ok","sub":"\d+x\d+","jti":"[\w-]+"\}$/,
+      /^\S+Z POST \/api\/1\.1\/wf\/login 200 \d+ms ok actions=1 searches=0 writes=1 \| JWT generate: \{"outcome":"ok","sub":"\d+x\d+","jti":"[\w-]+"\}$/,
     );
   });
 });
 
-describe("token lifetime and grace (TOKEN_TTL_SECONDS)", () => {
+describe("the one-token flow (token-login, token-refresh, token-protected-action)", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ tokenTtlSeconds: 1, refreshGraceSeconds: 60 });
+    server = await startTestServer({ settings: { tokenTtlSeconds: 1, refreshGraceSeconds: 60 } });
   });
   afterAll(() => server.stop());
 
-  it("a 1-second token is refused as expired once it has expired, and refreshed within the grace period", async () => {
-    const login = await server.post("login", DEMO);
+  it("logs in, works, refreshes (revoking the old token in the database) and refuses the old one", async () => {
+    const login = await server.post("token-login", DEMO);
+    expect(Object.keys(login.json.response).sort()).toEqual(["expires_at", "token", "user_id"]);
     const { token, expires_at } = login.json.response;
-    const claims = claimsOf(token);
-    expect((claims.exp as number) - (claims.iat as number)).toBe(1);
+    expect(headerOf(token).typ).toBe("JWT");
+    expect(expires_at).toBe((claimsOf(token).exp as number) * 1000);
+    const work = await server.post("token-protected-action", { token, note: "x" });
+    expect(work.json.response.parameters).toEqual({ note: "x" });
+    expect(lastCosts(server)).toBe("actions=1 searches=2 writes=0");
+
     await waitUntilPast(expires_at);
-
-    const work = await server.post("protected-action", { token });
-    expect(work.status).toBe(401);
-    expect(work.json).toEqual({ status: "error", error_code: "expired", message: "The token has expired." });
-
-    const refresh = await server.post("refresh-token", { token });
-    expect(refresh.status).toBe(200);
+    expectRefusal(await server.post("token-protected-action", { token }), "expired");
+    const refresh = await server.post("token-refresh", { token });
+    expect(lastCosts(server)).toBe("actions=1 searches=2 writes=1");
     const renewed = refresh.json.response.token;
-    const renewedClaims = claimsOf(renewed);
-    expect((renewedClaims.exp as number) - (renewedClaims.iat as number)).toBe(1);
-    expect((await server.post("protected-action", { token: renewed })).status).toBe(200);
-  });
-});
-
-describe("a configuration error thrown by an action", () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    // Too short for HS256: the plugin's actions throw, as they would stop a Bubble workflow.
-    server = await startTestServer({ keyOverrides: { secret: "k7#Qz9!pLm2$" } });
-  });
-  afterAll(() => server.stop());
-
-  it("answers 500 with a safe message, logs the plugin's message, and keeps serving", async () => {
-    for (let i = 0; i < 2; i++) {
-      const answer = await server.post("login", DEMO);
-      expect(answer.status).toBe(500);
-      expect(answer.json).toEqual({
-        status: "error",
-        error_code: "server_error",
-        message: "The workflow stopped on a server error; the backend's log says why.",
-      });
-    }
-    const line = server.logs.at(-1) as string;
-    expect(line).toMatch(
-      / 500 \d+ms server_error \| JWT plugin: The JWT Secret plugin key is too short for HS256/,
+    expect(claimsOf(renewed).auth_time).toBe(claimsOf(token).auth_time);
+    expectRefusal(await server.post("token-refresh", { token }), "revoked");
+    expect((await server.post("token-protected-action", { token: renewed })).json.response.user_id).toBe(
+      login.json.response.user_id,
     );
-    expect(line).not.toContain("k7#Qz9!pLm2$");
-    const verify = await server.post("protected-action", { token: "a.b.c" });
-    expect(verify.status).toBe(500);
+  });
+
+  it("of simultaneous refreshes of one token, exactly one succeeds", async () => {
+    const { token } = (await server.post("token-login", DEMO)).json.response;
+    const answers = await Promise.all([1, 2, 3].map(() => server.post("token-refresh", { token })));
+    const codes = answers.map((answer) => answer.json.response.error_code ?? "ok").sort();
+    expect(codes).toEqual(["ok", "revoked", "revoked"]);
+  });
+
+  it("refuses a session-flow access token, which Refresh does not renew", async () => {
+    const pair = await server.login();
+    const answer = await server.post("token-refresh", { token: pair.token });
+    expect(answer.json.response.error_code).toEqual(expect.any(String));
+    expect(answer.json.response.token).toBeUndefined();
   });
 });
-
-/** The same token with one character of its claims changed (and still valid base64url JSON). */
-function tamper(token: string): string {
-  const [header, payload, signature] = token.split(".") as [string, string, string];
-  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-  claims.email = "mallory@example.com";
-  return `${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
-}
-
-/** The token re-headed as alg none with no signature. */
-function unsigned(token: string): string {
-  const payload = token.split(".")[1] as string;
-  return `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${payload}.`;
-}

@@ -1,14 +1,26 @@
 /**
- * The local backend's data folder: created on first start with private permissions and a random secret,
- * reused afterwards, overridden (never rewritten) by the environment, and refused clearly when broken.
+ * The local backend's data folder: created on first start with private permissions (folder, key files,
+ * databases and their -wal and -shm files), separate keys and data per version, reused afterwards,
+ * overridden (never rewritten) by the environment, the JSON user table of earlier versions migrated once,
+ * and anything broken or weak refused with one line that says what to do.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { logIn } from "../../src/emulator/accounts.js";
+import { AppDatabase, SCHEMA_VERSION } from "../../src/emulator/database.js";
 import { optionsFromEnv } from "../../src/emulator/env.js";
-import { KEYS_FILE, openLocalData, USERS_FILE } from "../../src/emulator/local-data.js";
-import { hashPassword, passwordMatches, SCRYPT_PARAMS, UserStore } from "../../src/emulator/users.js";
+import {
+  FILES,
+  LEGACY_USERS_FILE,
+  MIGRATED_SUFFIX,
+  openLocalData,
+  VERSIONS,
+} from "../../src/emulator/local-data.js";
+import { startServer } from "../../src/emulator/server.js";
+import { hashPassword, passwordMatches, SCRYPT_PARAMS } from "../../src/emulator/users.js";
 
 const folders: string[] = [];
 function freshDir(): string {
@@ -24,89 +36,198 @@ const readJson = (dir: string, file: string) => JSON.parse(readFileSync(path.joi
 const mode = (file: string) => statSync(file).mode & 0o777;
 
 describe("the local data folder", () => {
-  it("is created on first start: folder 0700, files 0600, a 64-byte random secret, issuer and audience", async () => {
+  it("is created on first start: folder 0700, every file 0600, a 64-byte random secret per version", async () => {
     const dir = freshDir();
     const data = await openLocalData({ dir });
-    expect(data.written).toEqual([KEYS_FILE, USERS_FILE]);
+    expect(data.written).toEqual([
+      FILES.live.keys,
+      FILES.live.database,
+      FILES["version-test"].keys,
+      FILES["version-test"].database,
+    ]);
     expect(mode(dir)).toBe(0o700);
-    expect(mode(path.join(dir, KEYS_FILE))).toBe(0o600);
-    expect(mode(path.join(dir, USERS_FILE))).toBe(0o600);
-    const keys = readJson(dir, KEYS_FILE);
-    expect(Object.keys(keys)).toEqual(["JWT Secret", "Issuer", "Audience"]);
-    expect(Buffer.from(keys["JWT Secret"], "base64url")).toHaveLength(64);
-    expect(keys["JWT Secret"]).toMatch(/^[\w-]{86}$/);
-    expect(data.keys).toEqual(keys);
-    const other = await openLocalData({ dir: freshDir() });
-    expect(other.keys["JWT Secret"]).not.toBe(keys["JWT Secret"]);
+    for (const version of VERSIONS) {
+      const database = path.join(dir, FILES[version].database);
+      for (const file of [
+        path.join(dir, FILES[version].keys),
+        database,
+        `${database}-wal`,
+        `${database}-shm`,
+      ])
+        expect(mode(file), file).toBe(0o600);
+      const keys = readJson(dir, FILES[version].keys);
+      expect(Object.keys(keys)).toEqual(["JWT Secret", "Issuer", "Audience"]);
+      expect(Buffer.from(keys["JWT Secret"], "base64url")).toHaveLength(64);
+      expect(data.versions[version].keys).toEqual(keys);
+    }
+    expect(data.versions.live.keys["JWT Secret"]).not.toBe(data.versions["version-test"].keys["JWT Secret"]);
+    data.close();
   });
 
-  it("seeds the demo user with an scrypt hash, never the password", async () => {
+  it("keeps the demo user as an scrypt hash in each version's database, never the password", async () => {
     const dir = freshDir();
     const data = await openLocalData({ dir });
-    const [user, ...rest] = readJson(dir, USERS_FILE).users;
-    expect(rest).toEqual([]);
-    expect(user.email).toBe("demo@example.com");
-    expect(user.id).toMatch(/^\d{13}x\d{18}$/);
-    expect(user.password_hash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
-    expect(readFileSync(path.join(dir, USERS_FILE), "utf8")).not.toContain("demo-password");
-    expect(await data.users.logIn("demo@example.com", "demo-password")).toEqual({
-      id: user.id,
-      email: "demo@example.com",
-    });
+    for (const version of VERSIONS) {
+      const user = data.versions[version].database.userByEmail("demo@example.com");
+      expect(user?.id).toMatch(/^\d{13}x\d{18}$/);
+      expect(user?.password_hash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+      const raw = readFileSync(path.join(dir, FILES[version].database));
+      expect(raw.includes("demo-password")).toBe(false);
+    }
+    data.close();
   });
 
-  it("reuses the folder on the next start, writing nothing", async () => {
+  it("reuses the folder on the next start, writing nothing, with the same keys and users", async () => {
     const dir = freshDir();
     const first = await openLocalData({ dir });
+    const ids = VERSIONS.map((version) => first.versions[version].demoUserId);
+    first.close();
     const second = await openLocalData({ dir });
     expect(second.written).toEqual([]);
-    expect(second.keys).toEqual(first.keys);
-    expect(second.users.all()).toEqual(first.users.all());
+    expect(VERSIONS.map((version) => second.versions[version].demoUserId)).toEqual(ids);
+    second.close();
   });
 
-  it("lets the environment override keys without writing them down", async () => {
+  it("creates the schema with a version, and refuses a database newer than the code", async () => {
     const dir = freshDir();
-    await openLocalData({ dir });
-    const stored = readJson(dir, KEYS_FILE);
+    (await openLocalData({ dir })).close();
+    const file = path.join(dir, FILES.live.database);
+    const raw = new Database(file);
+    expect(raw.prepare("SELECT version FROM schema_version").all()).toEqual([{ version: SCHEMA_VERSION }]);
+    raw.prepare("UPDATE schema_version SET version = ?").run(SCHEMA_VERSION + 1);
+    raw.close();
+    await expect(openLocalData({ dir })).rejects.toThrow(
+      `${file} has schema version ${SCHEMA_VERSION + 1}, newer than this code's ${SCHEMA_VERSION}`,
+    );
+  });
+
+  it("lets the environment override the live keys without writing them down", async () => {
+    const dir = freshDir();
+    (await openLocalData({ dir })).close();
+    const stored = readJson(dir, FILES.live.keys);
     const secret = "an-overriding-secret-from-the-environment-0123456789";
     const data = await openLocalData({
       dir,
       keyOverrides: { secret, issuer: "https://app.test", audience: "ios" },
     });
-    expect(data.keys).toEqual({ "JWT Secret": secret, Issuer: "https://app.test", Audience: "ios" });
-    expect(readJson(dir, KEYS_FILE)).toEqual(stored);
+    expect(data.versions.live.keys).toEqual({
+      "JWT Secret": secret,
+      Issuer: "https://app.test",
+      Audience: "ios",
+    });
+    expect(data.versions.live.secretSource).toBe("JWT_SECRET");
+    expect(data.versions["version-test"].keys).toEqual(readJson(dir, FILES["version-test"].keys));
+    expect(readJson(dir, FILES.live.keys)).toEqual(stored);
+    data.close();
   });
 
   it("makes sure of another demo user's credentials, and resets a demo password that changed", async () => {
     const dir = freshDir();
-    await openLocalData({ dir });
+    (await openLocalData({ dir })).close();
     const custom = await openLocalData({
       dir,
       demo: { email: "ada@example.com", password: "it's a secret" },
     });
-    expect(custom.written).toEqual([USERS_FILE]);
-    expect(await custom.users.logIn("ada@example.com", "it's a secret")).toBeDefined();
-    expect(await custom.users.logIn("demo@example.com", "demo-password")).toBeDefined();
+    const db = custom.versions.live.database;
+    expect((await logIn(db, "ada@example.com", "it's a secret")).ok).toBe(true);
+    expect((await logIn(db, "demo@example.com", "demo-password")).ok).toBe(true);
+    custom.close();
     const changed = await openLocalData({ dir, demo: { password: "new-demo-password" } });
-    expect(await changed.users.logIn("demo@example.com", "new-demo-password")).toBeDefined();
-    expect(await changed.users.logIn("demo@example.com", "demo-password")).toBeUndefined();
-    expect(readJson(dir, USERS_FILE).users).toHaveLength(2);
+    const again = changed.versions.live.database;
+    expect((await logIn(again, "demo@example.com", "new-demo-password")).ok).toBe(true);
+    expect((await logIn(again, "demo@example.com", "demo-password")).ok).toBe(false);
+    expect(again.userCount()).toBe(2);
+    changed.close();
   });
 
-  it("refuses a broken keys or users file with a message naming it, and never overwrites it", async () => {
+  it("migrates the users.json of an earlier version into both databases once, and renames it", async () => {
     const dir = freshDir();
-    await openLocalData({ dir });
-    writeFileSync(path.join(dir, KEYS_FILE), "{not json");
-    await expect(openLocalData({ dir })).rejects.toThrow(`${path.join(dir, KEYS_FILE)} is not valid JSON`);
-    writeFileSync(path.join(dir, KEYS_FILE), '{"JWT Secret": 5}');
-    await expect(openLocalData({ dir })).rejects.toThrow("must be one JSON object of plugin key captions");
-    rmSync(path.join(dir, KEYS_FILE));
+    mkdirSync(dir, { recursive: true });
+    const users = [
+      {
+        id: "1700000000000x100000000000000001",
+        email: "old@example.com",
+        password_hash: await hashPassword("old pw"),
+      },
+    ];
+    writeFileSync(path.join(dir, LEGACY_USERS_FILE), JSON.stringify({ users }));
+    const data = await openLocalData({ dir });
+    expect(data.written).toContain(LEGACY_USERS_FILE + MIGRATED_SUFFIX);
+    expect(existsSync(path.join(dir, LEGACY_USERS_FILE))).toBe(false);
+    for (const version of VERSIONS) {
+      const result = await logIn(data.versions[version].database, "old@example.com", "old pw");
+      expect(result.ok && result.user.id).toBe(users[0]?.id);
+    }
+    data.close();
+    const next = await openLocalData({ dir });
+    expect(next.versions.live.database.userCount()).toBe(2);
+    next.close();
+  });
+
+  it("refuses a broken users.json or keys file with a message naming it and saying what to do, changing nothing", async () => {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true });
     writeFileSync(
-      path.join(dir, USERS_FILE),
+      path.join(dir, LEGACY_USERS_FILE),
       '{"users": [{"id": "1", "email": "a@b.c", "password_hash": "plain"}]}',
     );
-    await expect(openLocalData({ dir })).rejects.toThrow(`${path.join(dir, USERS_FILE)} must be {"users"`);
-    expect(readFileSync(path.join(dir, USERS_FILE), "utf8")).toContain("plain");
+    await expect(openLocalData({ dir })).rejects.toThrow(
+      `${path.join(dir, LEGACY_USERS_FILE)} (the user table of an earlier version of this backend) must be`,
+    );
+    await expect(openLocalData({ dir })).rejects.toThrow(
+      "fix it, or delete it to start with only the demo user.",
+    );
+    expect(readFileSync(path.join(dir, LEGACY_USERS_FILE), "utf8")).toContain("plain");
+    expect(existsSync(path.join(dir, FILES.live.database))).toBe(false);
+    rmSync(path.join(dir, LEGACY_USERS_FILE));
+    writeFileSync(path.join(dir, FILES.live.keys), "{not json");
+    await expect(openLocalData({ dir })).rejects.toThrow(
+      `${path.join(dir, FILES.live.keys)} is not valid JSON`,
+    );
+    writeFileSync(path.join(dir, FILES.live.keys), '{"JWT Secret": 5}');
+    await expect(openLocalData({ dir })).rejects.toThrow("must be one JSON object of plugin key captions");
+  });
+
+  it("refuses to start with a weak or missing JWT Secret, in one line naming the version and where it came from", async () => {
+    const dir = freshDir();
+    await expect(
+      startServer({ port: 0, dataDir: dir, keyOverrides: { secret: "k7#Qz9!pLm2$" } }),
+    ).rejects.toThrow(
+      /^Cannot start: the live JWT Secret \(from JWT_SECRET\) is refused: The JWT Secret plugin key is too short for HS256/,
+    );
+    const keys = readJson(dir, FILES["version-test"].keys);
+    writeFileSync(path.join(dir, FILES["version-test"].keys), JSON.stringify({ ...keys, "JWT Secret": "" }));
+    const error = await startServer({ port: 0, dataDir: dir }).catch((caught: Error) => caught);
+    expect(String(error)).toBe(
+      `Error: Cannot start: the version-test JWT Secret (from ${FILES["version-test"].keys}) is missing; delete that file to get a new random one.`,
+    );
+    writeFileSync(
+      path.join(dir, FILES["version-test"].keys),
+      JSON.stringify({ ...keys, "JWT Secret": "changeme".repeat(8) }),
+    );
+    await expect(startServer({ port: 0, dataDir: dir })).rejects.toThrow(
+      /^Cannot start: the version-test JWT Secret/,
+    );
+  });
+});
+
+describe("the failed-login table", () => {
+  it("forgets the stalest emails beyond its capacity, and never the locked ones", async () => {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true });
+    const db = new AppDatabase(path.join(dir, "t.sqlite"));
+    const rule = { limit: 2, windowMs: 60_000, lockMs: 60_000, capacity: 3 };
+    db.recordFailedLogin("locked@example.com", rule, 1_000);
+    db.recordFailedLogin("locked@example.com", rule, 1_001);
+    for (let i = 0; i < 10; i++) db.recordFailedLogin(`user${i}@example.com`, rule, 2_000 + i);
+    expect(db.failedLoginRows()).toBe(3);
+    expect(db.failedLogins("locked@example.com")?.locked_until).toBe(61_001);
+    expect(db.failedLogins("user9@example.com")?.failures).toBe(1);
+    expect(db.failedLogins("user0@example.com")).toBeUndefined();
+    // A failure after the window starts a new count.
+    db.recordFailedLogin("user9@example.com", rule, 2_009 + 60_001);
+    expect(db.failedLogins("user9@example.com")?.failures).toBe(1);
+    db.close();
   });
 });
 
@@ -119,26 +240,13 @@ describe("passwords", () => {
     expect(await passwordMatches("correct horse", a)).toBe(true);
     expect(await passwordMatches("correct horsE", a)).toBe(false);
     expect(await passwordMatches("", a)).toBe(false);
-    const cheaper = a.replace("$16384$", "$1024$");
-    expect(await passwordMatches("correct horse", cheaper)).toBe(false);
+    expect(await passwordMatches("correct horse", a.replace("$16384$", "$1024$"))).toBe(false);
   });
 
   it("refuse hashes with parameters out of bounds instead of running them", async () => {
     expect(await passwordMatches("x", "scrypt$3$8$1$AAAA$AAAA")).toBe(false);
     expect(await passwordMatches("x", `scrypt$${2 ** 21}$8$1$AAAA$AAAA`)).toBe(false);
     expect(await passwordMatches("x", "bcrypt$2b$10$abc")).toBe(false);
-  });
-
-  it("log in an unknown email and a wrong password alike: no user", async () => {
-    const store = new UserStore([
-      { id: "u1", email: "a@example.com", password_hash: await hashPassword("pw") },
-    ]);
-    expect(await store.logIn("a@example.com", "pw")).toEqual({ id: "u1", email: "a@example.com" });
-    expect(await store.logIn("a@example.com", "nope")).toBeUndefined();
-    expect(await store.logIn("b@example.com", "pw")).toBeUndefined();
-    expect(await store.logIn("__proto__", "pw")).toBeUndefined();
-    expect(store.findById("u1")).toEqual({ id: "u1", email: "a@example.com" });
-    expect(store.findById("toString")).toBeUndefined();
   });
 });
 
@@ -148,6 +256,9 @@ describe("settings from the environment", () => {
       {
         PORT: "9000",
         HOST: "127.0.0.2",
+        ACCESS_TOKEN_TTL_SECONDS: "600",
+        REFRESH_TOKEN_TTL_SECONDS: "86400",
+        REFRESH_RETRY_WINDOW_SECONDS: "10",
         TOKEN_TTL_SECONDS: "60",
         REFRESH_GRACE_SECONDS: "0",
         JWT_SECRET: "s",
@@ -162,13 +273,18 @@ describe("settings from the environment", () => {
       port: 9000,
       host: "127.0.0.2",
       dataDir: "/repo/.local",
-      tokenTtlSeconds: 60,
-      refreshGraceSeconds: 0,
+      settings: {
+        accessTokenTtlSeconds: 600,
+        refreshTokenTtlSeconds: 86400,
+        refreshRetryWindowSeconds: 10,
+        tokenTtlSeconds: 60,
+        refreshGraceSeconds: 0,
+      },
       keyOverrides: { secret: "s", issuer: "i", audience: "a" },
       demo: { email: "e@x.y", password: "p" },
     });
     expect(optionsFromEnv({ LOCAL_DATA_DIR: "/tmp/x" }, "/repo").dataDir).toBe("/tmp/x");
-    expect(optionsFromEnv({ PORT: "" }, "/repo").port).toBeUndefined();
+    expect(optionsFromEnv({ PORT: "" }, "/repo")).toMatchObject({ port: undefined, settings: {} });
   });
 
   for (const [name, value] of [
@@ -177,6 +293,9 @@ describe("settings from the environment", () => {
     ["PORT", "-1"],
     ["TOKEN_TTL_SECONDS", "0"],
     ["TOKEN_TTL_SECONDS", "1.5"],
+    ["ACCESS_TOKEN_TTL_SECONDS", "15777001"],
+    ["REFRESH_TOKEN_TTL_SECONDS", "59"],
+    ["REFRESH_RETRY_WINDOW_SECONDS", "3601"],
     ["REFRESH_GRACE_SECONDS", "soon"],
   ] as const) {
     it(`refuses ${name}=${value} with a message naming it`, () => {

@@ -11,7 +11,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { curlCommands } from "../../src/emulator/banner.js";
 import { ENVIRONMENT } from "../../src/emulator/env.js";
-import { DEFAULT_DEMO } from "../../src/emulator/local-data.js";
+import { DEFAULT_DEMO, FILES } from "../../src/emulator/local-data.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../../src/emulator/server.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -104,7 +104,8 @@ function expectSuccessfulTry(stdout: string, email: string): void {
     response: { user_id: login.response.user_id, email, parameters: { note: "hello" } },
   });
   expect(refresh.status).toBe("success");
-  expect(refresh.response.token).not.toBe(login.response.token);
+  expect(refresh.response.refresh_token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  expect(refresh.response.user_id).toBe(login.response.user_id);
 }
 
 describe("npm start", () => {
@@ -114,26 +115,33 @@ describe("npm start", () => {
     expect(started.banner).toContain(`Demo user: ${DEFAULT_DEMO.email} / ${DEFAULT_DEMO.password}`);
     expect(started.banner).toContain(`POST ${url}/api/1.1/wf/login`);
     expect(started.banner).toContain(`${url}/version-test/api/1.1/wf/`);
-    expect(started.banner).toContain("(wrote plugin-keys.json, users.json)");
-    const secret = JSON.parse(readFileSync(path.join(dataRoot, "data", "plugin-keys.json"), "utf8"))[
-      "JWT Secret"
-    ];
-    expect(started.banner).not.toContain(secret);
+    expect(started.banner).toContain(
+      "(wrote plugin-keys.json, live.sqlite, plugin-keys.version-test.json, version-test.sqlite)",
+    );
+    expect(started.banner).toContain("the README's backend workflows");
+    expect(started.banner).not.toContain("seed");
+    expect(started.banner).not.toMatch(/-H ["']Authorization/);
+    const secrets = Object.values(FILES).map(
+      (files) => JSON.parse(readFileSync(path.join(dataRoot, "data", files.keys), "utf8"))["JWT Secret"],
+    );
+    for (const secret of secrets) expect(started.banner).not.toContain(secret);
 
     const commands = tryItCommands(started.banner);
     expect(commands).toEqual(curlCommands(url, DEFAULT_DEMO));
     expectSuccessfulTry(await runInShell(commands), DEFAULT_DEMO.email);
 
-    // One log line per request: two logins, protected-action, refresh-token.
+    // One log line per request: two logins, protected-action, refresh-token, each with its costs.
     await started.waitFor("refresh-token 200");
     const requests = started.output().slice(started.banner.length).trim().split("\n");
-    expect(requests.map((line) => line.split(" ").slice(1, 4).join(" "))).toEqual([
-      "POST /api/1.1/wf/login 200",
-      "POST /api/1.1/wf/login 200",
-      "POST /api/1.1/wf/protected-action 200",
-      "POST /api/1.1/wf/refresh-token 200",
+    expect(
+      requests.map((line) => line.split(" ").slice(1, 4).concat(line.split(" ").slice(6, 9)).join(" ")),
+    ).toEqual([
+      "POST /api/1.1/wf/login 200 actions=1 searches=0 writes=1",
+      "POST /api/1.1/wf/login 200 actions=1 searches=0 writes=1",
+      "POST /api/1.1/wf/protected-action 200 actions=1 searches=1 writes=0",
+      "POST /api/1.1/wf/refresh-token 200 actions=1 searches=1 writes=1",
     ]);
-    expect(started.output()).not.toContain(secret);
+    for (const secret of secrets) expect(started.output()).not.toContain(secret);
     expect(requests.join("\n")).not.toContain(DEFAULT_DEMO.password);
 
     started.child.kill("SIGINT");
@@ -146,7 +154,7 @@ describe("npm start", () => {
   it("quotes unusual demo credentials for the shell, and on SIGTERM finishes a request in flight first", async () => {
     const demo = { email: "o'brien@example.com", password: `it's "quoted" $HOME` };
     const started = await start({ DEMO_EMAIL: demo.email, DEMO_PASSWORD: demo.password });
-    expect(started.banner).toContain("(wrote users.json)");
+    expect(started.banner).not.toContain("(wrote");
     const url = urlOf(started.banner);
     expectSuccessfulTry(await runInShell(tryItCommands(started.banner)), demo.email);
 
