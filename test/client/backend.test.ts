@@ -23,10 +23,11 @@ import { NODE18 } from "../support/runtimes.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DEMO = { email: "demo@example.com", password: "demo-password" };
-const ACCESS_TTL_SECONDS = 1;
-const RETRY_WINDOW_SECONDS = 1;
+// `exp` has whole seconds, so a token lives between TTL - 1 and TTL seconds: 3 leaves a loaded machine time.
+const ACCESS_TTL_SECONDS = 3;
+const RETRY_WINDOW_SECONDS = 4;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Past the access token's expiry: `exp` has whole seconds, so one more second than its life. */
+/** Past the access token's expiry. */
 const expire = () => sleep((ACCESS_TTL_SECONDS + 1) * 1000 + 100);
 
 let server: RunningServer;
@@ -179,7 +180,8 @@ describe("the client against the local backend", () => {
       if (workflow === "refresh-token" && hang-- > 0) return new Promise<Response>(() => {});
       return answer;
     });
-    const bubble = client(http.fetch, { requestTimeout: 300 });
+    // Long enough for login on a loaded machine; the resend (timeout + 250 ms) stays in 80% of the window.
+    const bubble = client(http.fetch, { requestTimeout: 1500 });
     await bubble.logIn(DEMO.email, DEMO.password);
     await expire();
     await expect(bubble.call("protected-action")).resolves.toMatchObject({ email: DEMO.email });
