@@ -4,7 +4,7 @@
  * Bubble runtime stand-in (`app.step`), exactly as the app would; nothing here touches a token itself.
  * Each step that Bubble bills goes through `app.step`, `app.search` or `app.write`, which count it.
  */
-import { logIn, signUp, type User } from "./accounts.js";
+import { LOCKOUT, logIn, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, signUp, type User } from "./accounts.js";
 import type { AppDatabase, SessionRow } from "./database.js";
 import { HttpError, type Parameters } from "./request-body.js";
 
@@ -74,7 +74,7 @@ const signup: Workflow = async (request, app) => {
 
 const SIGNUP_MESSAGES = {
   invalid_email: "The email is not a valid address.",
-  weak_password: "The password must be 8 to 1024 characters long.",
+  weak_password: `The password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long.`,
   email_taken: "An account with this email already exists; log in instead.",
 } as const;
 
@@ -115,7 +115,7 @@ const login: Workflow = async (request, app) => {
 
 const LOGIN_MESSAGES = {
   invalid_credentials: "The email or password is not correct.",
-  too_many_attempts: "Too many failed logins for this email; wait 15 minutes and try again.",
+  too_many_attempts: `Too many failed logins for this email; wait ${LOCKOUT.lockMs / 60_000} minutes and try again.`,
 } as const;
 
 /** `refresh-token` with `refresh_token`: the successor rule of docs/sessions.md. */
