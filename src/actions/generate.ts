@@ -20,18 +20,13 @@ export const run = defineAction({
   name: "generate",
   async run(properties, context) {
     // Read (and range-checked) whether or not issue_refresh_token is ticked: a bad value is a bad value.
-    const refreshExpiresIn = readWholeNumber(
-      properties,
-      "refresh_expires_in",
-      REFRESH_LIFETIME_RULE,
-      2_592_000,
-    );
+    const refreshExpiresIn = readWholeNumber(properties, "refresh_expires_in", REFRESH_LIFETIME_RULE);
     const { access, refresh } = await generateToken({
       alg: readAlgorithm(properties),
       keys: readKeyMaterial(context),
       subject: requireText(properties, "subject", "the user's unique id (Current User's unique id)"),
       email: readText(properties, "email"),
-      expiresIn: readWholeNumber(properties, "expires_in", LIFETIME_RULE, 3600),
+      expiresIn: readWholeNumber(properties, "expires_in", LIFETIME_RULE),
       issuer: withKeyDefault(readText(properties, "issuer"), context, PLUGIN_KEYS.issuer),
       audience: withKeyDefault(readText(properties, "audience"), context, PLUGIN_KEYS.audience),
       extraClaims: readExtraClaims(properties),

@@ -4,6 +4,7 @@
  * its description in docs/sessions.md, so a change to either shows.
  */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { now, signJws } from "../support/jws.js";
 import type { Observation } from "../support/observe.js";
 import {
@@ -172,6 +173,26 @@ export const sessionCases: ContractCase[] = [
       types: ["at+jwt", "refresh+jwt", "at+jwt", "refresh+jwt"],
       differences: [],
     },
+  },
+  {
+    name: "generate: empty lifetimes are plugin.json's default_val (the one place defaults are written)",
+    async run(h) {
+      const manifest = JSON.parse(readFileSync("plugin.json", "utf8"));
+      const generate = Object.values(
+        manifest.actions as Record<string, { entry: string; fields: object }>,
+      ).find((action) => action.entry === "generate");
+      const fields = Object.values(generate?.fields ?? {}) as { name: string; default_val?: string }[];
+      const defaultOf = (name: string) => Number(fields.find((field) => field.name === name)?.default_val);
+      const o = v(await h.call("generate", { subject: "user-1", issue_refresh_token: true }));
+      const lifetime = (token: unknown) => Number(peek(token).claims.exp) - Number(peek(token).claims.iat);
+      return {
+        differences: differences({
+          expires_in: [defaultOf("expires_in"), lifetime(o.token)],
+          refresh_expires_in: [defaultOf("refresh_expires_in"), lifetime(o.refresh_token)],
+        }),
+      };
+    },
+    expect: { differences: [] },
   },
   {
     name: "generate: an empty session_id makes a new random sid, the same in both tokens",
