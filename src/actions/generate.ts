@@ -14,6 +14,7 @@ import type { BubbleProperties } from "../bubble/types.js";
 import { ConfigError } from "../jwt/errors.js";
 import { generateToken } from "../jwt/generate.js";
 import { type JsonObject, jsonDepthExceeds, MAX_JSON_DEPTH } from "../jwt/token.js";
+import { isJsonObject } from "../jwt/values.js";
 
 /** `JWT - Generate token`: signs a token for a logged-in user. */
 export const run = defineAction({
@@ -78,7 +79,7 @@ export function readExtraClaims(properties: BubbleProperties): JsonObject {
         'The claims_json field is not valid JSON; write one object, e.g. {"role": "admin"}.',
       );
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    if (!isJsonObject(parsed)) {
       throw new ConfigError('The claims_json field must be one JSON object, e.g. {"role": "admin"}.');
     }
     for (const [name, value] of Object.entries(parsed)) add(name, value, "claims_json");

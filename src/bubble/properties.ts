@@ -1,5 +1,6 @@
 import { ALGORITHMS, type Algorithm } from "../jwt/algorithms.js";
 import { ConfigError } from "../jwt/errors.js";
+import { isJsonObject } from "../jwt/values.js";
 import { fieldDefault } from "./defaults.js";
 import type { BubbleList, BubbleProperties } from "./types.js";
 
@@ -115,9 +116,7 @@ export function readKeyValueList(
   if (isEmpty(value)) return [];
   if (!Array.isArray(value)) throw new ConfigError(`The ${name} field must be a list of keys and values.`);
   return value
-    .filter(
-      (entry): entry is { key?: unknown; value?: unknown } => typeof entry === "object" && entry !== null,
-    )
+    .filter((entry): entry is { key?: unknown; value?: unknown } => isJsonObject(entry))
     .map((entry) => ({
       key: isEmpty(entry.key) ? "" : String(entry.key).trim(),
       value: isEmpty(entry.value) ? "" : String(entry.value),
