@@ -14,24 +14,20 @@ import type { BubbleProperties } from "../bubble/types.js";
 import { ConfigError } from "../jwt/errors.js";
 import { generateToken } from "../jwt/generate.js";
 import { type JsonObject, jsonDepthExceeds, MAX_JSON_DEPTH } from "../jwt/token.js";
+import { isJsonObject } from "../jwt/values.js";
 
 /** `JWT - Generate token`: signs a token for a logged-in user. */
 export const run = defineAction({
   name: "generate",
   async run(properties, context) {
     // Read (and range-checked) whether or not issue_refresh_token is ticked: a bad value is a bad value.
-    const refreshExpiresIn = readWholeNumber(
-      properties,
-      "refresh_expires_in",
-      REFRESH_LIFETIME_RULE,
-      2_592_000,
-    );
+    const refreshExpiresIn = readWholeNumber(properties, "refresh_expires_in", REFRESH_LIFETIME_RULE);
     const { access, refresh } = await generateToken({
       alg: readAlgorithm(properties),
       keys: readKeyMaterial(context),
       subject: requireText(properties, "subject", "the user's unique id (Current User's unique id)"),
       email: readText(properties, "email"),
-      expiresIn: readWholeNumber(properties, "expires_in", LIFETIME_RULE, 3600),
+      expiresIn: readWholeNumber(properties, "expires_in", LIFETIME_RULE),
       issuer: withKeyDefault(readText(properties, "issuer"), context, PLUGIN_KEYS.issuer),
       audience: withKeyDefault(readText(properties, "audience"), context, PLUGIN_KEYS.audience),
       extraClaims: readExtraClaims(properties),
@@ -83,7 +79,7 @@ export function readExtraClaims(properties: BubbleProperties): JsonObject {
         'The claims_json field is not valid JSON; write one object, e.g. {"role": "admin"}.',
       );
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    if (!isJsonObject(parsed)) {
       throw new ConfigError('The claims_json field must be one JSON object, e.g. {"role": "admin"}.');
     }
     for (const [name, value] of Object.entries(parsed)) add(name, value, "claims_json");

@@ -14,6 +14,7 @@ import {
 } from "./session.js";
 import { newTokenId } from "./sign.js";
 import type { JsonObject } from "./token.js";
+import { isNonEmptyString } from "./values.js";
 import { type VerifiedToken, verifyToken } from "./verify.js";
 
 export interface RefreshOptions {
@@ -81,7 +82,7 @@ export async function refreshToken(input: unknown, options: RefreshOptions): Pro
     throw new TokenError("session_expired", "The login is older than the maximum session; sign in again.");
   }
   const previousJti = typeof old.jti === "string" ? old.jti : undefined;
-  if (verified.kind === "refresh" && previousJti === undefined) {
+  if (verified.kind === "refresh" && !isNonEmptyString(previousJti)) {
     throw new TokenError("missing_claim", 'The refresh token has no id ("jti" claim) to rotate.');
   }
   const carried = carriedClaims(old, authTime);

@@ -15,6 +15,8 @@ export interface VerifyOptions extends ClaimRules {
   readonly keys: KeyMaterial;
   /** The kinds of token taken (see session.ts); by default access tokens of either flow, never a refresh token. */
   readonly acceptedKinds?: readonly TokenKind[] | undefined;
+  /** The time the claims are checked at, in seconds; now when absent (a caller checking a past moment). */
+  readonly now?: number | undefined;
 }
 
 /** What Verify takes: an access token, paired (at+jwt) or of the one-token flow; a refresh token never. */
@@ -45,7 +47,7 @@ export async function verifyToken(input: unknown, options: VerifyOptions): Promi
   const { claims, key } = await verifySignature(parsed, keys, options.alg);
   // After the signature, so a forged token is invalid_signature whatever its typ says.
   const kind = checkTokenKind(parsed.header, options.acceptedKinds ?? ACCESS_KINDS);
-  validateClaims(claims, options, nowSeconds());
+  validateClaims(claims, options, options.now ?? nowSeconds());
   return { header: parsed.header, claims, key, currentKey: key === keys[0], kind };
 }
 

@@ -3,7 +3,11 @@
  * `200 {"status":"success","response":{...}}`, a refusal one with only error_code and error_message. The
  * workflows run the built actions/; the request log counts what Bubble would bill.
  */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actionsDirOf } from "../../src/emulator/runtime.js";
 import { claimsOf, DEMO, headerOf, startTestServer, type TestServer, waitUntilPast } from "./support.js";
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
@@ -297,7 +301,8 @@ describe("the one-token flow (token-login, token-refresh, token-protected-action
 
   it("logs in, works, refreshes (revoking the old token in the database) and refuses the old one", async () => {
     const login = await server.post("token-login", DEMO);
-    expect(Object.keys(login.json.response).sort()).toEqual(["expires_at", "token", "user_id"]);
+    expect(Object.keys(login.json.response).sort()).toEqual(["expires_at", "token"]);
+    const userId = claimsOf(login.json.response.token).sub;
     const { token, expires_at } = login.json.response;
     expect(headerOf(token).typ).toBe("JWT");
     expect(expires_at).toBe((claimsOf(token).exp as number) * 1000);
@@ -308,12 +313,12 @@ describe("the one-token flow (token-login, token-refresh, token-protected-action
     await waitUntilPast(expires_at);
     expectRefusal(await server.post("token-protected-action", { token }), "expired");
     const refresh = await server.post("token-refresh", { token });
-    expect(lastCosts(server)).toBe("actions=1 searches=2 writes=1");
+    expect(lastCosts(server)).toBe("actions=1 searches=1 writes=1");
     const renewed = refresh.json.response.token;
     expect(claimsOf(renewed).auth_time).toBe(claimsOf(token).auth_time);
     expectRefusal(await server.post("token-refresh", { token }), "revoked");
     expect((await server.post("token-protected-action", { token: renewed })).json.response.user_id).toBe(
-      login.json.response.user_id,
+      userId,
     );
   });
 
@@ -329,5 +334,46 @@ describe("the one-token flow (token-login, token-refresh, token-protected-action
     const answer = await server.post("token-refresh", { token: pair.token });
     expect(answer.json.response.error_code).toEqual(expect.any(String));
     expect(answer.json.response.token).toBeUndefined();
+  });
+});
+
+describe("an action that stops the workflow by throwing", () => {
+  let server: TestServer;
+  let actionsDir: string;
+  beforeAll(async () => {
+    // The built actions, with Generate replaced by one that throws as the plugin does on a broken key.
+    actionsDir = mkdtempSync(path.join(tmpdir(), "jwt-actions-"));
+    cpSync(actionsDirOf(process.cwd()), actionsDir, { recursive: true });
+    for (const id of readdirSync(actionsDir)) {
+      const params = JSON.parse(readFileSync(path.join(actionsDir, id, "params.json"), "utf8"));
+      if (params.display === "JWT - Generate token")
+        writeFileSync(
+          path.join(actionsDir, id, "server.js"),
+          'async function(properties, context) { throw new Error("The JWT Secret plugin key is unusable in this test."); }',
+        );
+    }
+    server = await startTestServer({ actionsDir });
+  });
+  afterAll(async () => {
+    await server.stop();
+    rmSync(actionsDir, { recursive: true, force: true });
+  });
+
+  it("answers 500 SERVER_ERROR without the reason, logs the plugin's message, and keeps serving", async () => {
+    for (let i = 0; i < 2; i++) {
+      const answer = await server.post("login", DEMO);
+      expect(answer.status).toBe(500);
+      expect(answer.json).toEqual({
+        statusCode: 500,
+        body: {
+          status: "SERVER_ERROR",
+          message: "The workflow stopped on a server error; the backend's log says why.",
+        },
+      });
+    }
+    expect(server.logs.at(-1)).toMatch(
+      / 500 \d+ms server_error actions=1 searches=0 writes=0 \| The JWT Secret plugin key is unusable in this test\.$/,
+    );
+    expectRefusal(await server.post("protected-action", { token: "a.b.c" }), "malformed");
   });
 });

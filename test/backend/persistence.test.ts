@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEMO, spawnBackend } from "./support.js";
+import { claimsOf, DEMO, spawnBackend } from "./support.js";
 
 const dataRoot = mkdtempSync(path.join(tmpdir(), "jwt-persist-"));
 afterAll(() => rmSync(dataRoot, { recursive: true, force: true }));
@@ -38,7 +38,7 @@ describe("restart persistence", () => {
     ).toBe("revoked");
     expect((await second.post("token-refresh", { token: old.token })).response.error_code).toBe("revoked");
     expect((await second.post("token-protected-action", { token: renewed.token })).response.user_id).toBe(
-      old.user_id,
+      claimsOf(old.token).sub,
     );
     expect(
       (await second.post("login", { email: "locked@example.com", password: "guess" })).response.error_code,
