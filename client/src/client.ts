@@ -92,7 +92,8 @@ export interface BubbleClient {
   logOutEverywhere(): Promise<void>;
   /**
    * Posts `parameters` plus `token` to a workflow and resolves with its `response`. Refreshes first when the
-   * token is about to expire, and once more when the workflow answers `expired` (or `revoked`), then retries.
+   * token is about to expire, and once more when the workflow refuses the token (`expired`, `revoked`, ...),
+   * then retries once.
    */
   call<T extends WorkflowResponse = WorkflowResponse>(
     workflow: string,
@@ -114,6 +115,21 @@ const FIRST_RETRY_DELAY_MS = 250;
 const MAX_RETRY_DELAY_MS = 4_000;
 /** A bound on refresh attempts whatever the clock does. */
 const MAX_REFRESH_ATTEMPTS = 8;
+
+/**
+ * A workflow's refusals of the access token that a refresh settles: it either brings a token the retry
+ * succeeds with (`expired`) or finds the session over and ends it (`revoked`, `user_not_found`, a token of
+ * another app or secret), which is what README section 2 tells a client to do for each.
+ */
+const RENEWABLE_CALL_CODES = new Set([
+  "expired",
+  "revoked",
+  "user_not_found",
+  "invalid_signature",
+  "malformed",
+  "issuer_mismatch",
+  "audience_mismatch",
+]);
 
 /** Refresh refusals after which the session may still work (a clock or a key fetch), not an end. */
 const TRANSIENT_REFRESH_CODES = new Set(["not_yet_valid", "jwks_unavailable", "unknown_key"]);
@@ -259,10 +275,7 @@ class SessionClient implements BubbleClient {
     try {
       return await this.transport.post(workflow, { ...parameters, token: session.token });
     } catch (error) {
-      // `revoked` too: the refresh tells whether the session is over (and ends it) or the token was old.
-      if (!(error instanceof WorkflowError) || (error.code !== "expired" && error.code !== "revoked")) {
-        throw error;
-      }
+      if (!(error instanceof WorkflowError) || !RENEWABLE_CALL_CODES.has(error.code)) throw error;
       session = await this.refreshFrom(session);
       return this.transport.post(workflow, { ...parameters, token: session.token });
     }

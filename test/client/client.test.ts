@@ -231,6 +231,38 @@ describe("refresh", () => {
     expect(seen).toEqual(["login", "protected-action", "refresh-token", "protected-action"]);
   });
 
+  it("lets a refresh settle the other refusals of the token: a retry, or the end of the session", async () => {
+    for (const code of ["invalid_signature", "user_not_found", "revoked"]) {
+      const backend = setup();
+      let refuse = true;
+      const client = createClient({
+        appUrl: APP,
+        fetch: async (url, init) => {
+          if (refuse && url.endsWith("/protected-action")) {
+            refuse = false;
+            return new Response(`{"status":"success","response":{"error_code":"${code}"}}`);
+          }
+          return backend.fetch(url, init);
+        },
+      });
+      await client.logIn(EMAIL, PASSWORD);
+      await expect(client.call("protected-action")).resolves.toMatchObject({ user_id: "user-1" });
+      expect(backend.count("refresh-token")).toBe(1);
+    }
+    // A refusal that no new token cures is the app's to handle, without a refresh.
+    const backend = setup();
+    const client = createClient({
+      appUrl: APP,
+      fetch: async (url, init) =>
+        url.endsWith("/protected-action")
+          ? new Response('{"status":"success","response":{"error_code":"not_enough_credits"}}')
+          : backend.fetch(url, init),
+    });
+    await client.logIn(EMAIL, PASSWORD);
+    await expect(client.call("protected-action")).rejects.toMatchObject({ code: "not_enough_credits" });
+    expect(backend.count("refresh-token")).toBe(0);
+  });
+
   it("does not retry a second time when the retried call answers expired again", async () => {
     const backend = setup();
     const client = createClient({
