@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
+  BubbleClientError,
   type ClientOptions,
   createClient,
   type FetchFunction,
@@ -67,14 +68,24 @@ function client(fetch: FetchFunction, options: Partial<ClientOptions> = {}) {
   });
 }
 
+/** The error `promise` rejects with (kept for the last test), or null when it resolves. */
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(Error);
-  thrown.push(error);
+  if (error) thrown.push(error);
   return error;
+}
+
+/** A user of a test's own, for tests that end every session of their user. */
+async function ownUser(): Promise<{ email: string; password: string }> {
+  const user = {
+    email: `user-${Math.random().toString(36).slice(2)}@example.com`,
+    password: "a long enough password 1",
+  };
+  await client(recording().fetch).signUp(user.email, user.password);
+  return user;
 }
 
 beforeAll(async () => {
@@ -96,8 +107,9 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe("the client against the local backend", () => {
-  it("signs up, logs in and calls a protected workflow, on live and on version-test", async () => {
+// Concurrent: most tests wait for tokens to expire. Tests that log out everywhere use users of their own.
+describe.concurrent("the client against the local backend", () => {
+  it("signs up, logs in and calls a protected workflow, on live and on version-test", async ({ expect }) => {
     for (const version of ["live", "test"] as const) {
       const http = recording();
       const bubble = client(http.fetch, { version });
@@ -112,7 +124,7 @@ describe("the client against the local backend", () => {
     }
   });
 
-  it("refuses a wrong password and a taken email with the workflows' codes", async () => {
+  it("refuses a wrong password and a taken email with the workflows' codes", async ({ expect }) => {
     const bubble = client(recording().fetch);
     expect(await failure(bubble.logIn(DEMO.email, "wrong password"))).toMatchObject({
       name: "WorkflowError",
@@ -123,7 +135,7 @@ describe("the client against the local backend", () => {
     });
   });
 
-  it("refreshes an expired token by itself, once, and keeps calling", async () => {
+  it("refreshes an expired token by itself, once, and keeps calling", async ({ expect }) => {
     const http = recording();
     const bubble = client(http.fetch);
     const first = await bubble.logIn(DEMO.email, DEMO.password);
@@ -137,7 +149,7 @@ describe("the client against the local backend", () => {
     expect(http.count("refresh-token")).toBe(1);
   });
 
-  it("makes exactly one refresh request for 20 concurrent calls after expiry", async () => {
+  it("makes exactly one refresh request for 20 concurrent calls after expiry", async ({ expect }) => {
     const http = recording();
     const bubble = client(http.fetch);
     await bubble.logIn(DEMO.email, DEMO.password);
@@ -150,7 +162,9 @@ describe("the client against the local backend", () => {
     expect(http.count("protected-action")).toBe(20);
   });
 
-  it("recovers a refresh whose answer was lost: the server got it, the client resends it in the window", async () => {
+  it("recovers a refresh whose answer was lost: the server got it, the client resends it in the window", async ({
+    expect,
+  }) => {
     let drop = 1;
     const http = recording(async (workflow, send) => {
       const answer = await send();
@@ -173,7 +187,7 @@ describe("the client against the local backend", () => {
     expect(ended).not.toHaveBeenCalled();
   });
 
-  it("recovers a refresh whose answer never came (a timeout) the same way", async () => {
+  it("recovers a refresh whose answer never came (a timeout) the same way", async ({ expect }) => {
     let hang = 1;
     const http = recording(async (workflow, send) => {
       const answer = await send();
@@ -190,7 +204,9 @@ describe("the client against the local backend", () => {
     await expect(bubble.call("protected-action")).resolves.toMatchObject({ email: DEMO.email });
   });
 
-  it("ends the session once when a copy of its refresh token was used: refresh_token_reused", async () => {
+  it("ends the session once when a copy of its refresh token was used: refresh_token_reused", async ({
+    expect,
+  }) => {
     const storage = memoryStorage();
     const http = recording();
     const bubble = client(http.fetch, { storage });
@@ -223,7 +239,9 @@ describe("the client against the local backend", () => {
     expect(await failure(thief.call("protected-action"))).toMatchObject({ reason: "revoked" });
   });
 
-  it("logs out: the server revokes the session, and its refresh token no longer works", async () => {
+  it("logs out: the server revokes the session, and its refresh token no longer works", async ({
+    expect,
+  }) => {
     const http = recording();
     const bubble = client(http.fetch);
     const ended = vi.fn();
@@ -242,15 +260,18 @@ describe("the client against the local backend", () => {
     expect(await failure(bubble.call("protected-action"))).toMatchObject({ code: "not_signed_in" });
   });
 
-  it("logs out everywhere: another device's session ends at its next refresh, as revoked", async () => {
+  it("logs out everywhere: another device's session ends at its next refresh, as revoked", async ({
+    expect,
+  }) => {
+    const user = await ownUser();
     const phone = client(recording().fetch);
     const tablet = client(recording().fetch);
     const tabletEnded = vi.fn();
     tablet.onSessionEnd(tabletEnded);
-    await tablet.logIn(DEMO.email, DEMO.password);
+    await tablet.logIn(user.email, user.password);
     // Bubble's dates have milliseconds; a login in the same millisecond as the logout would count as before it.
     await sleep(20);
-    await phone.logIn(DEMO.email, DEMO.password);
+    await phone.logIn(user.email, user.password);
     await sleep(20);
     await phone.logOutEverywhere();
     expect(await phone.session()).toBeNull();
@@ -262,20 +283,23 @@ describe("the client against the local backend", () => {
     expect(tabletEnded.mock.calls).toEqual([["revoked", expect.anything()]]);
     // A new login after it works.
     await sleep(20);
-    await phone.logIn(DEMO.email, DEMO.password);
-    await expect(phone.call("protected-action")).resolves.toMatchObject({ email: DEMO.email });
+    await phone.logIn(user.email, user.password);
+    await expect(phone.call("protected-action")).resolves.toMatchObject({ email: user.email });
   });
 
-  it("ends the session at once when the strict workflow says revoked (after a logout everywhere)", async () => {
+  it("ends the session at once when the strict workflow says revoked (after a logout everywhere)", async ({
+    expect,
+  }) => {
+    const user = await ownUser();
     const phone = client(recording().fetch);
     const http = recording();
     const tablet = client(http.fetch);
     const tabletEnded = vi.fn();
     tablet.onSessionEnd(tabletEnded);
-    await tablet.logIn(DEMO.email, DEMO.password);
-    await expect(tablet.call("protected-action-strict")).resolves.toMatchObject({ email: DEMO.email });
+    await tablet.logIn(user.email, user.password);
+    await expect(tablet.call("protected-action-strict")).resolves.toMatchObject({ email: user.email });
     await sleep(20);
-    await phone.logIn(DEMO.email, DEMO.password);
+    await phone.logIn(user.email, user.password);
     await sleep(20);
     await phone.logOutEverywhere();
     // The tablet's access token is still within its life: the strict workflow refuses it, the refresh confirms.
@@ -287,7 +311,9 @@ describe("the client against the local backend", () => {
     expect(tabletEnded).toHaveBeenCalledTimes(1);
   });
 
-  it("resumes a stored session in a new client (an app restart), and refreshes it there", async () => {
+  it("resumes a stored session in a new client (an app restart), and refreshes it there", async ({
+    expect,
+  }) => {
     const storage = memoryStorage();
     const first = client(recording().fetch, { storage });
     const signedIn = await first.logIn(DEMO.email, DEMO.password);
@@ -302,7 +328,9 @@ describe("the client against the local backend", () => {
     expect(http.workflows).toEqual(["refresh-token", "protected-action"]);
   });
 
-  it("reads Bubble's MISSING_DATA 400 and the 401 for an Authorization header as the backend sends them", async () => {
+  it("reads Bubble's MISSING_DATA 400 and the 401 for an Authorization header as the backend sends them", async ({
+    expect,
+  }) => {
     const stripped = client(async (url, init) =>
       fetch(url, { ...init, body: JSON.stringify({ email: DEMO.email }) }),
     );
@@ -320,9 +348,12 @@ describe("the client against the local backend", () => {
       status: 401,
     });
   });
+});
 
-  it("put no token into any error these tests caught", () => {
+describe("the errors of the tests above", () => {
+  it("are the client's, and none holds a token", () => {
     expect(thrown.length).toBeGreaterThan(10);
+    for (const error of thrown) expect(error).toBeInstanceOf(BubbleClientError);
     expect(handedOut.size).toBeGreaterThan(10);
     for (const error of thrown) {
       const text = `${(error as Error).message} ${(error as Error).stack} ${JSON.stringify(error)}`;
