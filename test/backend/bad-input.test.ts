@@ -174,6 +174,10 @@ describe("bad input to the local backend", () => {
     expect(server.logs.at(-1)).toMatch(
       / 401 \d+ms bearer_refused .*\| hint: .*send the JWT as the token parameter$/,
     );
+    const query = await server.post("protected-action?api_token=abc", { token });
+    expect(query.status).toBe(401);
+    expect(query.json).toEqual(BEARER_REFUSAL);
+    expect(server.logs.at(-1)).toContain("the api_token query parameter");
     const basic = await server.post("protected-action", { token }, { Authorization: "Basic ZGVtbzpkZW1v" });
     expect(basic.status).toBe(200);
   });
