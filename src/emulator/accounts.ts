@@ -47,6 +47,12 @@ export async function logIn(
   password: string,
   now = Date.now(),
 ): Promise<LogInResult> {
+  // No account has a longer email (signUp refuses one), and the lockout table only keeps emails that might.
+  if (email.trim().length > MAX_EMAIL_LENGTH) {
+    dummyHash ??= hashPassword(randomBytes(16).toString("base64url"));
+    await passwordMatches(password.slice(0, MAX_PASSWORD_LENGTH), await dummyHash);
+    return { ok: false, code: "invalid_credentials" };
+  }
   const lock = database.failedLogins(email);
   if (lock && lock.locked_until > now) return { ok: false, code: "too_many_attempts" };
   const stored = database.userByEmail(email);
