@@ -255,6 +255,23 @@ describe("bad input to the local backend", () => {
     expect(logged()).toBe(true);
   });
 
+  it("logs a client that hangs up before its answer, and keeps serving", async () => {
+    const body = JSON.stringify(DEMO);
+    const before = server.logs.length;
+    const socket = connect(server.port, "127.0.0.1");
+    await new Promise((resolve) => socket.on("connect", resolve));
+    socket.write(
+      `POST /api/1.1/wf/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    // Gone while the login's scrypt runs, before the answer is written.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    socket.destroy();
+    const line = () =>
+      server.logs.slice(before).find((logged) => / POST \/api\/1\.1\/wf\/login /.test(logged));
+    for (let i = 0; i < 200 && !line(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(line()).toMatch(/wf\/login 200 \d+ms ok actions=1 searches=0 writes=1 /);
+  });
+
   it("logged one line per request, with method, path, status and milliseconds", () => {
     const lines = server.logs;
     expect(lines.some((line) => / POST \/api\/1\.1\/wf\/login 413 \d+ms BODY_TOO_LARGE /.test(line))).toBe(
