@@ -39,6 +39,10 @@ export type SignUpResult =
 
 // Checked when the email is unknown, so that answer costs one scrypt too and cannot be told apart by time.
 let dummyHash: Promise<string> | undefined;
+const dummy = () => {
+  dummyHash ??= hashPassword(randomBytes(16).toString("base64url"));
+  return dummyHash;
+};
 
 /** "Log the user in": unknown email and wrong password take the same path and answer the same code. */
 export async function logIn(
@@ -47,13 +51,17 @@ export async function logIn(
   password: string,
   now = Date.now(),
 ): Promise<LogInResult> {
+  // No account has a longer email (signUp refuses one), and the lockout table only keeps emails that might.
+  if (email.trim().length > MAX_EMAIL_LENGTH) {
+    await passwordMatches(password.slice(0, MAX_PASSWORD_LENGTH), await dummy());
+    return { ok: false, code: "invalid_credentials" };
+  }
   const lock = database.failedLogins(email);
   if (lock && lock.locked_until > now) return { ok: false, code: "too_many_attempts" };
   const stored = database.userByEmail(email);
-  dummyHash ??= hashPassword(randomBytes(16).toString("base64url"));
   const matches =
     password.length <= MAX_PASSWORD_LENGTH &&
-    (await passwordMatches(password, stored?.password_hash ?? (await dummyHash)));
+    (await passwordMatches(password, stored?.password_hash ?? (await dummy())));
   if (!stored || !matches) {
     const counted = database.recordFailedLogin(email, LOCKOUT, now);
     return { ok: false, code: counted.locked_until > now ? "too_many_attempts" : "invalid_credentials" };

@@ -78,7 +78,10 @@ const ROUTE = /^(\/version-test)?\/api\/1\.1\/wf\/([A-Za-z0-9_-]{1,64})\/?$/;
 
 const SERVED = [...WORKFLOWS.keys()].join(", ");
 
-/** Bubble's answer to an `Authorization: Bearer` value that is not one of its own API or user tokens. */
+/**
+ * Bubble's answer to an `Authorization: Bearer` header or `api_token` query parameter that is not one of its
+ * own API or user tokens.
+ */
 export const BEARER_REFUSAL = { error_class: "Unauthorized", message: "Invalid or expired token" } as const;
 
 /** An action stopped the workflow by throwing (Bubble shows the message in the app's server logs). */
@@ -162,11 +165,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const started = performance.now();
     const trace: string[] = [];
     const costs: Costs = { actions: 0, searches: 0, writes: 0 };
-    const path = (request.url ?? "").split("?")[0] ?? "";
+    const [path = "", query = ""] = (request.url ?? "").split("?", 2);
     const route = ROUTE.exec(path);
     let answer: Answer;
     try {
-      answer = await respond(request, route, trace, costs);
+      answer = await respond(request, route, query, trace, costs);
     } catch (error) {
       answer = failure(error, trace);
     }
@@ -190,15 +193,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function respond(
     request: IncomingMessage,
     route: RegExpExecArray | null,
+    query: string,
     trace: string[],
     costs: Costs,
   ): Promise<Answer> {
-    // Bubble reads this header before anything else, as its own admin API token or user token.
-    if (/^\s*bearer(\s|$)/i.test(request.headers.authorization ?? "")) {
+    // Bubble reads these before anything else, as its own admin API token or user token.
+    const bearer = /^\s*bearer(\s|$)/i.test(request.headers.authorization ?? "");
+    if (bearer || new URLSearchParams(query).has("api_token")) {
       request.resume();
-      trace.push(
-        "hint: Bubble reads Authorization: Bearer as its own token; send the JWT as the token parameter",
-      );
+      const where = bearer ? "an Authorization: Bearer header" : "the api_token query parameter";
+      trace.push(`hint: Bubble reads ${where} as its own token; send the JWT as the token parameter`);
       return { status: 401, body: BEARER_REFUSAL, outcome: "bearer_refused" };
     }
     const name = route?.[2];

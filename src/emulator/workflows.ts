@@ -26,7 +26,10 @@ export interface Settings {
 export interface App {
   /** Runs one plugin action ("JWT - Verify token", ...) with these fields; its return values. */
   step(action: string, fields: Record<string, unknown>): Promise<Record<string, unknown>>;
-  /** A "Search for ..." step: runs `find` and counts one search. */
+  /**
+   * A "Search for ..." step (README section 2 searches once per request, in the find-session and find-user
+   * custom events): runs `find` and counts one search.
+   */
   search<T>(find: (db: AppDatabase) => T): T;
   /** A step that creates or changes one thing: runs `change` and counts one write. */
   write<T>(change: (db: AppDatabase) => T): T;
@@ -122,7 +125,7 @@ const LOGIN_MESSAGES = {
 const refreshToken: Workflow = async (request, app) => {
   const presented = requiredText(request, "refresh_token");
 
-  // Step 1: JWT - Refresh token.
+  // Step 1: JWT - Refresh token; step 2 refuses with its error_code when ok is no.
   const refreshed = await app.step("JWT - Refresh token", {
     token: presented,
     expires_in: app.settings.accessTokenTtlSeconds,
@@ -131,9 +134,10 @@ const refreshToken: Workflow = async (request, app) => {
   });
   if (refreshed.ok !== true) return refusal(refreshed);
 
-  // Step 2: Search for Sessions (session_id = Result of step 1's session_id):first item.
+  // Step 3: find-session (Search for Sessions (session_id = Result of step 1's session_id):first item).
   const sessionId = text(refreshed.session_id);
   const session = app.search((db) => (sessionId === "" ? undefined : db.sessionById(sessionId)));
+  // Step 4: refuse with revoked when the session is over; step 5: session_expired after its expires_at.
   const user = session && liveSessionUser(app.db, session);
   if (!session || !user) return sessionOver();
   if (session.expires_at < Date.now())
@@ -144,7 +148,7 @@ const refreshToken: Workflow = async (request, app) => {
   const windowMs = app.settings.refreshRetryWindowSeconds * 1000;
   const answer = () => succeed(pair(user.id, sessionId, refreshed));
 
-  // Step 3, only when the Session's current_jti is Result of step 1's previous_jti: a normal rotation.
+  // Step 8, only when the Session's current_jti is Result of step 1's previous_jti: a normal rotation.
   // The write is a compare-and-set, so of simultaneous rotations one writes and the others see a retry.
   if (session.current_jti === previous) {
     const rotation = app.write((db) =>
@@ -154,7 +158,7 @@ const refreshToken: Workflow = async (request, app) => {
   }
   // A retry, or the loser of a race: the same token was rotated moments ago; no write.
   if (session.current_jti === next && Date.now() - session.rotated_at <= windowMs) return answer();
-  // Anything else is reuse of a refresh token that was rotated away: revoke the Session.
+  // Steps 6 and 7: anything else is reuse of a refresh token that was rotated away: revoke the Session.
   app.write((db) => db.revokeSession(sessionId));
   return reused();
 };

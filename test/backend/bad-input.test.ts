@@ -174,6 +174,10 @@ describe("bad input to the local backend", () => {
     expect(server.logs.at(-1)).toMatch(
       / 401 \d+ms bearer_refused .*\| hint: .*send the JWT as the token parameter$/,
     );
+    const query = await server.post("protected-action?api_token=abc", { token });
+    expect(query.status).toBe(401);
+    expect(query.json).toEqual(BEARER_REFUSAL);
+    expect(server.logs.at(-1)).toContain("the api_token query parameter");
     const basic = await server.post("protected-action", { token }, { Authorization: "Basic ZGVtbzpkZW1v" });
     expect(basic.status).toBe(200);
   });
@@ -249,6 +253,23 @@ describe("bad input to the local backend", () => {
       if (i === 2) socket.destroy();
     }
     expect(logged()).toBe(true);
+  });
+
+  it("logs a client that hangs up before its answer, and keeps serving", async () => {
+    const body = JSON.stringify(DEMO);
+    const before = server.logs.length;
+    const socket = connect(server.port, "127.0.0.1");
+    await new Promise((resolve) => socket.on("connect", resolve));
+    socket.write(
+      `POST /api/1.1/wf/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    // Gone while the login's scrypt runs, before the answer is written.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    socket.destroy();
+    const line = () =>
+      server.logs.slice(before).find((logged) => / POST \/api\/1\.1\/wf\/login /.test(logged));
+    for (let i = 0; i < 200 && !line(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(line()).toMatch(/wf\/login 200 \d+ms ok actions=1 searches=0 writes=1 /);
   });
 
   it("logged one line per request, with method, path, status and milliseconds", () => {

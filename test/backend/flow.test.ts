@@ -198,6 +198,12 @@ describe("the session workflows", () => {
       await server.post("login", { email: "ghost@example.com", password: "x" }),
       "too_many_attempts",
     );
+    // An email longer than any account's is refused without a row in the lockout table.
+    for (let i = 0; i < 6; i++)
+      expectRefusal(
+        await server.post("login", { email: `${"x".repeat(300)}@example.com`, password: "x" }),
+        "invalid_credentials",
+      );
     // Another email is not affected.
     expect((await server.login()).token).toMatch(JWT_SHAPE);
   });
