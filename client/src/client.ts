@@ -1,7 +1,7 @@
 /**
  * The session client: signs in through the app's `login` workflow, keeps the token pair in a storage
  * adapter, sends the access token as the `token` parameter of every call, and rotates the pair through
- * `refresh-token` before the access token expires (or when a workflow answers `expired`).
+ * `refresh-token` before the access token expires (or when a workflow refuses it as `expired`, ...).
  *
  * Refresh is single-flight: every call that needs a refresh while one is running waits for that one, so a
  * refresh token is presented once. Presenting a rotated-away refresh token again is what a thief does, and
@@ -340,15 +340,20 @@ class SessionClient implements BubbleClient {
   /**
    * Another client on the same storage (a second tab, a second instance) may have rotated the pair since
    * this one read it: presenting the old refresh token after the retry window would look like theft. So the
-   * stored pair is read again first and, when newer, taken over. An emptied storage is a logout there.
+   * stored pair is read again first and, when newer, taken over. An emptied storage is a logout there, and
+   * another session in it a login there: this session is over, and this client never turns into another's.
    */
   private async adoptShared(stale: StoredSession): Promise<StoredSession> {
     const stored = deserialise(await this.storage.get(this.storageKey));
     if (this.current !== stale)
       throw new SessionError("not_signed_in", "The session ended during a refresh.");
-    if (!stored) {
+    if (!stored || stored.userId !== stale.userId || stored.sessionId !== stale.sessionId) {
       this.end(stale, "logged_out");
-      throw new SessionError("not_signed_in", "Another client on the same storage logged out.", "logged_out");
+      throw new SessionError(
+        "not_signed_in",
+        "Another client on the same storage logged out or signed in anew.",
+        "logged_out",
+      );
     }
     if (stored.refreshToken === stale.refreshToken) return stale;
     this.current = stored;

@@ -582,6 +582,24 @@ describe("two clients on one storage (two tabs, two instances)", () => {
     expect(ended).not.toHaveBeenCalled();
   });
 
+  it("ends its session, and never takes over another's, when the other one signed in anew", async () => {
+    const backend = setup({ tokenTtlMs: 300 });
+    backend.addUser("grace@example.com", PASSWORD);
+    const storage = memoryStorage();
+    const tabA = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const tabB = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    await tabA.logIn(EMAIL, PASSWORD);
+    expect((await tabB.session())?.userId).toBe("user-1");
+    await tabA.logIn("grace@example.com", PASSWORD);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await expect(tabB.call("protected-action")).rejects.toMatchObject({
+      code: "not_signed_in",
+      reason: "logged_out",
+    });
+    expect(await tabB.session()).toBeNull();
+    expect((await tabA.session())?.userId).toBe("user-2");
+  });
+
   it("ends its session when the other one logged out", async () => {
     const backend = setup({ tokenTtlMs: 300 });
     const storage = memoryStorage();
