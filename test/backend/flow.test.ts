@@ -29,7 +29,7 @@ function lastCosts(server: TestServer): string {
 describe("the session workflows", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ settings: { refreshRetryWindowSeconds: 1 } });
+    server = await startTestServer({ settings: { refreshRetryWindowSeconds: 2 } });
   });
   afterAll(() => server.stop());
 
@@ -98,7 +98,7 @@ describe("the session workflows", () => {
   it("reuse after the window revokes the session: the thief's and the user's refresh tokens both fail", async () => {
     const pair = await server.login();
     const rotated = (await server.post("refresh-token", { refresh_token: pair.refresh_token })).json.response;
-    await waitUntilPast(Date.now() + 1_100);
+    await waitUntilPast(Date.now() + 2_050);
     expectRefusal(
       await server.post("refresh-token", { refresh_token: pair.refresh_token }),
       "refresh_token_reused",

@@ -87,4 +87,36 @@ describe("restart persistence", () => {
     second.child.kill("SIGTERM");
     await second.exited;
   }, 120_000);
+
+  it("two backends on one LOCAL_DATA_DIR: 20 simultaneous refreshes of one token, split between them, revoke nothing and leave one working successor", async () => {
+    const env = { LOCAL_DATA_DIR: path.join(dataRoot, "shared") };
+    const first = await spawnBackend(env);
+    const second = await spawnBackend(env);
+    const pair = (await first.post("login", DEMO)).response;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 === 0 ? first : second).post("refresh-token", { refresh_token: pair.refresh_token }),
+      ),
+    );
+    for (const answer of answers) expect(answer.response.error_code).toBeUndefined();
+    expect(new Set(answers.map((answer) => claimsOf(answer.response.refresh_token).jti)).size).toBe(1);
+    const logged = () =>
+      `${first.output()}\n${second.output()}`
+        .split("\n")
+        .filter((line) => /wf\/refresh-token 200 /.test(line));
+    // The log lines follow the answers through the children's pipes.
+    for (let i = 0; i < 200 && logged().length < 20; i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(logged()).toHaveLength(20);
+    // Each process searches and writes in one step of its event loop, so it rotates at most once; across the
+    // two, both may find current_jti = previous_jti and write the same values, as in Bubble.
+    const writes = logged().filter((line) => / writes=1 /.test(line)).length;
+    expect(writes).toBeGreaterThanOrEqual(1);
+    expect(writes).toBeLessThanOrEqual(2);
+    const next = (await second.post("refresh-token", { refresh_token: answers[0]?.response.refresh_token }))
+      .response;
+    expect(next.session_id).toBe(pair.session_id);
+    for (const backend of [first, second]) backend.child.kill("SIGTERM");
+    await Promise.all([first.exited, second.exited]);
+  }, 120_000);
 });

@@ -195,6 +195,35 @@ describe("npm start", () => {
   }, 90_000);
 });
 
+describe("npm start with a weak key", () => {
+  it("refuses to start, in one line naming the key, the version and where it came from", async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ["tools/run-ts.mjs", "src/emulator/start.ts"],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            PORT: "0",
+            LOCAL_DATA_DIR: path.join(dataRoot, "weak"),
+            JWT_SECRET: "changeme",
+          },
+          timeout: 60_000,
+        },
+        (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
+      );
+    });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^Cannot start: the live JWT Secret \(from JWT_SECRET\) is refused: The JWT Secret plugin key /,
+    );
+    expect(result.stderr).not.toContain("changeme");
+  }, 90_000);
+});
+
 describe("the README's Local backend section", () => {
   it(`shows the banner's curl commands for ${DEFAULT_HOST}:${DEFAULT_PORT}, as printed`, () => {
     const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
