@@ -78,6 +78,9 @@ interface RsaKeys {
   readonly attacker: KeyObject;
   readonly attackerJwk: JsonWebKey;
   readonly attackerDer: string;
+  /** The victim's public key: its SPKI body in base64, and its JWK, as a JWKS publishes it. */
+  readonly publicDer: string;
+  readonly publicJwk: JsonWebKey;
 }
 let rsaKeys: RsaKeys | undefined;
 function rsa(): RsaKeys {
@@ -91,6 +94,8 @@ function rsa(): RsaKeys {
       attacker: attacker.privateKey,
       attackerJwk: attacker.publicKey.export({ format: "jwk" }),
       attackerDer: attacker.publicKey.export({ type: "spki", format: "der" }).toString("base64"),
+      publicDer: victim.publicKey.export({ type: "spki", format: "der" }).toString("base64"),
+      publicJwk: victim.publicKey.export({ format: "jwk" }),
     };
   }
   return rsaKeys;
@@ -935,7 +940,7 @@ const configCases: ContractCase[] = [
       [
         "an RSA private JWK",
         JSON.stringify({ kty: "RSA", n: "x", e: "AQAB", d: testSecret("rsa-d", 40) }),
-        'not an "oct" JWK',
+        "holds a public or private key as JSON",
       ],
       ["JSON that is not a JWK", `{"secret": "${testSecret("json", 40)}"`, "not valid JSON"],
     ] as const
@@ -959,6 +964,72 @@ const configCases: ContractCase[] = [
   },
 ];
 
+// Every encoding of a secret takes the same checks: key material (which a published JWKS lets anyone
+// rebuild), length, variety, placeholders, whether typed as text, base64 or an oct JWK.
+const keyForms: [string, () => string][] = [
+  ["an RSA SPKI body without BEGIN/END lines", () => rsa().publicDer],
+  ["an RSA SPKI body in 64-character lines", () => (rsa().publicDer.match(/.{1,64}/g) ?? []).join("\n")],
+  ["an EC public key body", () => ecBodies().publicBody],
+  ["an EC private key body", () => ecBodies().privateBody],
+  ["an oct JWK whose k is the public PEM", () => octJwk(new TextEncoder().encode(rsa().publicPem))],
+  ["a public JWK in quotes", () => JSON.stringify(JSON.stringify(rsa().publicJwk))],
+  ["a public JWK", () => JSON.stringify(rsa().publicJwk)],
+];
+const weakOctJwks: [string, () => string, string][] = [
+  ["32 zero bytes", () => octJwk(new Uint8Array(32)), "variety"],
+  ["32 × a", () => octJwk(new TextEncoder().encode("a".repeat(32))), "variety"],
+  [
+    "a placeholder phrase",
+    () => octJwk(new TextEncoder().encode(`${testSecret("pad", 40)}changeme`)),
+    "placeholder",
+  ],
+];
+
+function octJwk(bytes: Uint8Array): string {
+  return JSON.stringify({ kty: "oct", k: b64url(bytes) });
+}
+
+let ecKeys: { publicBody: string; privateBody: string } | undefined;
+function ecBodies(): { publicBody: string; privateBody: string } {
+  if (!ecKeys) {
+    const pair = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    ecKeys = {
+      publicBody: pair.publicKey.export({ type: "spki", format: "der" }).toString("base64"),
+      privateBody: pair.privateKey.export({ type: "sec1", format: "der" }).toString("base64"),
+    };
+  }
+  return ecKeys;
+}
+
+const secretEncodingCases: ContractCase[] = [
+  ...keyForms.map(([what, secret]): [string, () => string, string] => [
+    what,
+    secret,
+    "holds .*key.*needs a random secret",
+  ]),
+  ...weakOctJwks.map(([what, secret, pattern]): [string, () => string, string] => [
+    `an oct JWK of ${what}`,
+    secret,
+    pattern,
+  ]),
+].map(
+  ([what, secret, pattern]): ContractCase => ({
+    name: `${what} as JWT Secret or Previous JWT Secret is a configuration error naming the key`,
+    async run(h) {
+      return {
+        generate: await h.call("generate", { subject: "u" }, { "JWT Secret": secret() }),
+        verify: await h.call("verify", { token: hs() }, { "JWT Secret": secret() }),
+        previous: await h.call("verify", { token: hs() }, { ...BASE_KEYS, "Previous JWT Secret": secret() }),
+      };
+    },
+    expect: {
+      generate: throws(`: The JWT Secret plugin key .*${pattern}`),
+      verify: throws(`: The JWT Secret plugin key .*${pattern}`),
+      previous: throws(`Previous JWT Secret plugin key .*${pattern}`),
+    },
+  }),
+);
+
 /** The adversarial corpus, run by the contract scenario with every other group. */
 export const adversarialCases: ContractCase[] = [
   ...algorithmCases,
@@ -971,4 +1042,5 @@ export const adversarialCases: ContractCase[] = [
   ...sizeCases,
   ...refreshCases,
   ...configCases,
+  ...secretEncodingCases,
 ];

@@ -22,7 +22,7 @@ describe("parseHmacSecret", () => {
       [testSecret("b", 31), /JWT Secret.*at least 32 bytes/],
       ["ab".repeat(20), /JWT Secret.*variety/],
       ["changeme-changeme-changeme-changeme-1234567890", /placeholder/],
-      ['{"kty":"RSA"}', /not an "oct" JWK/],
+      ['{"kty":"RSA"}', /holds a public or private key as JSON/],
       ['{"kty":"oct","k":"!!"}', /base64url/],
     ];
     for (const [secret, message] of cases) {

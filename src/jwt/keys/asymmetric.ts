@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { type AsymmetricAlgorithm, EC_CURVES, keyTypeFor, RSA_MIN_BITS } from "../algorithms.js";
 import { ConfigError } from "../errors.js";
+import { jwkAlgAllows, jwkFitsAlgorithm } from "./jwk-fit.js";
 import { KEY_NAMES } from "./names.js";
 import {
   bareBase64Blocks,
@@ -80,7 +81,7 @@ function onlyPrivateJwk(
     (jwk): jwk is Record<string, unknown> =>
       typeof jwk === "object" && jwk !== null && (jwk as Record<string, unknown>).d !== undefined,
   );
-  const fitting = candidates.filter((jwk) => jwkCouldFit(jwk, alg));
+  const fitting = candidates.filter((jwk) => jwkFitsAlgorithm(jwk, alg));
   if (fitting.length === 1) return fitting[0] as Record<string, unknown>;
   if (fitting.length === 0 && candidates.length === 1) return candidates[0] as Record<string, unknown>;
   throw new ConfigError(
@@ -106,7 +107,7 @@ export function parsePublicKeys(raw: string, alg: AsymmetricAlgorithm): ParsedKe
   if (Array.isArray(json.keys)) {
     const fitting = json.keys.filter(
       (jwk): jwk is Record<string, unknown> =>
-        typeof jwk === "object" && jwk !== null && jwkCouldFit(jwk as Record<string, unknown>, alg),
+        typeof jwk === "object" && jwk !== null && jwkFitsAlgorithm(jwk as Record<string, unknown>, alg),
     );
     if (fitting.length === 0) {
       throw new ConfigError(
@@ -239,22 +240,6 @@ function checkJwkFor(
       `The ${keyName} plugin key is a JWK marked for encryption, not signatures (its "use"); ${needs}.`,
     );
   }
-}
-
-/** RFC 9864 names Ed25519 signatures "Ed25519"; a JWK marked so is the key EdDSA uses. */
-function jwkAlgAllows(jwkAlg: unknown, alg: AsymmetricAlgorithm): boolean {
-  return jwkAlg === undefined || jwkAlg === alg || (alg === "EdDSA" && jwkAlg === "Ed25519");
-}
-
-/** A JWKS entry worth reading for this algorithm: the right key type, no conflicting `alg`, not encryption-only. */
-function jwkCouldFit(jwk: Record<string, unknown>, alg: AsymmetricAlgorithm): boolean {
-  if (jwk.kty !== keyTypeFor(alg)) return false;
-  if (!jwkAlgAllows(jwk.alg, alg)) return false;
-  if (jwk.use !== undefined && jwk.use !== "sig") return false;
-  const curve = EC_CURVES[alg];
-  if (curve && jwk.crv !== curve) return false;
-  if (alg === "EdDSA" && jwk.crv !== "Ed25519") return false;
-  return true;
 }
 
 /**

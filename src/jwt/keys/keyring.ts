@@ -1,6 +1,12 @@
 import type { KeyObject } from "node:crypto";
 import { calculateJwkThumbprint, type JWK } from "jose";
-import { type Algorithm, type AsymmetricAlgorithm, type HmacAlgorithm, isHmac } from "../algorithms.js";
+import {
+  type Algorithm,
+  type AsymmetricAlgorithm,
+  HMAC_MIN_BYTES,
+  type HmacAlgorithm,
+  isHmac,
+} from "../algorithms.js";
 import { ConfigError } from "../errors.js";
 import { keyNeeded, parsePrivateKey, parsePublicKeys } from "./asymmetric.js";
 import { LruCache, materialCacheKey } from "./cache.js";
@@ -169,7 +175,7 @@ function required(value: string | undefined, slot: "secret" | "privateKey", alg:
   if (text) return text;
   if (isHmac(alg)) {
     throw new ConfigError(
-      `The ${KEY_NAMES[slot]} plugin key is empty; ${alg} needs a random secret of 64 characters or more there (a password manager's generator makes one).`,
+      `The ${KEY_NAMES[slot]} plugin key is empty; ${alg} needs a random secret of at least ${HMAC_MIN_BYTES[alg]} bytes there (64 random characters from a password manager's generator are enough for every HS algorithm).`,
     );
   }
   throw new ConfigError(`The ${KEY_NAMES[slot]} plugin key is empty; ${keyNeeded(alg, "private")} there.`);
