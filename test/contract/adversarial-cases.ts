@@ -7,6 +7,7 @@
 import { generateKeyPairSync, type JsonWebKey, type KeyObject } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { flipS, isHighS } from "../support/ecdsa.js";
 import { b64url, encodePart, now, signature, signJws } from "../support/jws.js";
 import type { Observation } from "../support/observe.js";
 import {
@@ -1030,6 +1031,99 @@ const secretEncodingCases: ContractCase[] = [
   }),
 );
 
+// ECDSA malleability: (r, n − s) verifies like (r, s). The plugin writes the low form only and Verify
+// and Refresh refuse the high form, so one token the app signed has one string.
+const ecKeyPems: Partial<Record<string, string>> = {};
+function ecPrivatePem(alg: "ES256" | "ES384" | "ES512"): string {
+  const curve = { ES256: "P-256", ES384: "P-384", ES512: "P-521" }[alg];
+  ecKeyPems[alg] ??= generateKeyPairSync("ec", { namedCurve: curve })
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString();
+  return ecKeyPems[alg] as string;
+}
+
+const lowSCases: ContractCase[] = (["ES256", "ES384", "ES512"] as const).map(
+  (alg): ContractCase => ({
+    name: `${alg}: Generate writes low-S signatures; the high-S twin of a token is invalid_signature in Verify and Refresh`,
+    async run(h) {
+      const keys = { "Private Key": ecPrivatePem(alg) };
+      let highCount = 0;
+      let token = "";
+      for (let i = 0; i < 16; i++) {
+        const generated = await h.call("generate", { subject: `u${i}`, algorithm: alg }, keys);
+        token = generated.values?.token as string;
+        if (isHighS(token, alg)) highCount++;
+      }
+      const twin = flipS(token, alg);
+      return {
+        highCount,
+        original: await h.call("verify", { token, algorithm: alg }, keys),
+        twin: await h.call("verify", { token: twin, algorithm: alg }, keys),
+        refreshTwin: await h.call("refresh", { token: twin, algorithm: alg }, keys),
+      };
+    },
+    expect: {
+      highCount: 0,
+      original: accepted(),
+      twin: refused("invalid_signature"),
+      refreshTwin: refreshRefused("invalid_signature"),
+    },
+  }),
+);
+
+// Small edges: a jti that is not text, a revoked_ids entry that is not text, numbers written as code.
+const edgeCases: ContractCase[] = [
+  ...([123, ["jti-1"], { id: "jti-1" }, true] as const).map(
+    (jti): ContractCase => ({
+      name: `a jti that is not text (${JSON.stringify(jti)}) is malformed in Verify and Refresh, never compared with revoked_ids`,
+      async run(h) {
+        const token = hs(fresh({ jti }));
+        return {
+          verify: await h.call("verify", { token, revoked_ids: [String(jti), JSON.stringify(jti)] }),
+          refresh: await h.call("refresh", { token }),
+        };
+      },
+      expect: { verify: refused("malformed"), refresh: refreshRefused("malformed") },
+    }),
+  ),
+  {
+    name: "a revoked_ids entry that is not text (a null-prototype object) is a configuration error naming the field",
+    async run(h) {
+      const entry = Object.create(null) as object;
+      return {
+        verify: await h.call("verify", { token: hs(), revoked_ids: ["other", entry] }),
+        refresh: await h.call("refresh", { token: hs(), revoked_ids: [{ id: "jti-1" }] }),
+      };
+    },
+    expect: {
+      verify: throws("The revoked_ids field must be a list of texts"),
+      refresh: throws("The revoked_ids field must be a list of texts"),
+    },
+  },
+  ...(["0x10", "1e3", "0b11", "0o7", "16.0", "Infinity", " 600 x"] as const).map(
+    (text): ContractCase => ({
+      name: `expires_in "${text}" is a configuration error: number fields are whole decimal numbers`,
+      async run(h) {
+        return {
+          generate: await h.call("generate", { subject: "u", expires_in: text }),
+          refresh: await h.call("refresh", { token: hs(), expires_in: text }),
+          verifyMaxAge: await h.call("verify", { token: hs(), max_age: text }),
+        };
+      },
+      expect: {
+        generate: throws("The expires_in field must be a whole number"),
+        refresh: throws("The expires_in field must be a whole number"),
+        verifyMaxAge: throws("The max_age field must be a whole number"),
+      },
+    }),
+  ),
+  {
+    name: 'expires_in as whole decimal text (" 600 ") is read as 600',
+    run: (h) => h.call("generate", { subject: "u", expires_in: " 600 " }),
+    expect: { values: { expires_in: 600 }, leaks: [] },
+  },
+];
+
 /** The adversarial corpus, run by the contract scenario with every other group. */
 export const adversarialCases: ContractCase[] = [
   ...algorithmCases,
@@ -1043,4 +1137,6 @@ export const adversarialCases: ContractCase[] = [
   ...refreshCases,
   ...configCases,
   ...secretEncodingCases,
+  ...lowSCases,
+  ...edgeCases,
 ];

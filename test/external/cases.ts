@@ -6,6 +6,7 @@
 
 import type { RuntimeOptions } from "../../src/emulator/runtime.js";
 import { type Harness, matches } from "../contract/harness.js";
+import { flipS, highS } from "../support/ecdsa.js";
 import { type JwksTestServer, jwksOf, type TestKey } from "../support/jwks-server.js";
 import { now, signJws, type TestAlgorithm } from "../support/jws.js";
 import type { Observation } from "../support/observe.js";
@@ -131,6 +132,20 @@ const signatureCases: ExternalCase[] = [
     "verifies an ES256 token",
     (k) => [k.rsa, k.ec],
     (k) => sign(k.ec, standard()),
+    valid({ key_id: "ec-1", subject: "user-1" }),
+  ),
+  // Providers do not promise low-S ECDSA signatures (WebCrypto and OpenSSL write either form), so Verify
+  // external accepts both strings of a provider's token; the plugin's own tokens are held to the low form.
+  single(
+    "verifies a provider's ES256 token with s above half the curve order",
+    (k) => [k.ec],
+    (k) => highS(sign(k.ec, standard()), "ES256"),
+    valid({ key_id: "ec-1", subject: "user-1" }),
+  ),
+  single(
+    "verifies a provider's ES256 token with s below half the curve order",
+    (k) => [k.ec],
+    (k) => flipS(highS(sign(k.ec, standard()), "ES256"), "ES256"),
     valid({ key_id: "ec-1", subject: "user-1" }),
   ),
   single(

@@ -52,11 +52,6 @@ const CACHE_CAPACITY = 256;
 const recent: Loaded[] = [];
 const older = new LruCache<Loaded>(CACHE_CAPACITY - RECENT_CAPACITY);
 
-/** The number of imported key sets held (for tests of the cache bound). */
-export function keyCacheSize(): number {
-  return recent.length + older.size;
-}
-
 /**
  * The key that signs: `JWT Secret` for HS*, else `Private Key`. Never `Previous JWT Secret`.
  * Rejects with a ConfigError naming the plugin key when it is missing, too weak or does not fit `alg`.
