@@ -3,7 +3,7 @@ import type { JWK } from "jose";
 import { type AsymmetricAlgorithm, RSA_MIN_BITS } from "../algorithms.js";
 import { TokenError } from "../errors.js";
 import { LruCache } from "../keys/cache.js";
-import { publishedJwkFitsAlgorithm } from "../keys/jwk-fit.js";
+import { isSoundRsaExponent, publishedJwkFitsAlgorithm } from "../keys/jwk-fit.js";
 import type { ReadyKey } from "../keys/keyring.js";
 import { publicMembers } from "../keys/public-jwk.js";
 import { importForJws } from "../keys/webcrypto-import.js";
@@ -196,7 +196,7 @@ function matching(jwks: readonly JWK[], kid: string | undefined): number[] {
   return indexes;
 }
 
-/** Imports the public members only; null when the key is unreadable or an RSA key is too short. */
+/** Imports the public members only; null when the key is unreadable or an RSA key is too short or unsound. */
 async function importPublic(jwk: JWK, alg: AsymmetricAlgorithm): Promise<CryptoKey | null> {
   try {
     // Whatever the endpoint publishes, only the public members are read; node checks them (an EC point
@@ -204,7 +204,11 @@ async function importPublic(jwk: JWK, alg: AsymmetricAlgorithm): Promise<CryptoK
     const key = createPublicKey({ key: publicMembers(jwk) as JsonWebKey, format: "jwk" });
     // jose refuses short RSA keys only when verifying, with an error that reads like a broken token.
     const bits = key.asymmetricKeyDetails?.modulusLength;
-    if (bits !== undefined && bits < RSA_MIN_BITS) return null;
+    if (
+      bits !== undefined &&
+      (bits < RSA_MIN_BITS || !isSoundRsaExponent(key.asymmetricKeyDetails?.publicExponent))
+    )
+      return null;
     return await importForJws(key, alg);
   } catch {
     return null;

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { type AsymmetricAlgorithm, EC_CURVES, keyTypeFor, RSA_MIN_BITS } from "../algorithms.js";
 import { ConfigError } from "../errors.js";
-import { jwkAlgAllows, jwkFitsAlgorithm } from "./jwk-fit.js";
+import { isSoundRsaExponent, jwkAlgAllows, jwkFitsAlgorithm, keyOpsAllow } from "./jwk-fit.js";
 import { KEY_NAMES } from "./names.js";
 import {
   bareBase64Blocks,
@@ -240,6 +240,11 @@ function checkJwkFor(
       `The ${keyName} plugin key is a JWK marked for encryption, not signatures (its "use"); ${needs}.`,
     );
   }
+  if (!keyOpsAllow(jwk.key_ops, ["sign", "verify"])) {
+    throw new ConfigError(
+      `The ${keyName} plugin key is a JWK whose "key_ops" allow neither signing nor verifying; ${needs}.`,
+    );
+  }
 }
 
 /**
@@ -253,6 +258,11 @@ function fitKey(key: KeyObject, alg: AsymmetricAlgorithm, keyName: string, needs
   const kty = keyTypeFor(alg);
   if (kty === "RSA") {
     if ((details.modulusLength ?? 0) < RSA_MIN_BITS) throw misfit();
+    if (!isSoundRsaExponent(details.publicExponent)) {
+      throw new ConfigError(
+        `The ${keyName} plugin key is an RSA key with an unsafe public exponent; ${needs}.`,
+      );
+    }
     if (type === "rsa") return key;
     if (type !== "rsa-pss" || !alg.startsWith("PS")) throw misfit();
     const hash = `sha${alg.slice(2)}`;
