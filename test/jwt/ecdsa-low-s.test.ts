@@ -40,14 +40,18 @@ describe.each(Object.keys(CURVES) as EcAlg[])("%s", (alg) => {
   it("Generate writes every signature in the low form (s ≤ n/2): 64 tokens, none high", async () => {
     const high: string[] = [];
     for (let i = 0; i < 64; i++) {
-      const { token } = await generateToken({ alg, keys: material, subject: `u${i}`, expiresIn: 600 });
+      const {
+        access: { token },
+      } = await generateToken({ alg, keys: material, subject: `u${i}`, expiresIn: 600 });
       if (isHighS(token, alg)) high.push(token.slice(-12));
     }
     expect(high).toEqual([]);
   });
 
   it("the high form of a token verifies in jose, yet Verify and Refresh refuse it as invalid_signature", async () => {
-    const { token } = await generateToken({ alg, keys: material, subject: "u", expiresIn: 600 });
+    const {
+      access: { token },
+    } = await generateToken({ alg, keys: material, subject: "u", expiresIn: 600 });
     const twin = flipS(token, alg);
     expect(twin).not.toBe(token);
     // The malleability is real: jose (WebCrypto) accepts both strings.
@@ -55,12 +59,21 @@ describe.each(Object.keys(CURVES) as EcAlg[])("%s", (alg) => {
     await expect(compactVerify(twin, publicKey)).resolves.toBeDefined();
     expect(await codeOf(verifyToken(token, { alg, keys: material }))).toBe("ok");
     expect(await codeOf(verifyToken(twin, { alg, keys: material }))).toBe("invalid_signature");
-    const refresh = { alg, keys: material, expiresIn: 600, gracePeriod: 0, maxSession: 86_400 };
+    const refresh = {
+      alg,
+      keys: material,
+      expiresIn: 600,
+      refreshExpiresIn: 3600,
+      gracePeriod: 0,
+      maxSession: 86_400,
+    };
     expect(await codeOf(refreshToken(twin, refresh))).toBe("invalid_signature");
   });
 
   it("a token signed elsewhere in the high form is refused, its low twin accepted", async () => {
-    const { token } = await generateToken({ alg, keys: material, subject: "u", expiresIn: 600 });
+    const {
+      access: { token },
+    } = await generateToken({ alg, keys: material, subject: "u", expiresIn: 600 });
     expect(await codeOf(verifyToken(highS(token, alg), { alg, keys: material }))).toBe("invalid_signature");
     expect(await codeOf(verifyToken(flipS(highS(token, alg), alg), { alg, keys: material }))).toBe("ok");
   });
