@@ -132,6 +132,8 @@ async function withCountingServer<T>(
     await new Promise((resolve) => setTimeout(resolve, 100));
     return { result, connections, requests };
   } finally {
+    // The plugin's fetch keeps its connection alive; Node 18's close would wait out the keep-alive.
+    server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
 }
@@ -1126,6 +1128,80 @@ const edgeCases: ContractCase[] = [
   },
 ];
 
+// Cross-token confusion (RFC 8725 §3.12): a refresh token never passes as an access token or an ID
+// token, not even through Verify external pointed at the app's own issuer and its published JWKS, with
+// any provider preset; its paired access token never refreshes.
+const PROVIDERS = ["Custom", "Firebase", "Supabase", "Auth0", "Clerk", "Google", "Apple"] as const;
+
+const crossTokenCases: ContractCase[] = [
+  {
+    name: "a refresh token is wrong_token_type in Verify external with every provider, pointed at the app's own issuer and JWKS; its access token is valid there",
+    async run(h) {
+      const keys = { ...rsPrivateKeys(), Issuer: ISSUER, Audience: AUDIENCE };
+      const pair = await h.call(
+        "generate",
+        { subject: "user-1", algorithm: "RS256", issue_refresh_token: true },
+        keys,
+      );
+      const published = await h.call("jwks", { algorithm: "RS256" }, keys);
+      const jwks = JSON.parse(String(published.values?.jwks_json));
+      const { result } = await withCountingServer(jwks, async (url) => {
+        const external = (token: unknown, provider: string) =>
+          h.call(
+            "external",
+            { token, provider, jwks_url: url, issuer: ISSUER, audience: AUDIENCE, algorithms: "RS256" },
+            {},
+          );
+        const out: Record<string, unknown> = {};
+        for (const provider of PROVIDERS) {
+          out[`refresh via ${provider}`] = await external(pair.values?.refresh_token, provider);
+        }
+        out["access via Custom"] = await external(pair.values?.token, "Custom");
+        out["refresh via Verify"] = await h.call(
+          "verify",
+          { token: pair.values?.refresh_token, algorithm: "RS256" },
+          keys,
+        );
+        out["access via Refresh"] = await h.call(
+          "refresh",
+          { token: pair.values?.token, algorithm: "RS256" },
+          keys,
+        );
+        return out;
+      });
+      return result;
+    },
+    expect: {
+      ...Object.fromEntries(
+        PROVIDERS.map((provider) => [`refresh via ${provider}`, refused("wrong_token_type")]),
+      ),
+      "access via Custom": accepted({ subject: "user-1" }),
+      "refresh via Verify": refused("wrong_token_type"),
+      "access via Refresh": refreshRefused("wrong_token_type"),
+    },
+  },
+  ...(["refresh+jwt", "Refresh+JWT", "application/refresh+jwt", " REFRESH+jwt "] as const).map(
+    (typ): ContractCase => ({
+      name: `a provider's own token typed ${JSON.stringify(typ)} is wrong_token_type in Verify external`,
+      async run(h) {
+        const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
+        const jwk = { ...pair.publicKey.export({ format: "jwk" }), kid: "p-1", alg: "RS256", use: "sig" };
+        const claims = { ...fresh(), iss: ISSUER, aud: AUDIENCE };
+        const token = signJws({ alg: "RS256", typ, kid: "p-1" }, claims, "RS256", pair.privateKey);
+        const { result } = await withCountingServer({ keys: [jwk] }, (url) =>
+          h.call(
+            "external",
+            { token, provider: "Custom", jwks_url: url, issuer: ISSUER, audience: AUDIENCE },
+            {},
+          ),
+        );
+        return result;
+      },
+      expect: refused("wrong_token_type"),
+    }),
+  ),
+];
+
 /** The adversarial corpus, run by the contract scenario with every other group. */
 export const adversarialCases: ContractCase[] = [
   ...algorithmCases,
@@ -1141,4 +1217,5 @@ export const adversarialCases: ContractCase[] = [
   ...secretEncodingCases,
   ...lowSCases,
   ...edgeCases,
+  ...crossTokenCases,
 ];

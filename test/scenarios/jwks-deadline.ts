@@ -25,7 +25,7 @@ const ENDPOINTS: Record<string, Route> = {
   "slow headers": { json: jwksOf(key), delayMs: 7_000 },
   "dripping body": { stream: { chunk: "x", intervalMs: 200 } },
   "endless body under the size limit": { stream: { chunk: "x".repeat(1024), intervalMs: 10 } },
-  "endless body past the size limit": { stream: { chunk: "x".repeat(16 * 1024), intervalMs: 1 } },
+  "endless body past the size limit": { stream: { chunk: "x".repeat(256 * 1024), intervalMs: 2 } },
   "reset after the headers": { resetAfterHeaders: true },
 };
 
