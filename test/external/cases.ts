@@ -168,6 +168,19 @@ const signatureCases: ExternalCase[] = [
     (k) => sign(k.ed, standard()),
     valid({ key_id: "ed-1", subject: "user-1" }),
   ),
+  // One rule for a JWK's fit (src/jwt/keys/jwk-fit.ts), for pasted and published keys alike.
+  single(
+    'verifies an EdDSA token whose published key is marked "alg": "Ed25519" (RFC 9864), as a pasted key is',
+    (k) => [{ ...k.ed, jwk: { ...k.ed.jwk, alg: "Ed25519" } }],
+    (k) => sign(k.ed, standard(), {}, "EdDSA"),
+    valid({ key_id: "ed-1", subject: "user-1" }),
+  ),
+  single(
+    'refuses a published key whose "key_ops" do not hold "verify" (a provider key only ever verifies)',
+    (k) => [{ ...k.rsa, jwk: { ...k.rsa.jwk, key_ops: ["sign"] } }],
+    (k) => sign(k.rsa, standard()),
+    refused("invalid_signature"),
+  ),
   single(
     "accepts a Bearer prefix and surrounding white space",
     (k) => [k.rsa],
@@ -294,6 +307,29 @@ const signatureCases: ExternalCase[] = [
 ];
 
 const fetchCases: ExternalCase[] = [
+  {
+    name: "a redirect is refused as jwks_unavailable, however valid the JWKS it leads to",
+    async run(h, env) {
+      const target = custom(env, "redirect-target", env.keys.rsa);
+      const redirecting = custom(env, "redirecting");
+      env.server.set(redirecting.path, { status: 302, headers: { location: target.path }, raw: "" });
+      const redirected = await h.call("external", {
+        ...redirecting.inputs,
+        token: sign(env.keys.rsa, standard()),
+      });
+      return { redirected, targetHits: env.server.hits(target.path) };
+    },
+    expect: {
+      redirected: {
+        values: {
+          error_code: "jwks_unavailable",
+          error_message: "The provider's keys (JWKS) could not be fetched or read.",
+        },
+        logs: [matches('"reason":"the keys URL could not be reached \\(or it redirected\\)"')],
+      },
+      targetHits: 0,
+    },
+  },
   {
     name: "fetches the keys once for many calls, sequential and concurrent",
     async run(h, env) {
