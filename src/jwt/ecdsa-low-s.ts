@@ -21,6 +21,14 @@ const CURVE_ORDERS: Partial<Record<Algorithm, bigint>> = {
     0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
 };
 
+/** floor(n/2) of each curve as big-endian bytes of the width of s, so Verify compares bytes, not numbers. */
+const HALF_ORDERS: Partial<Record<Algorithm, Uint8Array>> = Object.fromEntries(
+  Object.entries(CURVE_ORDERS).map(([alg, order]) => {
+    const width = alg === "ES512" ? 66 : Number(alg.slice(2)) / 8;
+    return [alg, fromBigInt(order / 2n, width)];
+  }),
+);
+
 /** A compact ES* token with its signature in the low form; any other token unchanged. */
 export function toLowS(token: string, alg: Algorithm): string {
   const order = CURVE_ORDERS[alg];
@@ -41,21 +49,30 @@ export function toLowS(token: string, alg: Algorithm): string {
  * `signaturePart` is the token's third part, already checked to be canonical base64url.
  */
 export function rejectHighS(signaturePart: string, alg: Algorithm): void {
-  const order = CURVE_ORDERS[alg];
-  if (order === undefined) return;
+  const half = HALF_ORDERS[alg];
+  if (half === undefined) return;
   let signature: Uint8Array;
   try {
     signature = base64url.decode(signaturePart);
   } catch {
     return; // Not this check's to report: jose refuses it as the signature it cannot read.
   }
-  if (signature.length === 0 || signature.length % 2 !== 0) return;
-  if (toBigInt(signature.subarray(signature.length / 2)) > order / 2n) {
+  // Any other length is not a signature of this curve; jose refuses it.
+  if (signature.length !== half.length * 2) return;
+  if (greaterThan(signature.subarray(half.length), half)) {
     throw new TokenError(
       "invalid_signature",
       "The token's ECDSA signature is not in the form this plugin writes (its s is above half the curve order).",
     );
   }
+}
+
+/** Whether big-endian `a` is above big-endian `b`, both of one length. */
+function greaterThan(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return (a[i] as number) > (b[i] as number);
+  }
+  return false;
 }
 
 function toBigInt(bytes: Uint8Array): bigint {
