@@ -177,3 +177,12 @@ describe("one path for every encoding of a secret", () => {
     expect(() => parseHmacSecret(JSON.stringify(jwk), "HS256", "secret")).toThrow(/JWK inside quotes/);
   });
 });
+
+describe("a JWKS of secrets", () => {
+  it("is refused with the fix: one oct JWK, the previous one in Previous JWT Secret", () => {
+    const k = base64url.encode(createHash("sha256").update("jwks-of-secrets").digest());
+    expect(() => parseHmacSecret(JSON.stringify({ keys: [{ kty: "oct", k }] }), "HS256", "secret")).toThrow(
+      /^The JWT Secret plugin key is a JWKS; paste the one oct JWK that signs on its own/,
+    );
+  });
+});

@@ -69,7 +69,7 @@ export function parseJwksUrl(text: string): URL {
  * brackets, compressed, lower case) is an IP literal in a blocked range. IPv6 addresses that carry an
  * IPv4 address (mapped, compatible, NAT64, 6to4) are judged by that address as well.
  */
-export function blockedAddress(hostname: string): boolean {
+function blockedAddress(hostname: string): boolean {
   if (DOTTED_V4.test(hostname)) return blockedV4(v4Number(hostname));
   if (!hostname.startsWith("[") || !hostname.endsWith("]")) return false;
   const groups = v6Groups(hostname.slice(1, -1));

@@ -122,7 +122,7 @@ function keyMaterialIn(bytes: Uint8Array, text: string): string | undefined {
   return undefined;
 }
 
-/** A JWK other than `oct`, a JWKS, or a service-account file. */
+/** A JWK other than `oct`, a JWKS holding one, or a service-account file. */
 function isAsymmetricJson(text: string): boolean {
   let json: unknown;
   try {
@@ -132,7 +132,13 @@ function isAsymmetricJson(text: string): boolean {
   }
   if (typeof json !== "object" || json === null) return false;
   const { kty, keys, private_key } = json as { kty?: unknown; keys?: unknown; private_key?: unknown };
-  return (typeof kty === "string" && kty !== "oct") || Array.isArray(keys) || typeof private_key === "string";
+  const asymmetric = (jwk: unknown) =>
+    typeof jwk !== "object" || jwk === null || (jwk as { kty?: unknown }).kty !== "oct";
+  return (
+    (typeof kty === "string" && kty !== "oct") ||
+    (Array.isArray(keys) && keys.some(asymmetric)) ||
+    typeof private_key === "string"
+  );
 }
 
 /** Whether node reads the bytes as a DER public key (SPKI, PKCS#1), private key (PKCS#8, PKCS#1, SEC1) or certificate. */
@@ -188,6 +194,11 @@ function parseOctJwk(text: string, alg: HmacAlgorithm, keyName: string): ParsedS
   if (isAsymmetricJson(text)) {
     throw new ConfigError(
       `The ${keyName} plugin key holds a public or private key as JSON, but ${alg} needs a random secret; put keys in Private Key and Public Key and choose an RS, PS, ES or EdDSA algorithm, or ${HOW_TO_MAKE_ONE}.`,
+    );
+  }
+  if (Array.isArray((jwk as { keys?: unknown }).keys)) {
+    throw new ConfigError(
+      `The ${keyName} plugin key is a JWKS; paste the one oct JWK that signs on its own (a rotation's previous one goes in Previous JWT Secret).`,
     );
   }
   if ((jwk as { kty?: unknown }).kty !== "oct") {
