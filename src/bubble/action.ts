@@ -33,7 +33,7 @@ export function defineAction(definition: ActionDefinition): BubbleAction {
       return values;
     } catch (error) {
       if (error instanceof TokenError && definition.refused) {
-        logOutcome(definition.name, error.code);
+        logOutcome(definition.name, error.code, { reason: error.logReason });
         return definition.refused(error, properties ?? {});
       }
       if (error instanceof ConfigError) {

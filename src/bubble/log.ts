@@ -2,20 +2,23 @@ import { isNonEmptyString } from "../jwt/values.js";
 
 /**
  * One line per call in the app's server logs: the action, the outcome (`ok` or an error code) and the
- * token's `sub`, `jti` and `kid` when known. Never a token, signature, key, secret or other claim.
+ * token's `sub`, `jti` and `kid` when known, or why a refusal happened when the workflow is only told a
+ * code (a JWKS download's failure). Never a token, signature, key, secret or other claim.
  * Values are JSON-encoded and cut short, so a crafted `kid` cannot forge or flood log lines.
  */
 export interface LogFields {
   readonly sub?: unknown;
   readonly jti?: unknown;
   readonly kid?: unknown;
+  /** A fixed sentence from the plugin (TokenError.logReason), never a value from the input. */
+  readonly reason?: string | undefined;
 }
 
 const MAX_LOGGED_LENGTH = 128;
 
 export function logOutcome(action: string, outcome: string, fields: LogFields = {}): void {
   const entry: Record<string, string> = { outcome };
-  for (const name of ["sub", "jti", "kid"] as const) {
+  for (const name of ["sub", "jti", "kid", "reason"] as const) {
     const value = fields[name];
     if (isNonEmptyString(value)) entry[name] = value.slice(0, MAX_LOGGED_LENGTH);
   }

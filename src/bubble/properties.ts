@@ -41,7 +41,10 @@ export interface NumberRule {
   readonly unit: string;
 }
 
-/** A whole-number field within [min, max]; its plugin.json default when empty. Accepts numeric text too. */
+// Numeric text as a person writes a whole number: Number() would also read "0x10", "1e3" or "0b1".
+const WHOLE_DECIMAL = /^[+-]?\d+$/;
+
+/** A whole-number field within [min, max]; its plugin.json default when empty. Accepts whole decimal text too. */
 export function readWholeNumber(properties: BubbleProperties, name: string, rule: NumberRule): number {
   return readOptionalWholeNumber(properties, name, rule) ?? Number(fieldDefault(name));
 }
@@ -55,7 +58,11 @@ export function readOptionalWholeNumber(
   const value = properties[name];
   if (isEmpty(value) || (typeof value === "string" && value.trim() === "")) return undefined;
   const number =
-    typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : Number.NaN;
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && WHOLE_DECIMAL.test(value.trim())
+        ? Number(value.trim())
+        : Number.NaN;
   if (!Number.isInteger(number) || number < rule.min || number > rule.max) {
     throw new ConfigError(
       `The ${name} field must be a whole number of ${rule.unit} from ${rule.min.toLocaleString("en-US")} to ${rule.max.toLocaleString("en-US")}.`,
@@ -103,7 +110,13 @@ export async function readTextList(properties: BubbleProperties, name: string): 
   }
   return items
     .filter((item) => !isEmpty(item))
-    .map((item) => String(item).trim())
+    .map((item) => {
+      // Anything but text (or a number) would become "[object Object]", or throw without a toString.
+      if (typeof item !== "string" && typeof item !== "number") {
+        throw new ConfigError(`The ${name} field must be a list of texts.`);
+      }
+      return String(item).trim();
+    })
     .filter((item) => item !== "");
 }
 

@@ -23,10 +23,6 @@ export const ASYMMETRIC_ALGORITHMS = ALGORITHMS.filter(
   (alg): alg is AsymmetricAlgorithm => !alg.startsWith("HS"),
 );
 
-export function isAlgorithm(value: unknown): value is Algorithm {
-  return typeof value === "string" && (ALGORITHMS as readonly string[]).includes(value);
-}
-
 export function isHmac(alg: Algorithm): alg is HmacAlgorithm {
   return alg.startsWith("HS");
 }

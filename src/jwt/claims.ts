@@ -60,6 +60,11 @@ export function validateClaims(claims: JsonObject, rules: ClaimRules, now = nowS
     if (now - iat > rules.maxAge + tolerance)
       throw new TokenError("token_too_old", "The token was issued too long ago.");
   }
+  // RFC 7519 §4.1.7: a jti is text. Any other kind could never match revoked_ids, so it is refused
+  // rather than let through unrevokable.
+  if (claims.jti !== undefined && typeof claims.jti !== "string") {
+    throw new TokenError("malformed", 'The token\'s id ("jti" claim) is not text.');
+  }
   if (rules.revokedIds?.length && typeof claims.jti === "string" && rules.revokedIds.includes(claims.jti)) {
     throw new TokenError("revoked", "The token has been revoked.");
   }

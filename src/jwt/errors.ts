@@ -29,6 +29,8 @@ export class TokenError extends Error {
   constructor(
     readonly code: TokenErrorCode,
     message: string,
+    /** What went wrong, for the builder's log line only, never returned to the workflow; never a value. */
+    readonly logReason?: string,
   ) {
     super(message);
   }

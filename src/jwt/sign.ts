@@ -1,5 +1,6 @@
 import { CompactSign } from "jose";
 import type { Algorithm } from "./algorithms.js";
+import { toLowS } from "./ecdsa-low-s.js";
 import type { ReadyKey } from "./keys/keyring.js";
 import type { JsonObject } from "./token.js";
 
@@ -8,8 +9,11 @@ export interface SignHeader {
   readonly typ?: string | undefined;
 }
 
-/** Signs a claims set as a compact JWS. The header carries only `alg`, and `typ` and `kid` when given. */
-export function signClaims(
+/**
+ * Signs a claims set as a compact JWS. The header carries only `alg`, and `typ` and `kid` when given.
+ * An ECDSA signature is written in its low form (see ecdsa-low-s.ts), so each token has one string.
+ */
+export async function signClaims(
   claims: JsonObject,
   alg: Algorithm,
   key: ReadyKey,
@@ -18,9 +22,10 @@ export function signClaims(
   const protectedHeader: { alg: string; typ?: string; kid?: string } = { alg };
   if (header.typ) protectedHeader.typ = header.typ;
   if (header.kid) protectedHeader.kid = header.kid;
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+  const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
     .setProtectedHeader(protectedHeader)
     .sign(key.key);
+  return toLowS(token, alg);
 }
 
 /** A fresh random token id (`jti`). */

@@ -7,6 +7,7 @@
 import { generateKeyPairSync, type JsonWebKey, type KeyObject } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { flipS, isHighS } from "../support/ecdsa.js";
 import { b64url, encodePart, now, signature, signJws } from "../support/jws.js";
 import type { Observation } from "../support/observe.js";
 import {
@@ -78,6 +79,9 @@ interface RsaKeys {
   readonly attacker: KeyObject;
   readonly attackerJwk: JsonWebKey;
   readonly attackerDer: string;
+  /** The victim's public key: its SPKI body in base64, and its JWK, as a JWKS publishes it. */
+  readonly publicDer: string;
+  readonly publicJwk: JsonWebKey;
 }
 let rsaKeys: RsaKeys | undefined;
 function rsa(): RsaKeys {
@@ -91,6 +95,8 @@ function rsa(): RsaKeys {
       attacker: attacker.privateKey,
       attackerJwk: attacker.publicKey.export({ format: "jwk" }),
       attackerDer: attacker.publicKey.export({ type: "spki", format: "der" }).toString("base64"),
+      publicDer: victim.publicKey.export({ type: "spki", format: "der" }).toString("base64"),
+      publicJwk: victim.publicKey.export({ format: "jwk" }),
     };
   }
   return rsaKeys;
@@ -126,6 +132,8 @@ async function withCountingServer<T>(
     await new Promise((resolve) => setTimeout(resolve, 100));
     return { result, connections, requests };
   } finally {
+    // The plugin's fetch keeps its connection alive; Node 18's close would wait out the keep-alive.
+    server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
 }
@@ -937,7 +945,7 @@ const configCases: ContractCase[] = [
       [
         "an RSA private JWK",
         JSON.stringify({ kty: "RSA", n: "x", e: "AQAB", d: testSecret("rsa-d", 40) }),
-        'not an "oct" JWK',
+        "holds a public or private key as JSON",
       ],
       ["JSON that is not a JWK", `{"secret": "${testSecret("json", 40)}"`, "not valid JSON"],
     ] as const
@@ -961,6 +969,239 @@ const configCases: ContractCase[] = [
   },
 ];
 
+// Every encoding of a secret takes the same checks: key material (which a published JWKS lets anyone
+// rebuild), length, variety, placeholders, whether typed as text, base64 or an oct JWK.
+const keyForms: [string, () => string][] = [
+  ["an RSA SPKI body without BEGIN/END lines", () => rsa().publicDer],
+  ["an RSA SPKI body in 64-character lines", () => (rsa().publicDer.match(/.{1,64}/g) ?? []).join("\n")],
+  ["an EC public key body", () => ecBodies().publicBody],
+  ["an EC private key body", () => ecBodies().privateBody],
+  ["an oct JWK whose k is the public PEM", () => octJwk(new TextEncoder().encode(rsa().publicPem))],
+  ["a public JWK in quotes", () => JSON.stringify(JSON.stringify(rsa().publicJwk))],
+  ["a public JWK", () => JSON.stringify(rsa().publicJwk)],
+];
+const weakOctJwks: [string, () => string, string][] = [
+  ["32 zero bytes", () => octJwk(new Uint8Array(32)), "variety"],
+  ["32 × a", () => octJwk(new TextEncoder().encode("a".repeat(32))), "variety"],
+  [
+    "a placeholder phrase",
+    () => octJwk(new TextEncoder().encode(`${testSecret("pad", 40)}changeme`)),
+    "placeholder",
+  ],
+];
+
+function octJwk(bytes: Uint8Array): string {
+  return JSON.stringify({ kty: "oct", k: b64url(bytes) });
+}
+
+let ecKeys: { publicBody: string; privateBody: string } | undefined;
+function ecBodies(): { publicBody: string; privateBody: string } {
+  if (!ecKeys) {
+    const pair = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    ecKeys = {
+      publicBody: pair.publicKey.export({ type: "spki", format: "der" }).toString("base64"),
+      privateBody: pair.privateKey.export({ type: "sec1", format: "der" }).toString("base64"),
+    };
+  }
+  return ecKeys;
+}
+
+const secretEncodingCases: ContractCase[] = [
+  ...keyForms.map(([what, secret]): [string, () => string, string] => [
+    what,
+    secret,
+    "holds .*key.*needs a random secret",
+  ]),
+  ...weakOctJwks.map(([what, secret, pattern]): [string, () => string, string] => [
+    `an oct JWK of ${what}`,
+    secret,
+    pattern,
+  ]),
+].map(
+  ([what, secret, pattern]): ContractCase => ({
+    name: `${what} as JWT Secret or Previous JWT Secret is a configuration error naming the key`,
+    async run(h) {
+      return {
+        generate: await h.call("generate", { subject: "u" }, { "JWT Secret": secret() }),
+        verify: await h.call("verify", { token: hs() }, { "JWT Secret": secret() }),
+        previous: await h.call("verify", { token: hs() }, { ...BASE_KEYS, "Previous JWT Secret": secret() }),
+      };
+    },
+    expect: {
+      generate: throws(`: The JWT Secret plugin key .*${pattern}`),
+      verify: throws(`: The JWT Secret plugin key .*${pattern}`),
+      previous: throws(`Previous JWT Secret plugin key .*${pattern}`),
+    },
+  }),
+);
+
+// ECDSA malleability: (r, n − s) verifies like (r, s). The plugin writes the low form only and Verify
+// and Refresh refuse the high form, so one token the app signed has one string.
+const ecKeyPems: Partial<Record<string, string>> = {};
+function ecPrivatePem(alg: "ES256" | "ES384" | "ES512"): string {
+  const curve = { ES256: "P-256", ES384: "P-384", ES512: "P-521" }[alg];
+  ecKeyPems[alg] ??= generateKeyPairSync("ec", { namedCurve: curve })
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString();
+  return ecKeyPems[alg] as string;
+}
+
+const lowSCases: ContractCase[] = (["ES256", "ES384", "ES512"] as const).map(
+  (alg): ContractCase => ({
+    name: `${alg}: Generate writes low-S signatures; the high-S twin of a token is invalid_signature in Verify and Refresh`,
+    async run(h) {
+      const keys = { "Private Key": ecPrivatePem(alg) };
+      let highCount = 0;
+      let token = "";
+      for (let i = 0; i < 16; i++) {
+        const generated = await h.call("generate", { subject: `u${i}`, algorithm: alg }, keys);
+        token = generated.values?.token as string;
+        if (isHighS(token, alg)) highCount++;
+      }
+      const twin = flipS(token, alg);
+      return {
+        highCount,
+        original: await h.call("verify", { token, algorithm: alg }, keys),
+        twin: await h.call("verify", { token: twin, algorithm: alg }, keys),
+        refreshTwin: await h.call("refresh", { token: twin, algorithm: alg }, keys),
+      };
+    },
+    expect: {
+      highCount: 0,
+      original: accepted(),
+      twin: refused("invalid_signature"),
+      refreshTwin: refreshRefused("invalid_signature"),
+    },
+  }),
+);
+
+// Small edges: a jti that is not text, a revoked_ids entry that is not text, numbers written as code.
+const edgeCases: ContractCase[] = [
+  ...([123, ["jti-1"], { id: "jti-1" }, true] as const).map(
+    (jti): ContractCase => ({
+      name: `a jti that is not text (${JSON.stringify(jti)}) is malformed in Verify and Refresh, never compared with revoked_ids`,
+      async run(h) {
+        const token = hs(fresh({ jti }));
+        return {
+          verify: await h.call("verify", { token, revoked_ids: [String(jti), JSON.stringify(jti)] }),
+          refresh: await h.call("refresh", { token }),
+        };
+      },
+      expect: { verify: refused("malformed"), refresh: refreshRefused("malformed") },
+    }),
+  ),
+  {
+    name: "a revoked_ids entry that is not text (a null-prototype object) is a configuration error naming the field",
+    async run(h) {
+      const entry = Object.create(null) as object;
+      return {
+        verify: await h.call("verify", { token: hs(), revoked_ids: ["other", entry] }),
+        refresh: await h.call("refresh", { token: hs(), revoked_ids: [{ id: "jti-1" }] }),
+      };
+    },
+    expect: {
+      verify: throws("The revoked_ids field must be a list of texts"),
+      refresh: throws("The revoked_ids field must be a list of texts"),
+    },
+  },
+  ...(["0x10", "1e3", "0b11", "0o7", "16.0", "Infinity", " 600 x"] as const).map(
+    (text): ContractCase => ({
+      name: `expires_in "${text}" is a configuration error: number fields are whole decimal numbers`,
+      async run(h) {
+        return {
+          generate: await h.call("generate", { subject: "u", expires_in: text }),
+          refresh: await h.call("refresh", { token: hs(), expires_in: text }),
+          verifyMaxAge: await h.call("verify", { token: hs(), max_age: text }),
+        };
+      },
+      expect: {
+        generate: throws("The expires_in field must be a whole number"),
+        refresh: throws("The expires_in field must be a whole number"),
+        verifyMaxAge: throws("The max_age field must be a whole number"),
+      },
+    }),
+  ),
+  {
+    name: 'expires_in as whole decimal text (" 600 ") is read as 600',
+    run: (h) => h.call("generate", { subject: "u", expires_in: " 600 " }),
+    expect: { values: { expires_in: 600 }, leaks: [] },
+  },
+];
+
+// Cross-token confusion (RFC 8725 §3.12): a refresh token never passes as an access token or an ID
+// token, not even through Verify external pointed at the app's own issuer and its published JWKS, with
+// any provider preset; its paired access token never refreshes.
+const PROVIDERS = ["Custom", "Firebase", "Supabase", "Auth0", "Clerk", "Google", "Apple"] as const;
+
+const crossTokenCases: ContractCase[] = [
+  {
+    name: "a refresh token is wrong_token_type in Verify external with every provider, pointed at the app's own issuer and JWKS; its access token is valid there",
+    async run(h) {
+      const keys = { ...rsPrivateKeys(), Issuer: ISSUER, Audience: AUDIENCE };
+      const pair = await h.call(
+        "generate",
+        { subject: "user-1", algorithm: "RS256", issue_refresh_token: true },
+        keys,
+      );
+      const published = await h.call("jwks", { algorithm: "RS256" }, keys);
+      const jwks = JSON.parse(String(published.values?.jwks_json));
+      const { result } = await withCountingServer(jwks, async (url) => {
+        const external = (token: unknown, provider: string) =>
+          h.call(
+            "external",
+            { token, provider, jwks_url: url, issuer: ISSUER, audience: AUDIENCE, algorithms: "RS256" },
+            {},
+          );
+        const out: Record<string, unknown> = {};
+        for (const provider of PROVIDERS) {
+          out[`refresh via ${provider}`] = await external(pair.values?.refresh_token, provider);
+        }
+        out["access via Custom"] = await external(pair.values?.token, "Custom");
+        out["refresh via Verify"] = await h.call(
+          "verify",
+          { token: pair.values?.refresh_token, algorithm: "RS256" },
+          keys,
+        );
+        out["access via Refresh"] = await h.call(
+          "refresh",
+          { token: pair.values?.token, algorithm: "RS256" },
+          keys,
+        );
+        return out;
+      });
+      return result;
+    },
+    expect: {
+      ...Object.fromEntries(
+        PROVIDERS.map((provider) => [`refresh via ${provider}`, refused("wrong_token_type")]),
+      ),
+      "access via Custom": accepted({ subject: "user-1" }),
+      "refresh via Verify": refused("wrong_token_type"),
+      "access via Refresh": refreshRefused("wrong_token_type"),
+    },
+  },
+  ...(["refresh+jwt", "Refresh+JWT", "application/refresh+jwt", " REFRESH+jwt "] as const).map(
+    (typ): ContractCase => ({
+      name: `a provider's own token typed ${JSON.stringify(typ)} is wrong_token_type in Verify external`,
+      async run(h) {
+        const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
+        const jwk = { ...pair.publicKey.export({ format: "jwk" }), kid: "p-1", alg: "RS256", use: "sig" };
+        const claims = { ...fresh(), iss: ISSUER, aud: AUDIENCE };
+        const token = signJws({ alg: "RS256", typ, kid: "p-1" }, claims, "RS256", pair.privateKey);
+        const { result } = await withCountingServer({ keys: [jwk] }, (url) =>
+          h.call(
+            "external",
+            { token, provider: "Custom", jwks_url: url, issuer: ISSUER, audience: AUDIENCE },
+            {},
+          ),
+        );
+        return result;
+      },
+      expect: refused("wrong_token_type"),
+    }),
+  ),
+];
+
 /** The adversarial corpus, run by the contract scenario with every other group. */
 export const adversarialCases: ContractCase[] = [
   ...algorithmCases,
@@ -973,4 +1214,8 @@ export const adversarialCases: ContractCase[] = [
   ...sizeCases,
   ...refreshCases,
   ...configCases,
+  ...secretEncodingCases,
+  ...lowSCases,
+  ...edgeCases,
+  ...crossTokenCases,
 ];

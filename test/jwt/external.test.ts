@@ -138,7 +138,7 @@ describe("JwksCache failures", () => {
     const error = await t.lookup().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenError);
     expect((error as TokenError).code).toBe("jwks_unavailable");
-    expect((error as TokenError).message).toMatch(/within 0.2 seconds/);
+    expect((error as TokenError).logReason).toMatch(/within 0.2 seconds/);
   });
 
   it("refuses on a declared Content-Length alone, before reading the body", async () => {
@@ -146,7 +146,7 @@ describe("JwksCache failures", () => {
     const t = setup({ "content-length": "5000" }, { maxBytes: 4_096, timeoutMs: 2_000 });
     const error = (await t.lookup().catch((e: unknown) => e)) as TokenError;
     expect(error.code).toBe("jwks_unavailable");
-    expect(error.message).toMatch(/more than 4096 bytes/);
+    expect(error.logReason).toMatch(/more than 4096 bytes/);
   });
 
   it("refuses a body over the size limit, declared or streamed", async () => {
@@ -156,7 +156,7 @@ describe("JwksCache failures", () => {
       server.set(t.path, { json: big, chunked });
       const error = (await t.lookup().catch((e: unknown) => e)) as TokenError;
       expect(error.code).toBe("jwks_unavailable");
-      expect(error.message).toMatch(/more than 4096 bytes/);
+      expect(error.logReason).toMatch(/more than 4096 bytes/);
     }
   });
 });
@@ -189,6 +189,82 @@ describe("the jwks_url rule", () => {
     expect(thrown).toBeInstanceOf(ConfigError);
     expect((thrown as Error).message).toMatch(/^The jwks_url field must be an https URL/);
     expect((thrown as Error).message).not.toContain(new URL(url).host || "passwd");
+  });
+});
+
+describe("the jwks_url rule for https addresses", () => {
+  it.each([
+    ["loopback", "https://127.0.0.1/jwks.json"],
+    ["loopback written in decimal", "https://2130706433/jwks.json"],
+    ["loopback written in hex", "https://0x7f.1/jwks.json"],
+    ["this network", "https://0.0.0.0/jwks.json"],
+    ["private 10/8", "https://10.1.2.3/jwks.json"],
+    ["private 172.16/12", "https://172.31.255.254/jwks.json"],
+    ["private 192.168/16", "https://192.168.0.10:8443/jwks.json"],
+    ["carrier NAT, Alibaba metadata", "https://100.100.100.200/jwks.json"],
+    ["link-local, cloud metadata", "https://169.254.169.254/latest/meta-data"],
+    ["Azure's platform endpoint", "https://168.63.129.16/jwks.json"],
+    ["multicast", "https://224.0.0.1/jwks.json"],
+    ["IPv6 loopback", "https://[::1]/jwks.json"],
+    ["IPv6 unspecified", "https://[::]/jwks.json"],
+    ["IPv4-mapped loopback", "https://[::ffff:127.0.0.1]/jwks.json"],
+    ["IPv4-mapped metadata, hex form", "https://[::ffff:a9fe:a9fe]/jwks.json"],
+    ["IPv4-compatible", "https://[::10.0.0.1]/jwks.json"],
+    ["NAT64 of the metadata address", "https://[64:ff9b::169.254.169.254]/jwks.json"],
+    ["6to4 of a private address", "https://[2002:a00:1::]/jwks.json"],
+    ["IPv6 unique local, AWS metadata", "https://[fd00:ec2::254]/jwks.json"],
+    ["IPv6 link-local", "https://[fe80::1]/jwks.json"],
+    ["IPv6 multicast", "https://[ff02::1]/jwks.json"],
+  ])("refuses %s (%s), naming the problem and not the value", (_what, url) => {
+    let thrown: unknown;
+    try {
+      parseJwksUrl(url);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as Error).message).toMatch(
+      /^The jwks_url field names a loopback, private, link-local or cloud metadata address/,
+    );
+    expect((thrown as Error).message).not.toContain(new URL(url).hostname);
+  });
+
+  it.each([
+    "https://8.8.8.8/jwks.json",
+    "https://172.32.0.1/jwks.json",
+    "https://[2001:4860:4860::8888]/jwks.json",
+    "https://[::ffff:8.8.8.8]/jwks.json",
+    "https://www.googleapis.com/oauth2/v3/certs",
+  ])("accepts the public address or host %s", (url) => {
+    expect(parseJwksUrl(url).href).toBe(new URL(url).href);
+  });
+});
+
+describe("jwks_unavailable tells the workflow one thing", () => {
+  it("the same code and message for a status, not-JSON, a refused connection and a timeout; the reason apart", async () => {
+    const failures: Record<string, () => Promise<unknown>> = {};
+    const status = setup();
+    server.set(status.path, { status: 500, raw: "oops" });
+    failures.status = status.lookup;
+    const html = setup();
+    server.set(html.path, { raw: "<html>" });
+    failures.notJson = html.lookup;
+    const dropped = setup();
+    server.set(dropped.path, { drop: true });
+    failures.unreachable = dropped.lookup;
+    const slow = setup({}, { timeoutMs: 200 });
+    server.set(slow.path, { json: jwksOf(rsa), delayMs: 5_000 });
+    failures.timeout = slow.lookup;
+    const seen: Record<string, [string, string, string | undefined]> = {};
+    for (const [name, lookup] of Object.entries(failures)) {
+      const error = (await lookup().catch((e: unknown) => e)) as TokenError;
+      seen[name] = [error.code, error.message, error.logReason];
+    }
+    const answers = new Set(Object.values(seen).map(([code, message]) => `${code}: ${message}`));
+    expect([...answers]).toEqual([
+      "jwks_unavailable: The provider's keys (JWKS) could not be fetched or read.",
+    ]);
+    expect(new Set(Object.values(seen).map(([, , reason]) => reason)).size).toBe(4);
   });
 });
 

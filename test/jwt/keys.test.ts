@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/jwt/errors.js";
 import { LruCache, materialCacheKey } from "../../src/jwt/keys/cache.js";
-import { keyCacheSize, signingKey, verificationKeys } from "../../src/jwt/keys/keyring.js";
+import { signingKey, verificationKeys } from "../../src/jwt/keys/keyring.js";
 import { parseHmacSecret } from "../../src/jwt/keys/secret.js";
 import { testSecret } from "../contract/harness.js";
 
@@ -22,7 +22,7 @@ describe("parseHmacSecret", () => {
       [testSecret("b", 31), /JWT Secret.*at least 32 bytes/],
       ["ab".repeat(20), /JWT Secret.*variety/],
       ["changeme-changeme-changeme-changeme-1234567890", /placeholder/],
-      ['{"kty":"RSA"}', /not an "oct" JWK/],
+      ['{"kty":"RSA"}', /holds a public or private key as JSON/],
       ['{"kty":"oct","k":"!!"}', /base64url/],
     ];
     for (const [secret, message] of cases) {
@@ -50,9 +50,15 @@ describe("LruCache", () => {
     expect(cache.get("b")).toBeUndefined();
     expect(cache.get("a")).toBe(1);
   });
-  it("keys by a hash that separates its parts", () => {
+  it("keys by a fixed-size digest of all its parts, which separates them", () => {
     expect(materialCacheKey("ab", "c")).not.toBe(materialCacheKey("a", "bc"));
-    expect(materialCacheKey("x")).not.toContain("x".repeat(2));
+    expect(materialCacheKey("hmac", "HS256", "s")).not.toBe(materialCacheKey("hmac", "HS384", "s"));
+    const secret = testSecret("digest", 4096);
+    const key = materialCacheKey("hmac", "HS256", secret);
+    expect(key).toBe(materialCacheKey("hmac", "HS256", secret));
+    // A SHA-256 digest in base64url whatever the material's length, not a slice of the material.
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(materialCacheKey("hmac", "HS256", `${secret.slice(0, -1)}!`)).not.toBe(key);
   });
 });
 
@@ -72,13 +78,21 @@ describe("keyring", () => {
     for (let i = 0; i < 3; i++) await signingKey({ secret: testSecret(`third-app-${i}`) }, "HS256");
     expect(await signingKey({ secret: testSecret("first-app") }, "HS256")).toBe(first);
   });
-  it("stays bounded however many distinct secrets pass through", async () => {
-    for (let i = 0; i < 600; i++) await signingKey({ secret: testSecret(`many-${i}`) }, "HS256");
-    expect(keyCacheSize()).toBeLessThanOrEqual(256);
+  it("holds 256 key sets: a key survives 255 others, and is read afresh after 256", async () => {
+    const keys = { secret: testSecret("bounded") };
+    const first = await signingKey(keys, "HS256");
+    for (let i = 0; i < 255; i++) await signingKey({ secret: testSecret(`within-${i}`) }, "HS256");
+    expect(await signingKey(keys, "HS256")).toBe(first);
+    for (let i = 0; i < 256; i++) await signingKey({ secret: testSecret(`beyond-${i}`) }, "HS256");
+    expect(await signingKey(keys, "HS256")).not.toBe(first);
   });
-  it("does not keep a failed import, so a fixed key is read afresh", async () => {
-    await expect(signingKey({ secret: "short" }, "HS256")).rejects.toBeInstanceOf(ConfigError);
-    await expect(signingKey({ secret: "short" }, "HS256")).rejects.toBeInstanceOf(ConfigError);
+  it("keeps no failed load: 300 refused keys take no place from a good one", async () => {
+    const keys = { secret: testSecret("survivor") };
+    const first = await signingKey(keys, "HS256");
+    for (let i = 0; i < 300; i++) {
+      await expect(signingKey({ secret: `short-${i}` }, "HS256")).rejects.toBeInstanceOf(ConfigError);
+    }
+    expect(await signingKey(keys, "HS256")).toBe(first);
   });
   it("puts the current secret before the previous one", async () => {
     const current = await signingKey({ secret: testSecret("cur") }, "HS256");

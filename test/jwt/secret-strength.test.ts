@@ -2,7 +2,8 @@
  * The weak-secret rules must refuse patterns and placeholders without refusing honest random secrets:
  * 10,000 random secrets of 32 to 64 characters in the alphabets generators use must all pass.
  */
-import { createHash } from "node:crypto";
+import { createHash, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { base64url } from "jose";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/jwt/errors.js";
 import { parseHmacSecret } from "../../src/jwt/keys/secret.js";
@@ -83,5 +84,105 @@ describe("weak-secret rules", () => {
 
   it("accept a passphrase-like secret with a repeated word but no short period", () => {
     expect(refusal("correct-horse-battery-staple-correct-horse-battery-staple-7")).toBeUndefined();
+  });
+});
+
+/** Key material in every form a published or leaked key can be rebuilt in, each as a would-be HMAC secret. */
+function keyMaterialSecrets(): [string, string][] {
+  const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const ed = generateKeyPairSync("ed25519");
+  const body = (key: KeyObject, type: "spki" | "pkcs8" | "sec1") =>
+    key.export({ format: "der", type } as never).toString("base64");
+  const wrapped = (text: string) => (text.match(/.{1,64}/g) ?? []).join("\n");
+  const rsaPublicPem = rsa.publicKey.export({ type: "spki", format: "pem" }) as string;
+  const publicJwk = JSON.stringify(rsa.publicKey.export({ format: "jwk" }));
+  const oct = (bytes: Uint8Array) => JSON.stringify({ kty: "oct", k: base64url.encode(bytes) });
+  return [
+    ["an RSA SPKI body without BEGIN/END, one line", body(rsa.publicKey, "spki")],
+    ["an RSA SPKI body without BEGIN/END, in lines", wrapped(body(rsa.publicKey, "spki"))],
+    ["an RSA SPKI body with literal \\n escapes", wrapped(body(rsa.publicKey, "spki")).replace(/\n/g, "\\n")],
+    [
+      "an RSA SPKI body in base64url",
+      base64url.encode(rsa.publicKey.export({ format: "der", type: "spki" })),
+    ],
+    ["an EC SPKI body", body(ec.publicKey, "spki")],
+    ["an EC private key body (SEC1)", body(ec.privateKey, "sec1")],
+    ["an EC private key body (PKCS#8)", body(ec.privateKey, "pkcs8")],
+    ["an Ed25519 SPKI body", body(ed.publicKey, "spki")],
+    ["a public JWK", publicJwk],
+    ["a public JWK in quotes", JSON.stringify(publicJwk)],
+    ["a JWKS", JSON.stringify({ keys: [JSON.parse(publicJwk)] })],
+    ["an oct JWK whose k is a PEM", oct(new TextEncoder().encode(rsaPublicPem))],
+    ["an oct JWK whose k is a DER key", oct(rsa.publicKey.export({ format: "der", type: "spki" }))],
+    ["an oct JWK whose k is a base64 key body", oct(new TextEncoder().encode(body(ec.publicKey, "spki")))],
+    ["a PEM", rsaPublicPem],
+  ];
+}
+
+describe("one path for every encoding of a secret", () => {
+  const octOf = (bytes: Uint8Array) => JSON.stringify({ kty: "oct", k: base64url.encode(bytes) });
+  const encoder = new TextEncoder();
+
+  it.each(keyMaterialSecrets())("refuse %s as JWT Secret and Previous JWT Secret", (_what, secret) => {
+    for (const slot of ["secret", "previousSecret"] as const) {
+      let message: string | undefined;
+      try {
+        parseHmacSecret(secret, "HS256", slot);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        message = error.message;
+      }
+      const name = slot === "secret" ? "JWT Secret" : "Previous JWT Secret";
+      expect(message).toMatch(new RegExp(`^The ${name} plugin key holds .*key.*HS256 needs a random secret`));
+      expect(message).not.toContain(secret.slice(0, 40));
+    }
+  });
+
+  it.each([
+    ["32 zero bytes", new Uint8Array(32), "variety"],
+    ["32 × a", encoder.encode("a".repeat(32)), "variety"],
+    ["a short run repeated", encoder.encode("Ab3$xY9!".repeat(8)), "variety"],
+    ["a placeholder phrase", encoder.encode(`changeme-${"Zq81bX0pLwT4".repeat(3)}`), "placeholder"],
+    [
+      "31 random characters",
+      encoder.encode(createHash("sha256").update("short").digest("base64url").slice(0, 31)),
+      "too short",
+    ],
+  ] as const)("refuse an oct JWK of %s, as the same bytes in plain text are", (_what, bytes, pattern) => {
+    for (const slot of ["secret", "previousSecret"] as const) {
+      expect(() => parseHmacSecret(octOf(bytes), "HS256", slot)).toThrow(new RegExp(pattern));
+    }
+    const asText = new TextDecoder().decode(bytes);
+    if (!asText.includes("\0"))
+      expect(() => parseHmacSecret(asText, "HS256", "secret")).toThrow(new RegExp(pattern));
+  });
+
+  it("accept an oct JWK of 32 random bytes and its kid", () => {
+    const bytes = new Uint8Array(createHash("sha256").update("oct-jwk").digest());
+    const parsed = parseHmacSecret(
+      JSON.stringify({ kty: "oct", kid: "k1", k: base64url.encode(bytes) }),
+      "HS256",
+      "secret",
+    );
+    expect(Buffer.from(parsed.bytes).equals(Buffer.from(bytes))).toBe(true);
+    expect(parsed.kid).toBe("k1");
+  });
+
+  it("refuse an oct JWK inside quotes, naming the fix", () => {
+    const jwk = JSON.stringify({
+      kty: "oct",
+      k: base64url.encode(createHash("sha256").update("q").digest()),
+    });
+    expect(() => parseHmacSecret(JSON.stringify(jwk), "HS256", "secret")).toThrow(/JWK inside quotes/);
+  });
+});
+
+describe("a JWKS of secrets", () => {
+  it("is refused with the fix: one oct JWK, the previous one in Previous JWT Secret", () => {
+    const k = base64url.encode(createHash("sha256").update("jwks-of-secrets").digest());
+    expect(() => parseHmacSecret(JSON.stringify({ keys: [{ kty: "oct", k }] }), "HS256", "secret")).toThrow(
+      /^The JWT Secret plugin key is a JWKS; paste the one oct JWK that signs on its own/,
+    );
   });
 });

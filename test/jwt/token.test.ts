@@ -61,7 +61,7 @@ describe("parseToken", () => {
     const other = parseToken(`${Buffer.from('{"alg":"HS384"}').toString("base64url")}.${claims}.sig`).header;
     expect(other).toEqual({ alg: "HS384" });
   });
-  it("keeps a bounded number of short headers, and never a refused one", () => {
+  it("keeps a bounded number of short headers; malformed ones take no place in it", () => {
     const headerOf = (value: Record<string, unknown>) =>
       Buffer.from(JSON.stringify(value)).toString("base64url");
     const kept = headerOf({ alg: "HS256", kid: "kept" });
@@ -70,8 +70,13 @@ describe("parseToken", () => {
     expect(parseToken(`${kept}.${claims}.sig`).header).not.toBe(first);
     const long = headerOf({ alg: "HS256", kid: "x".repeat(600) });
     expect(parseToken(`${long}.${claims}.sig`).header).not.toBe(parseToken(`${long}.${claims}.sig`).header);
-    const notJson = Buffer.from("{alg").toString("base64url");
-    for (let i = 0; i < 2; i++)
+    // Sixteen malformed headers after a kept one: it is still the same object, so none took its place.
+    const survivor = headerOf({ alg: "HS256", kid: "survivor" });
+    const kept16 = parseToken(`${survivor}.${claims}.sig`).header;
+    for (let i = 0; i < 16; i++) {
+      const notJson = Buffer.from(`{alg${i}`).toString("base64url");
       expect(codeOf(() => parseToken(`${notJson}.${claims}.sig`))).toBe("malformed");
+    }
+    expect(parseToken(`${survivor}.${claims}.sig`).header).toBe(kept16);
   });
 });

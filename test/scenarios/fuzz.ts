@@ -3,16 +3,25 @@
  * one warm Bubble runtime stand-in. Deterministic: a seeded PRNG (FUZZ_SEED, default below) drives
  * FUZZ_RUNS mutations (default 10,000), each one to three stacked edits of a valid token.
  *
+ * The bases are tokens of each kind: one-token-flow tokens (HS256/384/512), and session pairs (an access
+ * token typed at+jwt, a refresh token typed refresh+jwt, both with a sid) under HS256 and RS256. The
+ * RS256 ones also go through Verify external, provider Custom pointed at the app's own issuer and its
+ * published JWKS on a loopback server: cross-token confusion (RFC 8725 §3.12) has no way in there either.
+ *
  * The oracle: no call throws; nothing leaks; every result carries a contract code (or none, when
- * valid); Verify and Refresh accept a mutant only when it is the untouched token once the accepted
- * wrapping is removed (surrounding white space, a `Bearer ` prefix in any case). Non-canonical
+ * valid); an action accepts a mutant only when it is the untouched token once the accepted wrapping
+ * is removed (surrounding white space, a `Bearer ` prefix in any case) and of a kind the action takes:
+ * Verify and Verify external never a refresh token, Refresh never a paired access token, each refused
+ * as wrong_token_type even untouched. Non-canonical
  * base64url, whose decoded bytes may equal the original's, is refused as malformed by the plugin
  * (see SECURITY.md), so the oracle needs no exception for it.
  */
+import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { BubbleRuntime } from "../../src/emulator/runtime.js";
 import { TOKEN_ERROR_CODES } from "../../src/jwt/errors.js";
 import { ACTIONS, AUDIENCE, ISSUER, OTHER_SECRET, SECRET } from "../contract/harness.js";
+import { JwksTestServer } from "../support/jwks-server.js";
 import { now, signature, signJws, type TestAlgorithm } from "../support/jws.js";
 import { type Observation, observe, printReport } from "../support/observe.js";
 import { prng } from "../support/prng.js";
@@ -44,31 +53,104 @@ const INSERTABLE = [
   "{",
 ];
 
+type Kind = "single" | "paired-access" | "refresh";
+
 interface Base {
   readonly alg: TestAlgorithm;
+  readonly kind: Kind;
   readonly token: string;
   readonly keys: Record<string, string>;
   readonly inputs: Record<string, unknown>;
+  /** Verify external's inputs when the base is an asymmetric token whose keys the app publishes. */
+  readonly external?: Record<string, unknown>;
 }
 
 // The start of the current UTC day: base tokens (and so every mutant) are the same all day long.
 const t0 = Math.floor(now() / 86_400) * 86_400;
 const claims = { sub: "user-1", iat: t0, exp: t0 + 2 * 86_400, auth_time: t0, jti: "jti-1" };
+const session = { ...claims, iss: ISSUER, sid: "sess-1" };
+const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const attacker = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const rsaKeys = {
+  "Private Key": rsa.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  Issuer: ISSUER,
+};
+const jwksServer = await new JwksTestServer().start();
+const JWKS_PATH = "/app/.well-known/jwks.json";
+jwksServer.set(JWKS_PATH, {
+  json: { keys: [{ ...rsa.publicKey.export({ format: "jwk" }), kid: "app-rs", alg: "RS256", use: "sig" }] },
+});
+const external = { provider: "Custom", jwks_url: jwksServer.url(JWKS_PATH), issuer: ISSUER };
+
+/** One session's pair, as Generate makes it: the same sid and login, each token its own jti and typ. */
+function pair(
+  alg: TestAlgorithm,
+  key: string | ReturnType<typeof generateKeyPairSync>["privateKey"],
+  kid?: string,
+) {
+  const header = kid ? { kid } : {};
+  return {
+    access: signJws({ alg, typ: "at+jwt", ...header }, { ...session, jti: "access-1" }, alg, key),
+    refresh: signJws(
+      { alg, typ: "refresh+jwt", ...header },
+      { ...session, jti: "refresh-1", exp: t0 + 20 * 86_400 },
+      alg,
+      key,
+    ),
+  };
+}
+const hsPair = pair("HS256", SECRET);
+const rsPair = pair("RS256", rsa.privateKey, "app-rs");
+const hsKeys = { "JWT Secret": SECRET, Issuer: ISSUER };
+
 const BASES: Base[] = [
   {
     alg: "HS256",
+    kind: "paired-access",
+    token: hsPair.access,
+    keys: hsKeys,
+    inputs: {},
+  },
+  {
+    alg: "HS256",
+    kind: "refresh",
+    token: hsPair.refresh,
+    keys: hsKeys,
+    inputs: {},
+  },
+  {
+    alg: "RS256",
+    kind: "paired-access",
+    token: rsPair.access,
+    keys: rsaKeys,
+    inputs: { algorithm: "RS256" },
+    external,
+  },
+  {
+    alg: "RS256",
+    kind: "refresh",
+    token: rsPair.refresh,
+    keys: rsaKeys,
+    inputs: { algorithm: "RS256" },
+    external,
+  },
+  {
+    alg: "HS256",
+    kind: "single",
     token: signJws({ alg: "HS256", typ: "JWT" }, claims, "HS256", SECRET),
     keys: { "JWT Secret": SECRET },
     inputs: {},
   },
   {
     alg: "HS384",
+    kind: "single",
     token: signJws({ alg: "HS384", typ: "JWT", kid: "k-384" }, { ...claims, role: "admin" }, "HS384", SECRET),
     keys: { "JWT Secret": SECRET },
     inputs: { algorithm: "HS384" },
   },
   {
     alg: "HS512",
+    kind: "single",
     token: signJws(
       { alg: "HS512", typ: "JWT" },
       { ...claims, iss: ISSUER, aud: [AUDIENCE, "web"] },
@@ -114,6 +196,27 @@ function reencode(part: string): string {
     },
     () => {
       json.crit = ["exp"];
+    },
+    // Cross-token confusion: a kind swapped, the session altered or dropped, the login time moved.
+    () => {
+      json.typ = pick([
+        "JWT",
+        "at+jwt",
+        "refresh+jwt",
+        "Refresh+JWT",
+        "application/refresh+jwt",
+        "AT+JWT",
+        "",
+      ]);
+    },
+    () => {
+      if (random() < 0.5) delete json.sid;
+      else json.sid = pick(["sess-2", "", 1, null, ["sess-1"]]);
+    },
+    () => {
+      const at = typeof json.auth_time === "number" ? json.auth_time : t0;
+      json.auth_time = pick([at + 86_400, at - 400 * 86_400, `${at}`, null, 1e300]);
+      if (random() < 0.3) delete json.auth_time;
     },
   ];
   pick(edits)();
@@ -162,10 +265,10 @@ const MUTATIONS: Record<string, Mutation> = {
     const [header = "", payload = "", ...rest] = token.split(".");
     return [header, reencode(payload), ...rest].join(".");
   },
-  "re-sign edited claims with another secret": (token, base) => {
+  "re-sign edited claims with another key": (token, base) => {
     const [header = "", payload = ""] = token.split(".");
     const input = `${header}.${reencode(payload)}`;
-    return `${input}.${signature(input, base.alg, OTHER_SECRET)}`;
+    return `${input}.${signature(input, base.alg, base.alg.startsWith("HS") ? OTHER_SECRET : attacker.privateKey)}`;
   },
   "borrow another token's signature": (token) => {
     const [header, payload] = token.split(".");
@@ -227,7 +330,17 @@ interface Failure {
   readonly token: string;
 }
 
-function problemOf(action: string, o: Observation, mayAccept: boolean): string | undefined {
+/** Whether `action` takes tokens of `kind` at all (docs/sessions.md). */
+function takes(action: "verify" | "refresh" | "external", kind: Kind): boolean {
+  return action === "refresh" ? kind !== "paired-access" : kind !== "refresh";
+}
+
+function problemOf(
+  action: string,
+  o: Observation,
+  mayAccept: boolean,
+  wrongKind: boolean,
+): string | undefined {
   if (o.thrown !== undefined) return `threw: ${o.thrown}`;
   if (o.leaks.length > 0) return `leaked: ${o.leaks.join(", ")}`;
   const values = o.values ?? {};
@@ -237,13 +350,17 @@ function problemOf(action: string, o: Observation, mayAccept: boolean): string |
       return typeof values.header_json === "string" ? undefined : "decoded without header_json";
     return CODES.has(code as string) ? undefined : `unknown code ${String(code)}`;
   }
-  const accepted = action === "verify" ? values.valid : values.ok;
+  const flag = action === "refresh" ? "ok" : "valid";
+  const accepted = values[flag];
   if (accepted === true) {
-    if (!mayAccept) return "accepted a mutated token";
+    if (!mayAccept)
+      return wrongKind ? "accepted a token of a kind it never takes" : "accepted a mutated token";
     return code === "" ? undefined : `accepted with code ${String(code)}`;
   }
-  if (accepted !== false) return `no ${action === "verify" ? "valid" : "ok"} flag`;
+  if (accepted !== false) return `no ${flag} flag`;
   if (mayAccept) return `refused the untouched token: ${String(code)}`;
+  if (wrongKind && code !== "wrong_token_type")
+    return `refused an untouched token of the wrong kind as ${String(code)}`;
   return CODES.has(code as string) ? undefined : `unknown code ${String(code)}`;
 }
 
@@ -254,18 +371,32 @@ let untouched = 0;
 let calls = 0;
 const started = Date.now();
 
+const externalCodes: Record<string, number> = {};
+let untouchedAccepts = 0;
+
 async function check(run: number, mutations: string[], base: Base, token: string): Promise<void> {
-  const mayAccept = unwrapped(token) === base.token;
-  if (mayAccept) untouched++;
-  for (const action of ["verify", "refresh", "decode"] as const) {
-    const inputs = action === "decode" ? { token } : { token, ...base.inputs };
-    const observation = await observe(runtime, ACTIONS[action], inputs, action === "decode" ? {} : base.keys);
+  const isUntouched = unwrapped(token) === base.token;
+  if (isUntouched) untouched++;
+  const actions = base.external
+    ? (["verify", "refresh", "decode", "external"] as const)
+    : (["verify", "refresh", "decode"] as const);
+  for (const action of actions) {
+    const inputs =
+      action === "decode"
+        ? { token }
+        : action === "external"
+          ? { token, ...base.external }
+          : { token, ...base.inputs };
+    const keys = action === "decode" || action === "external" ? {} : base.keys;
+    const observation = await observe(runtime, ACTIONS[action], inputs, keys);
     calls++;
-    if (action === "verify") {
-      const code = (observation.values?.error_code as string) || "valid";
-      verifyCodes[code] = (verifyCodes[code] ?? 0) + 1;
-    }
-    const problem = problemOf(action, observation, mayAccept);
+    const code = (observation.values?.error_code as string) || "valid";
+    if (action === "verify") verifyCodes[code] = (verifyCodes[code] ?? 0) + 1;
+    if (action === "external") externalCodes[code] = (externalCodes[code] ?? 0) + 1;
+    const wrongKind = action !== "decode" && !takes(action, base.kind);
+    const mayAccept = isUntouched && !wrongKind;
+    if (mayAccept && action !== "decode") untouchedAccepts++;
+    const problem = problemOf(action, observation, mayAccept, isUntouched && wrongKind);
     if (problem && failures.length < 25) failures.push({ run, mutations, action, problem, token });
   }
 }
@@ -284,13 +415,17 @@ for (let run = 0; run < runs; run++) {
   await check(run, applied, base, token);
 }
 
+await jwksServer.close();
 printReport({
   node: process.version,
   seed,
   runs,
   calls,
+  bases: BASES.map((base) => ({ kind: base.kind, alg: base.alg, external: base.external !== undefined })),
   untouched,
+  untouchedAccepts,
   verifyCodes,
+  externalCodes,
   mutationCounts,
   failures,
   milliseconds: Date.now() - started,

@@ -20,6 +20,13 @@ export interface Route {
   readonly chunked?: boolean;
   /** Drop the connection without answering, as an endpoint that is down. */
   readonly drop?: boolean;
+  /**
+   * Send the headers, then `chunk` every `intervalMs` without ever ending the body (a dripping or an
+   * endless answer); it stops when the client goes away, or after `forMs` (60 s unless given) at most.
+   */
+  readonly stream?: { readonly chunk: string; readonly intervalMs: number; readonly forMs?: number };
+  /** Send the headers and part of the body, then reset the connection. */
+  readonly resetAfterHeaders?: boolean;
 }
 
 export class JwksTestServer {
@@ -66,6 +73,16 @@ export class JwksTestServer {
       req.socket.destroy();
       return;
     }
+    if (route.stream) {
+      streamForever(res, route.stream);
+      return;
+    }
+    if (route.resetAfterHeaders) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"keys": [');
+      setTimeout(() => req.socket.destroy(), 50);
+      return;
+    }
     const send = () => {
       const body = route.raw ?? JSON.stringify(route.json ?? {});
       res.statusCode = route.status ?? 200;
@@ -86,6 +103,22 @@ export class JwksTestServer {
     const timer = setTimeout(send, route.delayMs);
     res.on("close", () => clearTimeout(timer));
   }
+}
+
+/** Writes `chunk` every `intervalMs` until the client closes the connection or `forMs` has passed. */
+function streamForever(res: ServerResponse, stream: NonNullable<Route["stream"]>): void {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.write('{"keys": [], "padding": "');
+  const stopAt = Date.now() + (stream.forMs ?? 60_000);
+  const timer = setInterval(() => {
+    if (Date.now() >= stopAt || res.destroyed) {
+      clearInterval(timer);
+      res.destroy();
+      return;
+    }
+    res.write(stream.chunk);
+  }, stream.intervalMs);
+  res.on("close", () => clearInterval(timer));
 }
 
 /** A signing key pair for tests and its public JWK (what a provider publishes). */

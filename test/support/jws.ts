@@ -3,7 +3,9 @@
  * accept or refuse (expired, tampered, odd headers) without going through jose or the plugin, and it
  * needs no global WebCrypto, so it runs on Node 18 before the plugin has installed anything.
  */
+
 import { constants, createHmac, type KeyObject, sign } from "node:crypto";
+import { lowSignature } from "./ecdsa.js";
 
 export type TestAlgorithm =
   | "HS256"
@@ -55,7 +57,9 @@ export function signature(
       }),
     );
   }
-  if (alg.startsWith("ES")) return b64url(sign(hash, data, { key: privateKey, dsaEncoding: "ieee-p1363" }));
+  // The low form of s, as the plugin writes and its Verify demands (test/support/ecdsa.ts makes the other).
+  if (alg.startsWith("ES"))
+    return b64url(lowSignature(sign(hash, data, { key: privateKey, dsaEncoding: "ieee-p1363" }), alg));
   return b64url(sign(null, data, privateKey));
 }
 

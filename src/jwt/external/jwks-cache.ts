@@ -1,8 +1,9 @@
 import { createPublicKey, type JsonWebKey } from "node:crypto";
 import type { JWK } from "jose";
-import { type AsymmetricAlgorithm, EC_CURVES, keyTypeFor, RSA_MIN_BITS } from "../algorithms.js";
+import { type AsymmetricAlgorithm, RSA_MIN_BITS } from "../algorithms.js";
 import { TokenError } from "../errors.js";
 import { LruCache } from "../keys/cache.js";
+import { isSoundRsaExponent, publishedJwkFitsAlgorithm } from "../keys/jwk-fit.js";
 import type { ReadyKey } from "../keys/keyring.js";
 import { publicMembers } from "../keys/public-jwk.js";
 import { importForJws } from "../keys/webcrypto-import.js";
@@ -93,7 +94,9 @@ export class JwksCache {
           : "The provider publishes no key with the token's key id (kid).",
       );
     }
-    const usable = indexes.filter((index) => fitsAlgorithm(entry.jwks[index] as JWK, alg));
+    const usable = indexes.filter((index) =>
+      publishedJwkFitsAlgorithm(entry.jwks[index] as Record<string, unknown>, alg),
+    );
     if (usable.length === 0) {
       throw new TokenError(
         "invalid_signature",
@@ -106,14 +109,9 @@ export class JwksCache {
       if (key) keys.push({ key, kid });
     }
     if (keys.length === 0) {
-      throw new TokenError("jwks_unavailable", "The provider's key for this token could not be read.");
+      throw jwksUnavailable("its key for this token could not be read");
     }
     return keys;
-  }
-
-  /** Forgets every URL (tests). */
-  clear(): void {
-    this.entries.clear();
   }
 
   private mayRefetchFor(entry: Entry): boolean {
@@ -135,13 +133,13 @@ export class JwksCache {
     try {
       return await pending;
     } catch (error) {
-      const reason = error instanceof JwksFetchError ? error.message : "it could not be read";
+      const reason = error instanceof JwksFetchError ? error.message : "its answer could not be read";
       if (previous) {
         previous.freshUntil = Math.max(previous.freshUntil, this.options.now() + this.options.staleRetryMs);
         this.entries.set(href, previous);
         return previous;
       }
-      throw new TokenError("jwks_unavailable", `The provider's keys (JWKS) could not be fetched: ${reason}.`);
+      throw jwksUnavailable(reason);
     }
   }
 
@@ -175,6 +173,19 @@ export class JwksCache {
   }
 }
 
+/**
+ * One code and one message for every way the keys can fail, so that a workflow (and whoever sent it the
+ * token, should a builder ever build the URL from request data) cannot tell an unreachable host from a
+ * status, a timeout or a body that is not JSON; the reason goes to the builder's log line only.
+ */
+function jwksUnavailable(reason: string): TokenError {
+  return new TokenError(
+    "jwks_unavailable",
+    "The provider's keys (JWKS) could not be fetched or read.",
+    reason,
+  );
+}
+
 /** Positions of the keys a token's `kid` designates: those with that kid, or every key when it has none. */
 function matching(jwks: readonly JWK[], kid: string | undefined): number[] {
   const indexes: number[] = [];
@@ -184,19 +195,7 @@ function matching(jwks: readonly JWK[], kid: string | undefined): number[] {
   return indexes;
 }
 
-/** Whether a published key may verify `alg` (RFC 7517 §4.2-4.4 use, key_ops, alg; RFC 7518 key types). */
-function fitsAlgorithm(jwk: JWK, alg: AsymmetricAlgorithm): boolean {
-  if (jwk.use !== undefined && jwk.use !== "sig") return false;
-  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes("verify")))
-    return false;
-  if (jwk.alg !== undefined && jwk.alg !== alg) return false;
-  if (jwk.kty !== keyTypeFor(alg)) return false;
-  if (jwk.kty === "EC") return jwk.crv === EC_CURVES[alg];
-  if (jwk.kty === "OKP") return jwk.crv === "Ed25519";
-  return true;
-}
-
-/** Imports the public members only; null when the key is unreadable or an RSA key is too short. */
+/** Imports the public members only; null when the key is unreadable or an RSA key is too short or unsound. */
 async function importPublic(jwk: JWK, alg: AsymmetricAlgorithm): Promise<CryptoKey | null> {
   try {
     // Whatever the endpoint publishes, only the public members are read; node checks them (an EC point
@@ -204,7 +203,11 @@ async function importPublic(jwk: JWK, alg: AsymmetricAlgorithm): Promise<CryptoK
     const key = createPublicKey({ key: publicMembers(jwk) as JsonWebKey, format: "jwk" });
     // jose refuses short RSA keys only when verifying, with an error that reads like a broken token.
     const bits = key.asymmetricKeyDetails?.modulusLength;
-    if (bits !== undefined && bits < RSA_MIN_BITS) return null;
+    if (
+      bits !== undefined &&
+      (bits < RSA_MIN_BITS || !isSoundRsaExponent(key.asymmetricKeyDetails?.publicExponent))
+    )
+      return null;
     return await importForJws(key, alg);
   } catch {
     return null;

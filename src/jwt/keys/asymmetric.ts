@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } fr
 import { type AsymmetricAlgorithm, EC_CURVES, keyTypeFor, RSA_MIN_BITS } from "../algorithms.js";
 import { ConfigError } from "../errors.js";
 import { isJsonObject, isNonEmptyString } from "../values.js";
+import { isSoundRsaExponent, jwkAlgAllows, jwkFitsAlgorithm, keyOpsAllow } from "./jwk-fit.js";
 import { KEY_NAMES } from "./names.js";
 import {
   bareBase64Blocks,
@@ -80,7 +81,7 @@ function onlyPrivateJwk(
   const candidates = keys.filter(
     (jwk): jwk is Record<string, unknown> => isJsonObject(jwk) && jwk.d !== undefined,
   );
-  const fitting = candidates.filter((jwk) => jwkCouldFit(jwk, alg));
+  const fitting = candidates.filter((jwk) => jwkFitsAlgorithm(jwk, alg));
   if (fitting.length === 1) return fitting[0] as Record<string, unknown>;
   if (fitting.length === 0 && candidates.length === 1) return candidates[0] as Record<string, unknown>;
   throw new ConfigError(
@@ -105,7 +106,7 @@ export function parsePublicKeys(raw: string, alg: AsymmetricAlgorithm): ParsedKe
   const json = parseJson(text, keyName, needs);
   if (Array.isArray(json.keys)) {
     const fitting = json.keys.filter(
-      (jwk): jwk is Record<string, unknown> => isJsonObject(jwk) && jwkCouldFit(jwk, alg),
+      (jwk): jwk is Record<string, unknown> => isJsonObject(jwk) && jwkFitsAlgorithm(jwk, alg),
     );
     if (fitting.length === 0) {
       throw new ConfigError(
@@ -238,22 +239,11 @@ function checkJwkFor(
       `The ${keyName} plugin key is a JWK marked for encryption, not signatures (its "use"); ${needs}.`,
     );
   }
-}
-
-/** RFC 9864 names Ed25519 signatures "Ed25519"; a JWK marked so is the key EdDSA uses. */
-function jwkAlgAllows(jwkAlg: unknown, alg: AsymmetricAlgorithm): boolean {
-  return jwkAlg === undefined || jwkAlg === alg || (alg === "EdDSA" && jwkAlg === "Ed25519");
-}
-
-/** A JWKS entry worth reading for this algorithm: the right key type, no conflicting `alg`, not encryption-only. */
-function jwkCouldFit(jwk: Record<string, unknown>, alg: AsymmetricAlgorithm): boolean {
-  if (jwk.kty !== keyTypeFor(alg)) return false;
-  if (!jwkAlgAllows(jwk.alg, alg)) return false;
-  if (jwk.use !== undefined && jwk.use !== "sig") return false;
-  const curve = EC_CURVES[alg];
-  if (curve && jwk.crv !== curve) return false;
-  if (alg === "EdDSA" && jwk.crv !== "Ed25519") return false;
-  return true;
+  if (!keyOpsAllow(jwk.key_ops, ["sign", "verify"])) {
+    throw new ConfigError(
+      `The ${keyName} plugin key is a JWK whose "key_ops" allow neither signing nor verifying; ${needs}.`,
+    );
+  }
 }
 
 /**
@@ -267,6 +257,11 @@ function fitKey(key: KeyObject, alg: AsymmetricAlgorithm, keyName: string, needs
   const kty = keyTypeFor(alg);
   if (kty === "RSA") {
     if ((details.modulusLength ?? 0) < RSA_MIN_BITS) throw misfit();
+    if (!isSoundRsaExponent(details.publicExponent)) {
+      throw new ConfigError(
+        `The ${keyName} plugin key is an RSA key with an unsafe public exponent; ${needs}.`,
+      );
+    }
     if (type === "rsa") return key;
     if (type !== "rsa-pss" || !alg.startsWith("PS")) throw misfit();
     const hash = `sha${alg.slice(2)}`;

@@ -35,15 +35,14 @@ export class LruCache<V> {
   get size(): number {
     return this.entries.size;
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }
 
 /**
- * A cache key for key material: a hash, so the cache never holds a secret as a map key, and never a
- * plugin key's caption, so two apps with the same caption but different keys never share an entry.
+ * A cache key for key material: a fixed-size digest of the whole material, so a lookup among many
+ * apps' keys costs one hash and one short comparison, and never a plugin key's caption, so two apps
+ * with the same caption but different keys never share an entry. It is not a way of keeping the
+ * material out of memory: the cached entries hold the plugin key's text (the recent tier compares it
+ * in full), as the process holding the keys must anyway.
  */
 export function materialCacheKey(...parts: string[]): string {
   // Length-prefixed, so ("ab", "c") and ("a", "bc") differ; one update, as this runs on every call.

@@ -1,6 +1,12 @@
 import type { KeyObject } from "node:crypto";
 import { calculateJwkThumbprint, type JWK } from "jose";
-import { type Algorithm, type AsymmetricAlgorithm, type HmacAlgorithm, isHmac } from "../algorithms.js";
+import {
+  type Algorithm,
+  type AsymmetricAlgorithm,
+  HMAC_MIN_BYTES,
+  type HmacAlgorithm,
+  isHmac,
+} from "../algorithms.js";
 import { ConfigError } from "../errors.js";
 import { keyNeeded, parsePrivateKey, parsePublicKeys } from "./asymmetric.js";
 import { LruCache, materialCacheKey } from "./cache.js";
@@ -45,11 +51,6 @@ const RECENT_CAPACITY = 4;
 const CACHE_CAPACITY = 256;
 const recent: Loaded[] = [];
 const older = new LruCache<Loaded>(CACHE_CAPACITY - RECENT_CAPACITY);
-
-/** The number of imported key sets held (for tests of the cache bound). */
-export function keyCacheSize(): number {
-  return recent.length + older.size;
-}
 
 /**
  * The key that signs: `JWT Secret` for HS*, else `Private Key`. Never `Previous JWT Secret`.
@@ -169,7 +170,7 @@ function required(value: string | undefined, slot: "secret" | "privateKey", alg:
   if (text) return text;
   if (isHmac(alg)) {
     throw new ConfigError(
-      `The ${KEY_NAMES[slot]} plugin key is empty; ${alg} needs a random secret of 64 characters or more there (a password manager's generator makes one).`,
+      `The ${KEY_NAMES[slot]} plugin key is empty; ${alg} needs a random secret of at least ${HMAC_MIN_BYTES[alg]} bytes there (64 random characters from a password manager's generator are enough for every HS algorithm).`,
     );
   }
   throw new ConfigError(`The ${KEY_NAMES[slot]} plugin key is empty; ${keyNeeded(alg, "private")} there.`);

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
 import { base64url } from "jose";
 import { HMAC_MIN_BYTES, type HmacAlgorithm } from "../algorithms.js";
 import { ConfigError } from "../errors.js";
@@ -36,34 +37,146 @@ const PLACEHOLDERS = [
 ];
 
 /**
- * Fewer distinct characters than this is a pattern, not a random secret. Kept low on purpose: 32 random
- * decimal digits (106 bits) hold fewer than 10 distinct digits 31% of the time and 32 random hex digits
- * 1 in 10,000 times, but fewer than 6 only about 6e-8 and 3e-13 of the time (exact occupancy figures;
- * test/jwt/secret-strength.test.ts checks 10,000 random secrets). Repeated units are caught apart.
+ * Fewer distinct characters (or bytes) than this is a pattern, not a random secret. Kept low on purpose:
+ * 32 random decimal digits (106 bits) hold fewer than 10 distinct digits 31% of the time and 32 random
+ * hex digits 1 in 10,000 times, but fewer than 6 only about 6e-8 and 3e-13 of the time (exact occupancy
+ * figures; test/jwt/secret-strength.test.ts checks 10,000 random secrets). Repeated units are caught apart.
  */
-const MIN_DISTINCT_CHARACTERS = 6;
+const MIN_DISTINCT_UNITS = 6;
 
 /**
- * Reads an HMAC secret: plain text (its UTF-8 bytes) or an `oct` JWK as JSON. Throws a ConfigError
- * naming the plugin key when the secret is shorter than the algorithm needs or obviously guessable.
+ * Reads an HMAC secret: plain text (its UTF-8 bytes) or an `oct` JWK as JSON. Whatever the encoding,
+ * the secret goes through the same checks, and a ConfigError naming the plugin key says which failed:
+ * key material of any form (RFC 8725 section 2.1: a public key as the HMAC secret lets anyone who holds
+ * it sign), fewer bytes than the algorithm needs, too little variety, or a well-known placeholder.
  */
 export function parseHmacSecret(raw: string, alg: HmacAlgorithm, slot: KeySlot): ParsedSecret {
   const keyName = KEY_NAMES[slot];
   const text = raw.trim();
-  const parsed = text.startsWith("{")
-    ? parseOctJwk(text, alg, keyName)
-    : { bytes: new TextEncoder().encode(text) };
+  if (text.startsWith("{")) {
+    const jwk = parseOctJwk(text, alg, keyName);
+    // The JWK's own text is not secret, only its k: every check looks at k, as bytes and as text.
+    checkSecret(jwk.bytes, [...jwk.bytes], latin1(jwk.bytes), alg, keyName);
+    return jwk;
+  }
+  rejectQuotedJson(text, keyName, alg);
+  const bytes = new TextEncoder().encode(text);
+  checkSecret(
+    bytes,
+    [...text].map((char) => char.codePointAt(0) as number),
+    text,
+    alg,
+    keyName,
+  );
+  return { bytes };
+}
+
+/** The one path every encoding takes: key material, length, variety, placeholders, in that order. */
+function checkSecret(
+  bytes: Uint8Array,
+  units: readonly number[],
+  textView: string,
+  alg: HmacAlgorithm,
+  keyName: string,
+): void {
+  const material = keyMaterialIn(bytes, textView);
+  if (material) {
+    throw new ConfigError(
+      `The ${keyName} plugin key holds ${material}, but ${alg} needs a random secret; put keys in Private Key and Public Key and choose an RS, PS, ES or EdDSA algorithm, or ${HOW_TO_MAKE_ONE}.`,
+    );
+  }
   const min = HMAC_MIN_BYTES[alg];
-  if (parsed.bytes.length < min) {
+  if (bytes.length < min) {
     throw new ConfigError(
       `The ${keyName} plugin key is too short for ${alg}: it needs at least ${min} bytes; ${HOW_TO_MAKE_ONE}.`,
     );
   }
-  if (!text.startsWith("{")) {
-    rejectPemKey(text, keyName, alg);
-    rejectGuessable(text, keyName);
+  const squashed = textView.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (PLACEHOLDERS.some((placeholder) => squashed.includes(placeholder))) {
+    throw new ConfigError(
+      `The ${keyName} plugin key contains a well-known placeholder phrase, so anyone could forge tokens; ${HOW_TO_MAKE_ONE}.`,
+    );
   }
-  return parsed;
+  if (new Set(units).size < MIN_DISTINCT_UNITS || hasShortPeriod(units)) {
+    throw new ConfigError(
+      `The ${keyName} plugin key has too little variety (a few characters, or a short run repeated) to be secret; ${HOW_TO_MAKE_ONE}.`,
+    );
+  }
+}
+
+/**
+ * What kind of key material the secret is or decodes to, or undefined for none: a PEM block, a JWK or
+ * JWKS of an asymmetric key, or a DER key or certificate as raw bytes or as a base64 body pasted without
+ * its BEGIN and END lines. A public key published in a JWKS can be rebuilt in any of these forms.
+ */
+function keyMaterialIn(bytes: Uint8Array, text: string): string | undefined {
+  if (text.includes("-----BEGIN")) return "a PEM key";
+  const unwrapped = stripPasteWrapping(text);
+  if (unwrapped.includes("-----BEGIN")) return "a PEM key";
+  if (unwrapped.startsWith("{") && isAsymmetricJson(unwrapped)) return "a public or private key as JSON";
+  if (isDerKey(bytes)) return "a key or certificate in binary (DER) form";
+  const body = unwrapped.replace(/\\r\\n|\\n|\\r|\s+/g, "");
+  if (body.length >= 16 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(body) && isDerKey(Buffer.from(body, "base64"))) {
+    return "a key or certificate body (base64 without its BEGIN and END lines)";
+  }
+  return undefined;
+}
+
+/** A JWK other than `oct`, a JWKS holding one, or a service-account file. */
+function isAsymmetricJson(text: string): boolean {
+  let json: unknown;
+  try {
+    json = parsePastedJson(text);
+  } catch {
+    return false;
+  }
+  if (typeof json !== "object" || json === null) return false;
+  const { kty, keys, private_key } = json as { kty?: unknown; keys?: unknown; private_key?: unknown };
+  const asymmetric = (jwk: unknown) =>
+    typeof jwk !== "object" || jwk === null || (jwk as { kty?: unknown }).kty !== "oct";
+  return (
+    (typeof kty === "string" && kty !== "oct") ||
+    (Array.isArray(keys) && keys.some(asymmetric)) ||
+    typeof private_key === "string"
+  );
+}
+
+/** Whether node reads the bytes as a DER public key (SPKI, PKCS#1), private key (PKCS#8, PKCS#1, SEC1) or certificate. */
+function isDerKey(bytes: Uint8Array): boolean {
+  // Every one of these is an ASN.1 SEQUENCE; anything else is not worth handing to OpenSSL.
+  if (bytes[0] !== 0x30) return false;
+  const key = Buffer.from(bytes);
+  const readers: (() => unknown)[] = [
+    () => createPublicKey({ key, format: "der", type: "spki" }),
+    () => createPublicKey({ key, format: "der", type: "pkcs1" }),
+    () => createPrivateKey({ key, format: "der", type: "pkcs8" }),
+    () => createPrivateKey({ key, format: "der", type: "pkcs1" }),
+    () => createPrivateKey({ key, format: "der", type: "sec1" }),
+    () => new X509Certificate(key),
+  ];
+  return readers.some((read) => {
+    try {
+      read();
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * A JWK copied with the quotes of the JSON string that held it: not a secret typed as text. Read as
+ * plain text, its bytes would be a public key's (anyone could rebuild them) or a JWK's whose `k` was
+ * never checked, so it is refused with the fix.
+ */
+function rejectQuotedJson(text: string, keyName: string, alg: HmacAlgorithm): void {
+  if (!/^["'`]/.test(text)) return;
+  const unwrapped = stripPasteWrapping(text);
+  if (!unwrapped.startsWith("{")) return;
+  if (isAsymmetricJson(unwrapped)) return; // keyMaterialIn names it.
+  throw new ConfigError(
+    `The ${keyName} plugin key is a JWK inside quotes; paste the JWK itself without the quotes (an "oct" JWK for ${alg}).`,
+  );
 }
 
 function parseOctJwk(text: string, alg: HmacAlgorithm, keyName: string): ParsedSecret {
@@ -75,7 +188,20 @@ function parseOctJwk(text: string, alg: HmacAlgorithm, keyName: string): ParsedS
       `The ${keyName} plugin key starts with "{" but is not valid JSON; paste the whole JWK.`,
     );
   }
-  if (typeof jwk !== "object" || jwk === null || (jwk as { kty?: unknown }).kty !== "oct") {
+  if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk)) {
+    throw new ConfigError(`The ${keyName} plugin key is JSON but not a JWK; paste plain text or an oct JWK.`);
+  }
+  if (isAsymmetricJson(text)) {
+    throw new ConfigError(
+      `The ${keyName} plugin key holds a public or private key as JSON, but ${alg} needs a random secret; put keys in Private Key and Public Key and choose an RS, PS, ES or EdDSA algorithm, or ${HOW_TO_MAKE_ONE}.`,
+    );
+  }
+  if (Array.isArray((jwk as { keys?: unknown }).keys)) {
+    throw new ConfigError(
+      `The ${keyName} plugin key is a JWKS; paste the one oct JWK that signs on its own (a rotation's previous one goes in Previous JWT Secret).`,
+    );
+  }
+  if ((jwk as { kty?: unknown }).kty !== "oct") {
     throw new ConfigError(
       `The ${keyName} plugin key is JSON but not an "oct" JWK; paste plain text or an oct JWK.`,
     );
@@ -98,37 +224,16 @@ function parseOctJwk(text: string, alg: HmacAlgorithm, keyName: string): ParsedS
   return { bytes, kid: typeof kid === "string" && kid !== "" ? kid : undefined };
 }
 
-function rejectGuessable(text: string, keyName: string): void {
-  const squashed = text.toLowerCase().replace(/[^a-z0-9]/g, "");
-  if (PLACEHOLDERS.some((placeholder) => squashed.includes(placeholder))) {
-    throw new ConfigError(
-      `The ${keyName} plugin key contains a well-known placeholder phrase, so anyone could forge tokens; ${HOW_TO_MAKE_ONE}.`,
-    );
-  }
-  if (new Set(text).size < MIN_DISTINCT_CHARACTERS || hasShortPeriod(text)) {
-    throw new ConfigError(
-      `The ${keyName} plugin key has too little variety (a few characters, or a short run repeated) to be secret; ${HOW_TO_MAKE_ONE}.`,
-    );
-  }
+/** Bytes as text one character per byte, so a placeholder or PEM inside a JWK's k reads as it was typed. */
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("latin1");
 }
 
-/**
- * The RS/HS confusion (RFC 8725 section 2.1): with a public key as the HMAC secret, anyone holding the
- * public key signs valid HS* tokens. A PEM in JWT Secret is always a key in the wrong place.
- */
-function rejectPemKey(text: string, keyName: string, alg: HmacAlgorithm): void {
-  if (text.includes("-----BEGIN")) {
-    throw new ConfigError(
-      `The ${keyName} plugin key holds a PEM key, but ${alg} needs a random secret; put keys in Private Key and Public Key and choose an RS, PS, ES or EdDSA algorithm, or ${HOW_TO_MAKE_ONE}.`,
-    );
-  }
-}
-
-/** Whether the text repeats a unit of at most half its length ("abcdefabcdefabcdef..."). */
-function hasShortPeriod(text: string): boolean {
-  for (let period = 1; period <= text.length / 2; period++) {
+/** Whether the units repeat a run of at most half their length ("abcdefabcdefabcdef..."). */
+function hasShortPeriod(units: readonly number[]): boolean {
+  for (let period = 1; period <= units.length / 2; period++) {
     let repeats = true;
-    for (let i = period; i < text.length && repeats; i++) repeats = text[i] === text[i - period];
+    for (let i = period; i < units.length && repeats; i++) repeats = units[i] === units[i - period];
     if (repeats) return true;
   }
   return false;

@@ -11,7 +11,32 @@ import { type AsymmetricAlgorithm, EC_CURVES } from "../algorithms.js";
 export function importForJws(key: KeyObject, alg: AsymmetricAlgorithm): Promise<CryptoKey> {
   const jwk = key.export({ format: "jwk" });
   const usage = key.type === "private" ? "sign" : "verify";
-  return crypto.subtle.importKey("jwk", jwk, webCryptoAlgorithm(alg), false, [usage]);
+  const load = () => crypto.subtle.importKey("jwk", jwk, webCryptoAlgorithm(alg), false, [usage]);
+  return alg === "EdDSA" ? withoutEd25519Warning(load) : load();
+}
+
+// What Node 18 says, once per process, the first time WebCrypto imports an Ed25519 key.
+const ED25519_WARNING = "The Ed25519 Web Crypto API algorithm is an experimental feature";
+
+/**
+ * Runs `load` with that one warning dropped. Node 18 prints it to stderr, a second line in the app's
+ * logs beside the action's own. Bubble's process is shared, so nothing is silenced for good:
+ * process.emitWarning is wrapped only while `load` runs synchronously (Node emits the warning inside
+ * importKey, before it returns), only that warning is dropped, and the original is put back at once.
+ * Node 20 and later print nothing here, and run `load` the same way.
+ */
+function withoutEd25519Warning<T>(load: () => T): T {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]): void {
+    const message = typeof warning === "string" ? warning : warning?.message;
+    if (typeof message === "string" && message.startsWith(ED25519_WARNING)) return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return load();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
 }
 
 /** The WebCrypto algorithm of each JWS algorithm's keys (RFC 7518 §3.3-3.5, RFC 8037 §3.1). */
