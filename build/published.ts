@@ -45,16 +45,20 @@ export function idsOf(manifest: Manifest): PublishedIds {
   };
 }
 
-/** One line for every published id that plugin.json changed or dropped. */
-export function publishedProblems(manifest: Manifest, published: PublishedIds): string[] {
+/** One line for every published id that `manifest` (plugin.json, unless `source` says otherwise) changed or dropped. */
+export function publishedProblems(
+  manifest: Manifest,
+  published: PublishedIds,
+  source = "plugin.json",
+): string[] {
   const now = idsOf(manifest);
   const problems: string[] = [];
   const compare = (what: string, was: string, is: string | undefined) => {
     if (is === was) return;
     problems.push(
       is === undefined
-        ? `${what} was published with id ${was} and is missing from plugin.json: put it back (published entities are never dropped)`
-        : `${what} has id ${is} in plugin.json but was published as ${was}: put ${was} back (published ids never change)`,
+        ? `${what} was published with id ${was} and is missing from ${source}: put it back (published entities are never dropped)`
+        : `${what} has id ${is} in ${source} but was published as ${was}: put ${was} back (published ids never change)`,
     );
   };
   for (const [caption, id] of Object.entries(published.keys))

@@ -70,25 +70,25 @@ function adoptBubbleIds(manifest: Manifest, bubble: BubbleState) {
   let counter = manifest.next_id;
   for (const id of taken) counter = laterId(counter, nextId(id));
   // First every id Bubble holds, so that what it does not hold can be moved out of their way.
-  const idFor = (what: string, ours: string, bubbles: string | undefined, decided: Map<string, string>) => {
-    if (bubbles !== undefined) {
-      if (bubbles !== ours) adopted.push(`${what}: ${ours} → ${bubbles}`);
-      decided.set(what, bubbles);
-      taken.add(bubbles);
-    }
-  };
   const decided = new Map<string, string>();
+  const hold = (what: string, ours: string, bubbles: string | undefined) => {
+    if (bubbles === undefined) return;
+    if (bubbles !== ours) adopted.push(`${what}: ${ours} → ${bubbles}`);
+    decided.set(what, bubbles);
+    taken.add(bubbles);
+  };
   const entryWhat = (action: ManifestAction, kind: string, name: string) =>
     `${action.display} ${kind} ${name}`;
   for (const [id, key] of Object.entries(manifest.keys))
-    idFor(`key ${key.caption}`, id, bubble.keys.get(key.caption), decided);
+    hold(`key ${key.caption}`, id, bubble.keys.get(key.caption));
   for (const [actionId, action] of Object.entries(manifest.actions)) {
     const held = bubble.actions.get(action.display);
-    idFor(`action ${action.display}`, actionId, held?.id, decided);
-    for (const [id, f] of Object.entries(action.fields))
-      idFor(entryWhat(action, "field", f.name), id, held?.fields.get(f.name), decided);
+    hold(`action ${action.display}`, actionId, held?.id);
+    for (const [id, f] of Object.entries(action.fields)) {
+      hold(entryWhat(action, "field", f.name), id, held?.fields.get(f.name));
+    }
     for (const [id, r] of Object.entries(action.return_value)) {
-      idFor(entryWhat(action, "return value", r.name), id, held?.returnValues.get(r.name), decided);
+      hold(entryWhat(action, "return value", r.name), id, held?.returnValues.get(r.name));
     }
   }
   const finalId = (what: string, ours: string): string => {
@@ -225,7 +225,7 @@ export async function syncRepository({ root, target }: SyncOptions): Promise<Syn
   resolveManifest(raw);
   const { manifest: adoptedRaw, adopted, reassigned } = adoptBubbleIds(raw, bubble);
   const manifest = resolveManifest(adoptedRaw);
-  const changedPublished = publishedProblems(manifest, before);
+  const changedPublished = publishedProblems(manifest, before, "Bubble's commit");
   if (changedPublished.length > 0) {
     throw new SyncError(
       `Bubble's commit ${bubble.commit.slice(0, 10)} disagrees with the ids it published before:\n  ${changedPublished.join("\n  ")}\n` +

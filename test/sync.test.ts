@@ -319,6 +319,22 @@ describe("npm run sync", () => {
       );
       writeFileSync(file, text);
     });
+
+    it("refuses a Bubble commit that gives a published field another id, and changes nothing", async () => {
+      const file = "actions/AED-852m8/params.json";
+      const params = JSON.parse(readFileSync(path.join(bubble, file), "utf8"));
+      params.fields.AFZ = params.fields.AAW;
+      delete params.fields.AAW;
+      write(bubble, file, bubbleText(params));
+      commitAs(bubble, "Bubble", BUBBLE);
+      const pluginBefore = readFileSync(path.join(source, "plugin.json"), "utf8");
+      const bubbleBefore = snapshot(bubble);
+      await expect(syncRepository({ root: source, target: bubble })).rejects.toThrow(
+        /disagrees with the ids it published before:\n {2}JWT - Verify token fields token has id AFZ in Bubble's commit but was published as AAW/,
+      );
+      expect(readFileSync(path.join(source, "plugin.json"), "utf8")).toBe(pluginBefore);
+      expect(snapshot(bubble)).toEqual(bubbleBefore);
+    });
   });
 
   describe("ids Bubble uses for something plugin.json does not have", () => {
