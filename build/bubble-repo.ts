@@ -66,7 +66,8 @@ function idsByName(
 export function readBubbleState(dir: string): BubbleState {
   const refuse = (why: string) =>
     new NotABubbleRepository(`${dir} is not a repository Bubble created: ${why}`);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw refuse("no such folder");
+  if (!existsSync(dir)) throw refuse("no such folder");
+  if (!statSync(dir).isDirectory()) throw refuse("it is not a folder");
   let top: string;
   try {
     top = git(dir, "rev-parse", "--show-toplevel").trim();

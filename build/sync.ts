@@ -18,7 +18,6 @@ import { buildArtifacts, staleFiles, writeArtifacts } from "./build.js";
 import { laterId, nextId } from "./ids.js";
 import { bubbleJson, sourceJson } from "./json.js";
 import {
-  isNewEntry,
   type Manifest,
   type ManifestAction,
   manifestPath,
@@ -212,17 +211,9 @@ export async function syncRepository({ root, target }: SyncOptions): Promise<Syn
   }
   const bubble = readBubbleState(target);
   const raw = readRawManifest(root);
-  const unassigned = [
-    raw.keys,
-    raw.actions,
-    ...Object.values(raw.actions).flatMap((a) => [a.fields, a.return_value]),
-  ]
-    .flatMap((table) => Object.keys(table))
-    .filter(isNewEntry);
-  if (unassigned.length > 0)
-    throw new SyncError("plugin.json has entries keyed new: run npm run build first");
-  const before = readPublished(root);
+  // Refuses entries keyed "new": the build numbers them first, so that Bubble sees final ids.
   resolveManifest(raw);
+  const before = readPublished(root);
   const { manifest: adoptedRaw, adopted, reassigned } = adoptBubbleIds(raw, bubble);
   const manifest = resolveManifest(adoptedRaw);
   const changedPublished = publishedProblems(manifest, before, "Bubble's commit");
@@ -263,24 +254,44 @@ export async function syncRepository({ root, target }: SyncOptions): Promise<Syn
     written.push(file);
   }
 
-  const notes: string[] = [];
-  const ourDisplays = new Set(Object.values(manifest.actions).map((action) => action.display));
-  for (const [display, action] of bubble.actions) {
-    if (!ourDisplays.has(display)) {
-      notes.push(
-        `Bubble has an action "${display}" (actions/${action.folder}) that plugin.json does not define: left as it is.`,
-      );
-    }
-  }
-  const ourCaptions = new Set(Object.values(manifest.keys).map((key) => key.caption));
-  for (const caption of bubble.keys.keys()) {
-    if (!ourCaptions.has(caption))
-      notes.push(`Bubble has a key "${caption}" that plugin.json does not define: it is dropped.`);
-  }
+  const notes = unknownToPlugin(manifest, bubble);
   const uncommitted = git(target, "status", "--porcelain").trim() !== "";
   const answered = git(target, "rev-parse", "HEAD").trim() === bubble.commit;
   const pending = uncommitted ? "commit" : answered ? "none" : "synchronize";
   return { bubbleCommit: bubble.commit, adopted, reassigned, ownFiles, bubbleFiles: written, notes, pending };
+}
+
+/** What Bubble holds that plugin.json does not define: actions stay, keys and entries are replaced. */
+function unknownToPlugin(manifest: Manifest, bubble: BubbleState): string[] {
+  const notes: string[] = [];
+  const ours = new Map(Object.values(manifest.actions).map((action) => [action.display, action]));
+  for (const [display, held] of bubble.actions) {
+    const action = ours.get(display);
+    if (!action) {
+      notes.push(
+        `Bubble has an action "${display}" (actions/${held.folder}) that plugin.json does not define: left as it is.`,
+      );
+      continue;
+    }
+    for (const [kind, names, entries] of [
+      ["field", held.fields, action.fields],
+      ["return value", held.returnValues, action.return_value],
+    ] as const) {
+      const known = new Set(Object.values(entries).map((entry) => entry.name));
+      for (const name of names.keys()) {
+        if (!known.has(name))
+          notes.push(
+            `Bubble has a ${kind} "${name}" in "${display}" that plugin.json does not define: it is replaced.`,
+          );
+      }
+    }
+  }
+  const captions = new Set(Object.values(manifest.keys).map((key) => key.caption));
+  for (const caption of bubble.keys.keys()) {
+    if (!captions.has(caption))
+      notes.push(`Bubble has a key "${caption}" that plugin.json does not define: it is replaced.`);
+  }
+  return notes;
 }
 
 function list(title: string, lines: readonly string[]): string[] {
