@@ -142,6 +142,7 @@ export function resolveManifest(raw: Manifest): Manifest {
     problems.push(`next_id: "${counter}" is not a Bubble id (three letters, e.g. AEI)`);
   }
   const seenIds = new Map<string, string>();
+  const pastCounter: string[] = [];
   for (const { where, table } of idTables(raw)) {
     for (const id of Object.keys(table)) {
       if (isNewEntry(id)) {
@@ -151,15 +152,21 @@ export function resolveManifest(raw: Manifest): Manifest {
           `${where}: "${id}" is not a Bubble id (three letters); key the entry "new" and run npm run build`,
         );
       } else if (isBubbleId(counter) && idNumber(id) >= idNumber(counter)) {
-        problems.push(
-          `${where}: id ${id} is at or past next_id ${counter}. If Bubble gave it this id, set next_id past it; ` +
-            `otherwise (an id picked by hand, or two branches that took the same ids) key the entry "new" and run npm run build`,
-        );
+        problems.push(`${where}: id ${id} is at or past next_id ${counter}`);
+        pastCounter.push(id);
       }
       const other = seenIds.get(id);
       if (other !== undefined) problems.push(`${where}: id ${id} is also used by ${other}`);
       seenIds.set(id, where);
     }
+  }
+  if (pastCounter.length > 0) {
+    const highest = pastCounter.reduce((a, b) => (idNumber(a) >= idNumber(b) ? a : b));
+    problems.push(
+      `Ids at or past next_id come from an id picked by hand or from a merge. When each is used once and Bubble ` +
+        `has not given it to anything else, set next_id to ${nextId(highest)}; otherwise key those entries "new" ` +
+        "and run npm run build, which gives them the next ids.",
+    );
   }
   const actions: Record<string, ManifestAction> = {};
   for (const [actionId, action] of Object.entries(raw.actions)) {

@@ -32,6 +32,13 @@ function expectedNumber(id: string): number {
   return [...id].reduce((n, c) => n * 52 + digit(c), 0);
 }
 
+/** The id `k` places after plugin.json's next_id, counted again here. */
+function afterNext(k: number): string {
+  const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  const n = expectedNumber(readRawManifest(ROOT).next_id) + k;
+  return [Math.floor(n / 52 / 52), Math.floor(n / 52) % 52, n % 52].map((d) => digits[d]).join("");
+}
+
 describe("Bubble's id scheme", () => {
   it("derives the two folders seen in Bubble's repositories, by the rule written out in this test", () => {
     expect(expectedFolder("AAC")).toBe("AAC-850m6");
@@ -64,8 +71,8 @@ describe("Bubble's id scheme", () => {
 describe("plugin.json's ids", () => {
   const raw = readRawManifest(ROOT);
 
-  it("gives the six actions AEC..AEH, after the keys, fields and return values", () => {
-    expect(Object.keys(raw.actions)).toEqual(["AEC", "AED", "AEE", "AEF", "AEG", "AEH"]);
+  it("gives the first six actions AEC..AEH, after the keys, fields and return values they had", () => {
+    expect(Object.keys(raw.actions).slice(0, 6)).toEqual(["AEC", "AED", "AEE", "AEF", "AEG", "AEH"]);
   });
 
   it("keeps every id before next_id, and each once", () => {
@@ -103,9 +110,12 @@ describe("plugin.json's ids", () => {
   it("refuses an id at or past next_id, saying what to do", () => {
     const merged = structuredClone(raw) as { -readonly [K in keyof Manifest]: Manifest[K] };
     const verify = merged.actions.AED as { fields: Record<string, unknown> };
-    verify.fields = { ...verify.fields, AEI: { ...(verify.fields.AAW as object), name: "session_id" } };
+    verify.fields = {
+      ...verify.fields,
+      [afterNext(0)]: { ...(verify.fields.AAW as object), name: "merged" },
+    };
     expect(() => resolveManifest(merged)).toThrow(
-      /JWT - Verify token fields: id AEI is at or past next_id AEI\. If Bubble gave it this id, set next_id past it; otherwise .* key the entry "new" and run npm run build/,
+      `plugin.json is not valid:\n  JWT - Verify token fields: id ${afterNext(0)} is at or past next_id ${raw.next_id}\n  Ids at or past next_id come from an id picked by hand or from a merge. When each is used once and Bubble has not given it to anything else, set next_id to ${afterNext(1)}; otherwise key those entries "new" and run npm run build, which gives them the next ids.`,
     );
   });
 
@@ -153,13 +163,17 @@ describe("new entries", () => {
     };
     const { manifest, assigned } = assignNewIds(withNew);
     expect(assigned).toEqual([
-      "AEI: key Session Secret",
-      "AEJ: JWT - Verify token field session_id",
-      "AEK: JWT - Verify token field session_kind",
+      `${afterNext(0)}: key Session Secret`,
+      `${afterNext(1)}: JWT - Verify token field session_id`,
+      `${afterNext(2)}: JWT - Verify token field session_kind`,
     ]);
-    expect(manifest.next_id).toBe("AEL");
-    expect(Object.keys(manifest.keys).slice(-1)).toEqual(["AEI"]);
-    expect(Object.keys(manifest.actions.AED?.fields ?? {}).slice(-3)).toEqual(["ABD", "AEJ", "AEK"]);
+    expect(manifest.next_id).toBe(afterNext(3));
+    expect(Object.keys(manifest.keys)).toEqual([...Object.keys(raw.keys), afterNext(0)]);
+    expect(Object.keys(manifest.actions.AED?.fields ?? {})).toEqual([
+      ...Object.keys(verify.fields),
+      afterNext(1),
+      afterNext(2),
+    ]);
     expect(() => resolveManifest(manifest)).not.toThrow();
     expect(() => resolveManifest(withNew)).toThrow(/"new" has no id yet; run npm run build/);
   });
@@ -206,13 +220,15 @@ describe("new entries", () => {
       const result = build();
       expect(result.status, result.stderr).toBe(0);
       expect(result.stdout).toContain(
-        "plugin.json: assigned 1 new ids (next_id is now AEJ):\n  AEI: JWT - Verify token field session_id",
+        `plugin.json: assigned 1 new ids (next_id is now ${afterNext(1)}):\n  ${afterNext(0)}: JWT - Verify token field session_id`,
       );
       expect(readFileSync(path.join(dir, "plugin.json"), "utf8")).toBe(
-        text.replace('"new": {', '"AEI": {').replace('"next_id": "AEI"', '"next_id": "AEJ"'),
+        text
+          .replace('"new": {', `"${afterNext(0)}": {`)
+          .replace(`"next_id": "${afterNext(0)}"`, `"next_id": "${afterNext(1)}"`),
       );
       const params = JSON.parse(readFileSync(path.join(dir, "actions/AED-852m8/params.json"), "utf8"));
-      expect(params.fields.AEI).toMatchObject({ name: "session_id", rank: 0 });
+      expect(params.fields[afterNext(0)]).toMatchObject({ name: "session_id", rank: 0 });
       expect(build("--check").status).toBe(0);
     });
   });
@@ -236,12 +252,12 @@ describe("published ids", () => {
     const { AAW: token, ...fields } = (verify as Manifest["actions"][string]).fields;
     const changed = {
       ...raw,
-      actions: { ...others, AEI: { ...verify, fields: { ...fields } } },
-      next_id: "AEJ",
+      actions: { ...others, [afterNext(0)]: { ...verify, fields: { ...fields } } },
+      next_id: afterNext(1),
     };
     expect(token).toBeDefined();
     expect(publishedProblems(resolveManifest(changed as Manifest), published)).toEqual([
-      "action JWT - Verify token has id AEI in plugin.json but was published as AED: put AED back (published ids never change)",
+      `action JWT - Verify token has id ${afterNext(0)} in plugin.json but was published as AED: put AED back (published ids never change)`,
       "JWT - Verify token fields token was published with id AAW and is missing from plugin.json: put it back (published entities are never dropped)",
     ]);
   });

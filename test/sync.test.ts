@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkedManifest } from "../build/build.js";
+import { actionFolder, idFromNumber, idNumber } from "../build/ids.js";
 import { sourceJson } from "../build/json.js";
 import { type SyncReport, syncRepository } from "../build/sync.js";
 
@@ -112,7 +113,14 @@ function sourceCopy(dir: string): void {
   }
 }
 
-const ACTION_FOLDERS = ["AEC-852m6", "AED-852m8", "AEE-852ma", "AEF-852mc", "AEG-852me", "AEH-852mg"];
+const PLUGIN_TEXT = readFileSync(path.join(ROOT, "plugin.json"), "utf8");
+const PLUGIN = JSON.parse(PLUGIN_TEXT);
+const ACTION_FOLDERS = Object.keys(PLUGIN.actions).map(actionFolder);
+
+/** An id Bubble could give next: `k` places after plugin.json's next_id. */
+function fresh(k: number): string {
+  return idFromNumber(idNumber(PLUGIN.next_id) + k);
+}
 
 describe("npm run sync", () => {
   const work = mkdtempSync(path.join(tmpdir(), "bubble-sync-"));
@@ -123,8 +131,8 @@ describe("npm run sync", () => {
   mkdirSync(bubble);
   sourceCopy(source);
   bubbleCreatedRepository(bubble);
-  const pluginJson = readFileSync(path.join(ROOT, "plugin.json"), "utf8");
-  const plugin = JSON.parse(pluginJson);
+  const pluginJson = PLUGIN_TEXT;
+  const plugin = PLUGIN;
 
   describe("first sync of the repository Bubble created for a new plugin", () => {
     let before: Record<string, string>;
@@ -199,12 +207,17 @@ describe("npm run sync", () => {
   describe("round trip: Bubble renumbers an action and a field, drops a doc, keeps its own client.js", () => {
     let report: SyncReport;
     let bubbleCommit: string;
+    const decodeId = fresh(0);
+    const maxAgeId = fresh(2);
     beforeAll(async () => {
       commitAs(bubble, "A Publisher", "Plugin build");
-      // Bubble's answer: the Decode action comes back as AEK, Verify's max_age field as AEM, Generate's
-      // subject field without its doc and expires_in without optional and default_val; Generate's
-      // client.js holds code of Bubble's own, and meta_data.json the icon Bubble keeps.
-      renameSync(path.join(bubble, "actions/AEF-852mc"), path.join(bubble, "actions/AEK-852mp"));
+      // Bubble's answer: the Decode action and Verify's max_age field come back with new ids of Bubble's
+      // counter, Generate's subject field without its doc and expires_in without optional and default_val;
+      // Generate's client.js holds code of Bubble's own, and meta_data.json the icon Bubble keeps.
+      renameSync(
+        path.join(bubble, "actions/AEF-852mc"),
+        path.join(bubble, "actions", actionFolder(decodeId)),
+      );
       type Fields = Record<string, Record<string, unknown>>;
       const edit = <T>(file: string, change: (json: T) => void) => {
         const json = JSON.parse(readFileSync(path.join(bubble, file), "utf8")) as T;
@@ -212,7 +225,7 @@ describe("npm run sync", () => {
         write(bubble, file, bubbleText(json));
       };
       edit<{ fields: Fields }>("actions/AED-852m8/params.json", ({ fields }) => {
-        fields.AEM = fields.ABA as Fields[string];
+        fields[maxAgeId] = fields.ABA as Fields[string];
         delete fields.ABA;
       });
       edit<{ fields: Fields }>("actions/AEC-852m6/params.json", ({ fields }) => {
@@ -231,17 +244,17 @@ describe("npm run sync", () => {
 
     it("takes Bubble's ids into plugin.json, and moves next_id past them", () => {
       expect(report.adopted).toEqual([
-        "JWT - Verify token field max_age: ABA → AEM",
-        "action JWT - Decode token (unverified): AEF → AEK",
+        `JWT - Verify token field max_age: ABA → ${maxAgeId}`,
+        `action JWT - Decode token (unverified): AEF → ${decodeId}`,
       ]);
       const expected = JSON.parse(pluginJson);
-      expected.next_id = "AEN";
+      expected.next_id = fresh(3);
       expected.actions = Object.fromEntries(
-        Object.entries(expected.actions).map(([id, action]) => [id === "AEF" ? "AEK" : id, action]),
+        Object.entries(expected.actions).map(([id, action]) => [id === "AEF" ? decodeId : id, action]),
       );
       const verify = expected.actions.AED;
       verify.fields = Object.fromEntries(
-        Object.entries(verify.fields).map(([id, field]) => [id === "ABA" ? "AEM" : id, field]),
+        Object.entries(verify.fields).map(([id, field]) => [id === "ABA" ? maxAgeId : id, field]),
       );
       expect(readFileSync(path.join(source, "plugin.json"), "utf8")).toBe(sourceJson(expected));
     });
@@ -251,10 +264,10 @@ describe("npm run sync", () => {
       expect(Object.keys(published.keys)).toEqual(
         Object.values(plugin.keys).map((k) => (k as { caption: string }).caption),
       );
-      expect(published.actions["JWT - Decode token (unverified)"].id).toBe("AEK");
-      expect(published.actions["JWT - Verify token"].fields.max_age).toBe("AEM");
+      expect(published.actions["JWT - Decode token (unverified)"].id).toBe(decodeId);
+      expect(published.actions["JWT - Verify token"].fields.max_age).toBe(maxAgeId);
       expect(published.actions["JWT - Verify token"].fields.token).toBe("AAW");
-      expect(Object.keys(published.actions)).toHaveLength(6);
+      expect(Object.keys(published.actions)).toHaveLength(ACTION_FOLDERS.length);
     });
 
     it("restores what Bubble dropped and touches nothing else in Bubble's repository", () => {
@@ -270,7 +283,7 @@ describe("npm run sync", () => {
     });
 
     it("rebuilds this repository's actions under Bubble's ids", () => {
-      expect(existsSync(path.join(source, "actions/AEK-852mp/server.js"))).toBe(true);
+      expect(existsSync(path.join(source, "actions", actionFolder(decodeId), "server.js"))).toBe(true);
       expect(existsSync(path.join(source, "actions/AEF-852mc"))).toBe(false);
       expect(readFileSync(path.join(source, "actions/AED-852m8/params.json"), "utf8")).toBe(
         readFileSync(path.join(bubble, "actions/AED-852m8/params.json"), "utf8"),
@@ -313,9 +326,9 @@ describe("npm run sync", () => {
     it("then the build refuses to give a published id back", () => {
       const file = path.join(source, "plugin.json");
       const text = readFileSync(file, "utf8");
-      writeFileSync(file, text.replace('"AEK": {', '"AEF": {'));
+      writeFileSync(file, text.replace(`"${decodeId}": {`, '"AEF": {'));
       expect(() => checkedManifest(source)).toThrow(
-        "action JWT - Decode token (unverified) has id AEF in plugin.json but was published as AEK: put AEK back",
+        `action JWT - Decode token (unverified) has id AEF in plugin.json but was published as ${decodeId}: put ${decodeId} back`,
       );
       writeFileSync(file, text);
     });
@@ -323,14 +336,14 @@ describe("npm run sync", () => {
     it("refuses a Bubble commit that gives a published field another id, and changes nothing", async () => {
       const file = "actions/AED-852m8/params.json";
       const params = JSON.parse(readFileSync(path.join(bubble, file), "utf8"));
-      params.fields.AFZ = params.fields.AAW;
+      params.fields[fresh(10)] = params.fields.AAW;
       delete params.fields.AAW;
       write(bubble, file, bubbleText(params));
       commitAs(bubble, "Bubble", BUBBLE);
       const pluginBefore = readFileSync(path.join(source, "plugin.json"), "utf8");
       const bubbleBefore = snapshot(bubble);
       await expect(syncRepository({ root: source, target: bubble })).rejects.toThrow(
-        /disagrees with the ids it published before:\n {2}JWT - Verify token fields token has id AFZ in Bubble's commit but was published as AAW/,
+        `disagrees with the ids it published before:\n  JWT - Verify token fields token has id ${fresh(10)} in Bubble's commit but was published as AAW`,
       );
       expect(readFileSync(path.join(source, "plugin.json"), "utf8")).toBe(pluginBefore);
       expect(snapshot(bubble)).toEqual(bubbleBefore);
@@ -340,6 +353,12 @@ describe("npm run sync", () => {
   describe("ids Bubble uses for something plugin.json does not have", () => {
     const other = path.join(work, "other-bubble");
     const otherSource = path.join(work, "other-source");
+    const [jwksId, jwks] = Object.entries(PLUGIN.actions).find(
+      ([, action]) => (action as { display: string }).display === "JWT - Public keys (JWKS)",
+    ) as [string, { return_value: Record<string, { name: string }> }];
+    const returnIds = Object.keys(jwks.return_value);
+    const jwksJsonId = returnIds.find((id) => jwks.return_value[id]?.name === "jwks_json") as string;
+    const apiCallId = fresh(5);
     let report: SyncReport;
     beforeAll(async () => {
       mkdirSync(other);
@@ -351,24 +370,26 @@ describe("npm run sync", () => {
         other,
         "shared_tech_params.json",
         bubbleText({
-          assets: { ACZ: { name: "icon.png", url: "//cdn.example/icon.png" } },
+          assets: { [jwksJsonId]: { name: "icon.png", url: "//cdn.example/icon.png" } },
           dependencies: {},
         }),
       );
-      write(other, "api/raw_calls.json", bubbleText({ calls: { AEZ: { name: "ping", rank: 0 } } }));
+      write(other, "api/raw_calls.json", bubbleText({ calls: { [apiCallId]: { name: "ping", rank: 0 } } }));
       commitAs(other, "Bubble", BUBBLE);
       report = await syncRepository({ root: otherSource, target: other });
     });
 
     it("move out of their way, and next_id moves past them", () => {
       expect(report.reassigned).toEqual([
-        "JWT - Public keys (JWKS) return value jwks_json: ACZ → AEa (Bubble uses ACZ already)",
+        `JWT - Public keys (JWKS) return value jwks_json: ${jwksJsonId} → ${fresh(6)} (Bubble uses ${jwksJsonId} already)`,
       ]);
       const manifest = JSON.parse(readFileSync(path.join(otherSource, "plugin.json"), "utf8"));
-      expect(manifest.next_id).toBe("AEb");
-      expect(Object.keys(manifest.actions.AEG.return_value)).toEqual(["AEa", "ADA", "ADB"]);
+      expect(manifest.next_id).toBe(fresh(7));
+      expect(Object.keys(manifest.actions[jwksId].return_value)).toEqual(
+        returnIds.map((id) => (id === jwksJsonId ? fresh(6) : id)),
+      );
       const shared = JSON.parse(readFileSync(path.join(other, "shared_tech_params.json"), "utf8"));
-      expect(shared.assets).toEqual({ ACZ: { name: "icon.png", url: "//cdn.example/icon.png" } });
+      expect(shared.assets).toEqual({ [jwksJsonId]: { name: "icon.png", url: "//cdn.example/icon.png" } });
       expect(shared.dependencies).toEqual({ plugin_api_version: "4" });
     });
   });
