@@ -299,7 +299,7 @@ function list(title: string, lines: readonly string[]): string[] {
 }
 
 /** What the run changed, and what the publisher does next. */
-export function describe(report: SyncReport, target: string): string {
+export function summary(report: SyncReport, target: string): string {
   const lines = [
     `Bubble's last commit in ${target}: ${report.bubbleCommit.slice(0, 10)}`,
     ...list("plugin.json takes Bubble's ids", report.adopted),
@@ -340,7 +340,7 @@ async function main(): Promise<void> {
   // npm runs the script in the repository's root; the path is the publisher's, from where they typed it.
   const target = path.resolve(process.env.INIT_CWD ?? process.cwd(), args[0] as string);
   try {
-    console.log(describe(await syncRepository({ root: repoRoot(), target }), target));
+    console.log(summary(await syncRepository({ root: repoRoot(), target }), target));
   } catch (error) {
     console.error((error as Error).message);
     process.exit(error instanceof NotABubbleRepository ? 2 : 1);

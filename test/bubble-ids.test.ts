@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { actionFolder, idFromNumber, idNumber, idOfActionFolder } from "../build/ids.js";
 import { sourceJson } from "../build/json.js";
 import { assignNewIds, type Manifest, readRawManifest, resolveManifest } from "../build/manifest.js";
+import { OPTION_LISTS } from "../build/options.js";
 import { publishedProblems } from "../build/published.js";
 import { ALGORITHMS, ASYMMETRIC_ALGORITHMS } from "../src/jwt/algorithms.js";
 import { PROVIDERS } from "../src/jwt/external/presets.js";
@@ -277,9 +278,19 @@ describe("Dropdown options", () => {
     expect(options("JWT - Verify external token", "provider")).toBe(PROVIDERS.join(","));
   });
 
-  it("are written in plugin.json only as the name of a list", () => {
-    const text = readFileSync(path.join(ROOT, "plugin.json"), "utf8");
-    expect(text).not.toMatch(/"options":/);
-    expect(text.match(/"options_from": "\w+"/g)).toHaveLength(5);
+  it("are written in plugin.json only as the name of a list, never copied", () => {
+    const lists = new Set(Object.values(OPTION_LISTS).map((list) => list.join(",")));
+    const raw = readRawManifest(ROOT);
+    const fields = Object.values(raw.actions).flatMap((action) =>
+      Object.values(action.fields).map((field) => ({ display: action.display, ...field })),
+    );
+    for (const field of fields.filter((f) => f.editor === "Dropdown")) {
+      expect(lists.has(field.options ?? ""), `${field.display} ${field.name}`).toBe(false);
+    }
+    const from = (display: string, name: string) =>
+      fields.find((f) => f.display === display && f.name === name)?.options_from;
+    expect(from("JWT - Generate token", "algorithm")).toBe("ALGORITHMS");
+    expect(from("JWT - Public keys (JWKS)", "algorithm")).toBe("ASYMMETRIC_ALGORITHMS");
+    expect(from("JWT - Verify external token", "provider")).toBe("PROVIDERS");
   });
 });

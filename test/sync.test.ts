@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkedManifest } from "../build/build.js";
 import { actionFolder, idFromNumber, idNumber } from "../build/ids.js";
 import { sourceJson } from "../build/json.js";
-import { type SyncReport, syncRepository } from "../build/sync.js";
+import { type SyncReport, summary, syncRepository } from "../build/sync.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BUBBLE = "Automatic commit from Bubble";
@@ -181,6 +181,15 @@ describe("npm run sync", () => {
       expect(readFileSync(path.join(bubble, "shared_tech_params.json"), "utf8")).toBe(
         bubbleText({ dependencies: { plugin_api_version: 4, use_jquery: true }, shared_keys: plugin.keys }),
       );
+    });
+
+    it("prints what it wrote and what the publisher does next", () => {
+      const text = summary(report, bubble);
+      expect(text).toContain(`${bubble}: wrote:\n  actions/${ACTION_FOLDERS[0]}/params.json\n`);
+      expect(text).toContain(
+        `Next:\n  cd ${bubble} && git add -A && git commit -m "Plugin build" && git push\n  In Bubble's plugin editor, press Synchronize with GitHub.\n  Then cd ${bubble} && git pull, and run npm run sync -- ${bubble} again: it takes Bubble's answer (its ids) back.`,
+      );
+      expect(text).not.toContain("this repository: wrote");
     });
 
     it("changes no id: Bubble holds none of them yet", () => {
