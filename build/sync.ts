@@ -180,20 +180,24 @@ function bubbleFiles(target: string, manifest: Manifest, built: Map<string, stri
 }
 
 /** Folders in Bubble's repository that hold one of the plugin's actions under an id it no longer has. */
-function staleActionFolders(target: string, manifest: Manifest, bubble: BubbleState): string[] {
+function staleActionFolders(
+  target: string,
+  manifest: Manifest,
+  bubble: BubbleState,
+): { dir: string; now: string }[] {
   const actionsDir = path.join(target, "actions");
   if (!existsSync(actionsDir)) return [];
   const ours = new Map(
     Object.entries(manifest.actions).map(([id, action]) => [action.display, actionDir(id)]),
   );
   const bubbles = new Set([...bubble.actions.values()].map((action) => `actions/${action.folder}`));
-  const stale: string[] = [];
+  const stale: { dir: string; now: string }[] = [];
   for (const folder of readdirSync(actionsDir)) {
     const dir = `actions/${folder}`;
     const params = readJsonFile(path.join(target, dir, "params.json"));
     const current = ours.get(params.display as string);
     // Only a folder this tool wrote: one Bubble committed is Bubble's to remove.
-    if (current !== undefined && current !== dir && !bubbles.has(dir)) stale.push(dir);
+    if (current !== undefined && current !== dir && !bubbles.has(dir)) stale.push({ dir, now: current });
   }
   return stale;
 }
@@ -242,9 +246,9 @@ export async function syncRepository({ root, target }: SyncOptions): Promise<Syn
   }
 
   const written: string[] = [];
-  for (const dir of staleActionFolders(target, manifest, bubble)) {
+  for (const { dir, now } of staleActionFolders(target, manifest, bubble)) {
     rmSync(path.join(target, dir), { recursive: true });
-    written.push(`${dir}/ (removed: the action's id is now Bubble's)`);
+    written.push(`${dir}/ (removed: the action is now in ${now}/)`);
   }
   for (const [file, content] of bubbleFiles(target, manifest, built)) {
     const dest = path.join(target, file);

@@ -401,6 +401,27 @@ describe("npm run sync", () => {
       expect(shared.assets).toEqual({ [jwksJsonId]: { name: "icon.png", url: "//cdn.example/icon.png" } });
       expect(shared.dependencies).toEqual({ plugin_api_version: "4" });
     });
+
+    it("removes a folder it wrote for an action whose id changed before Bubble saw it", async () => {
+      const file = path.join(otherSource, "plugin.json");
+      const manifest = JSON.parse(readFileSync(file, "utf8"));
+      const moved = manifest.next_id as string;
+      manifest.actions = Object.fromEntries(
+        Object.entries(manifest.actions).map(([id, action]) => [id === "AEF" ? moved : id, action]),
+      );
+      manifest.next_id = idFromNumber(idNumber(moved) + 1);
+      writeFileSync(file, sourceJson(manifest));
+      const again = await syncRepository({ root: otherSource, target: other });
+      expect(again.bubbleFiles).toContain(
+        `actions/AEF-852mc/ (removed: the action is now in actions/${actionFolder(moved)}/)`,
+      );
+      expect(existsSync(path.join(other, "actions/AEF-852mc"))).toBe(false);
+      expect(readdirSync(path.join(other, "actions", actionFolder(moved))).sort()).toEqual([
+        "client.js",
+        "params.json",
+        "server.js",
+      ]);
+    });
   });
 
   describe("refuses, with one line and exit code 2,", () => {
