@@ -4,7 +4,7 @@
  * node_modules/.cache/bench (built at bench time, never shipped).
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import { bundleFunction } from "../build/bundle.js";
@@ -31,11 +31,20 @@ export function runtimes(): NodeRuntime[] {
   ];
 }
 
-/** The plugin's action folders whose server.js the comparison implementations replace. */
-const BASELINE_ACTIONS: Record<string, { readonly display: string; readonly exportName: string }> = {
-  "JAA-1jwt1": { display: GENERATE_ACTION, exportName: "generate" },
-  "JAB-1jwt2": { display: VERIFY_ACTION, exportName: "verify" },
-};
+/** The plugin's actions whose server.js the comparison implementations replace. */
+const BASELINE_ACTIONS = [
+  { display: GENERATE_ACTION, exportName: "generate" },
+  { display: VERIFY_ACTION, exportName: "verify" },
+] as const;
+
+/** The folder of the plugin's action with this display name (folders are named after Bubble ids). */
+function pluginActionFolder(display: string): string {
+  for (const folder of readdirSync(PLUGIN_ACTIONS)) {
+    const params = JSON.parse(readFileSync(path.join(PLUGIN_ACTIONS, folder, "params.json"), "utf8"));
+    if (params.display === display) return folder;
+  }
+  throw new Error(`no action ${display} in ${PLUGIN_ACTIONS}; run npm run build`);
+}
 
 /**
  * The actions folder of each variant: the plugin's own actions/, or for a comparison implementation a
@@ -46,10 +55,11 @@ export async function variantActionDirs(): Promise<Record<Variant, string>> {
   const dirs = { plugin: PLUGIN_ACTIONS } as Record<Variant, string>;
   for (const variant of ["jose", "jsonwebtoken", "fast-jwt"] as const) {
     const dir = path.join(CACHE_DIR, "actions", variant);
-    for (const [id, { display, exportName }] of Object.entries(BASELINE_ACTIONS)) {
-      const target = path.join(dir, id);
+    for (const { display, exportName } of BASELINE_ACTIONS) {
+      const folder = pluginActionFolder(display);
+      const target = path.join(dir, folder);
       mkdirSync(target, { recursive: true });
-      copyFileSync(path.join(PLUGIN_ACTIONS, id, "params.json"), path.join(target, "params.json"));
+      copyFileSync(path.join(PLUGIN_ACTIONS, folder, "params.json"), path.join(target, "params.json"));
       const code = await bundleFunction({
         file: path.join(ROOT, "bench/baselines", `${variant}.ts`),
         exportName,

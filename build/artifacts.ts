@@ -1,18 +1,6 @@
+import { actionFolder } from "./ids.js";
+import { bubbleJson } from "./json.js";
 import type { Manifest, ManifestEntry } from "./manifest.js";
-
-/** JSON as Bubble writes it when it syncs to GitHub: keys sorted, four-space indent. */
-export function bubbleJson(value: unknown): string {
-  return `${JSON.stringify(sortKeys(value), null, 4)}\n`;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== "object") return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort())
-    sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-  return sorted;
-}
 
 function ranked(
   entries: Readonly<Record<string, ManifestEntry>>,
@@ -24,7 +12,12 @@ function ranked(
   return out;
 }
 
-/** `actions/<ID>/params.json`: the action's declaration as Bubble syncs it. */
+/** `actions/<folder>/`: where Bubble keeps the action with this id. */
+export function actionDir(id: string): string {
+  return `actions/${actionFolder(id)}`;
+}
+
+/** `params.json`: the action's declaration as Bubble syncs it. */
 export function paramsJson(manifest: Manifest, actionId: string): string {
   const action = manifest.actions[actionId];
   if (!action) throw new Error(`no action ${actionId}`);
@@ -39,10 +32,23 @@ export function paramsJson(manifest: Manifest, actionId: string): string {
   });
 }
 
+/**
+ * `client.js`: the stub Bubble writes next to a server-side action's server.js, byte for byte as in the
+ * repositories Bubble syncs. The plugin has no client-side code; the stub keeps Bubble's tree as Bubble
+ * writes it, so Bubble's next commit has nothing to add.
+ */
+export const CLIENT_STUB =
+  "function(properties, context) {\n\n\n  //Load any data \n\n\n\n  //Do the operation\n\n\n\n}";
+
 export function metaDataJson(manifest: Manifest): string {
+  return bubbleJson(metaData(manifest));
+}
+
+/** meta_data.json's members that plugin.json sets (Bubble adds its own, such as the icon's address). */
+export function metaData(manifest: Manifest): Record<string, unknown> {
   const { categories, ...meta } = manifest.meta;
   // Bubble stores categories as an object keyed by position.
-  return bubbleJson({ ...meta, categories: Object.fromEntries(categories.map((c, i) => [String(i), c])) });
+  return { ...meta, categories: Object.fromEntries(categories.map((c, i) => [String(i), c])) };
 }
 
 export function sharedTechParamsJson(manifest: Manifest): string {

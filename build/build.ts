@@ -1,19 +1,34 @@
 /**
- * `npm run build`: plugin.json + src/ → what Bubble syncs (actions/<ID>/params.json and server.js,
- * meta_data.json, shared_tech_params.json) and the generated reference docs/actions.md. With `--check`, writes nothing and fails when the committed
- * files differ from a fresh build, so stale artifacts never ship.
+ * `npm run build`: plugin.json + src/ → what Bubble syncs (actions/<folder>/params.json, server.js and
+ * client.js, meta_data.json, shared_tech_params.json) and the generated reference docs/actions.md.
+ * First it gives every entry of plugin.json keyed `new` the next Bubble id and rewrites plugin.json.
+ * With `--check`, writes nothing and fails when an entry has no id yet or the committed files differ
+ * from a fresh build, so stale artifacts never ship.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "../src/paths.js";
-import { metaDataJson, paramsJson, sharedTechParamsJson } from "./artifacts.js";
+import { actionDir, CLIENT_STUB, metaDataJson, paramsJson, sharedTechParamsJson } from "./artifacts.js";
 import { bundleAction } from "./bundle.js";
 import { actionsReference } from "./docs.js";
-import { readManifest } from "./manifest.js";
+import { sourceJson } from "./json.js";
+import { assignNewIds, type Manifest, manifestPath, readManifest, readRawManifest } from "./manifest.js";
+import { publishedProblems, readPublished } from "./published.js";
+
+/** plugin.json, checked, with the published ids of published-ids.json kept. */
+export function checkedManifest(root: string): Manifest {
+  const manifest = readManifest(root);
+  const problems = publishedProblems(manifest, readPublished(root));
+  if (problems.length > 0)
+    throw new Error(`plugin.json changes what Bubble published:\n  ${problems.join("\n  ")}`);
+  return manifest;
+}
 
 /** Every generated file, by path relative to the repository root. */
-export async function buildArtifacts(root: string): Promise<Map<string, string>> {
-  const manifest = readManifest(root);
+export async function buildArtifacts(
+  root: string,
+  manifest = checkedManifest(root),
+): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   files.set("meta_data.json", metaDataJson(manifest));
   files.set("shared_tech_params.json", sharedTechParamsJson(manifest));
@@ -25,8 +40,9 @@ export async function buildArtifacts(root: string): Promise<Map<string, string>>
     }),
   );
   for (const [id, code] of bundles) {
-    files.set(`actions/${id}/params.json`, paramsJson(manifest, id));
-    files.set(`actions/${id}/server.js`, code);
+    files.set(`${actionDir(id)}/params.json`, paramsJson(manifest, id));
+    files.set(`${actionDir(id)}/server.js`, code);
+    files.set(`${actionDir(id)}/client.js`, CLIENT_STUB);
   }
   return files;
 }
@@ -59,9 +75,20 @@ export function writeArtifacts(root: string, files: Map<string, string>): void {
   }
 }
 
+/** Gives the entries keyed `new` their ids and writes plugin.json; says what it assigned. */
+function assignIds(root: string): void {
+  const { manifest, assigned } = assignNewIds(readRawManifest(root));
+  if (assigned.length === 0) return;
+  writeFileSync(manifestPath(root), sourceJson(manifest));
+  console.log(
+    `plugin.json: assigned ${assigned.length} new ids (next_id is now ${manifest.next_id}):\n  ${assigned.join("\n  ")}`,
+  );
+}
+
 async function main(): Promise<void> {
   const root = repoRoot();
   const check = process.argv.includes("--check");
+  if (!check) assignIds(root);
   const files = await buildArtifacts(root);
   if (check) {
     const stale = staleFiles(root, files);
@@ -80,5 +107,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && /build(-[0-9a-f]+)?\.(mjs|ts)$/.test(path.basename(process.argv[1]))) {
-  await main();
+  await main().catch((error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
 }

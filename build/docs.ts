@@ -1,3 +1,4 @@
+import { actionDir } from "./artifacts.js";
 import type { Manifest, ManifestEntry } from "./manifest.js";
 
 /**
@@ -25,7 +26,7 @@ export function actionsReference(manifest: Manifest): string {
       "",
       action.doc,
       "",
-      `Bubble id \`${id}\`, source \`src/actions/${action.entry}.ts\`.`,
+      `Bubble id \`${id}\` (folder \`${actionDir(id)}\`), source \`src/actions/${action.entry}.ts\`.`,
       "",
     );
     lines.push("| field | caption | type | default | doc |", "|---|---|---|---|---|");

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { idNumber, isBubbleId, nextId } from "./ids.js";
+import { OPTION_LISTS } from "./options.js";
 
 /** One field or return value, in Bubble's own shape (rank is derived from the order). */
 export interface ManifestEntry {
@@ -10,7 +12,10 @@ export interface ManifestEntry {
   readonly value?: string;
   readonly optional?: boolean;
   readonly default_val?: string;
+  /** A Dropdown's choices, comma-separated; the build writes them from `options_from` when that is set. */
   readonly options?: string;
+  /** The name of a list in src/ (see build/options.ts) that the Dropdown offers, so it is written once. */
+  readonly options_from?: string;
   readonly is_list?: boolean;
 }
 
@@ -23,8 +28,19 @@ export interface ManifestAction {
   readonly return_value: Readonly<Record<string, ManifestEntry>>;
 }
 
+export interface ManifestKey {
+  readonly caption: string;
+  readonly type: "secure" | "client_safe";
+}
+
+/**
+ * plugin.json. Keys, actions, fields and return values are keyed by Bubble id (see build/ids.ts); an entry
+ * keyed `new` (or `new-…`) has none yet and `npm run build` gives it the next one.
+ */
 export interface Manifest {
   readonly version: string;
+  /** Bubble's counter: the id the next new entity gets. Every id in plugin.json is before it. */
+  readonly next_id: string;
   readonly meta: {
     readonly name: string;
     readonly description: string;
@@ -33,14 +49,77 @@ export interface Manifest {
     readonly license: string;
     readonly sa_node_version: number;
   };
-  readonly keys: Readonly<
-    Record<string, { readonly caption: string; readonly type: "secure" | "client_safe" }>
-  >;
-  /** Keyed by Bubble action id: written once, never changed (every app using the action depends on it). */
+  readonly keys: Readonly<Record<string, ManifestKey>>;
+  /** Keyed by Bubble action id: published once, never changed (every app using the action depends on it). */
   readonly actions: Readonly<Record<string, ManifestAction>>;
 }
 
-const BUBBLE_ID = /^[A-Z]{3}(-[a-z0-9]{5})?$/;
+/** A key of plugin.json that asks the build for the next id. */
+export function isNewEntry(key: string): boolean {
+  return key === "new" || key.startsWith("new-");
+}
+
+/** What the build fixes in plugin.json, and what plugin.json says it is. */
+export function manifestPath(root: string): string {
+  return path.join(root, "plugin.json");
+}
+
+export function readRawManifest(root: string): Manifest {
+  return JSON.parse(readFileSync(manifestPath(root), "utf8")) as Manifest;
+}
+
+/** Every id-keyed object of plugin.json, with a name for messages, in the order the build assigns ids. */
+function idTables(manifest: Manifest): { where: string; table: Readonly<Record<string, unknown>> }[] {
+  const tables: { where: string; table: Readonly<Record<string, unknown>> }[] = [
+    { where: "keys", table: manifest.keys },
+    { where: "actions", table: manifest.actions },
+  ];
+  for (const action of Object.values(manifest.actions)) {
+    tables.push({ where: `${action.display} fields`, table: action.fields });
+    tables.push({ where: `${action.display} return_value`, table: action.return_value });
+  }
+  return tables;
+}
+
+/** What {@link assignNewIds} did: the plugin.json to write, and one line per id it gave. */
+export interface Assignment {
+  readonly manifest: Manifest;
+  readonly assigned: readonly string[];
+}
+
+/**
+ * Gives every entry keyed `new` the next id of the counter, in plugin.json's order (keys, then each action
+ * followed by its fields and return values), and advances `next_id` past them. Order within each object
+ * is kept. Pure: the caller writes the result.
+ */
+export function assignNewIds(manifest: Manifest): Assignment {
+  let counter = manifest.next_id;
+  const assigned: string[] = [];
+  const renamed = <T>(where: string, table: Readonly<Record<string, T>>, label: (entry: T) => string) => {
+    const out: Record<string, T> = {};
+    for (const [key, entry] of Object.entries(table)) {
+      if (!isNewEntry(key)) {
+        out[key] = entry;
+        continue;
+      }
+      out[counter] = entry;
+      assigned.push(`${counter}: ${where} ${label(entry)}`);
+      counter = nextId(counter);
+    }
+    return out;
+  };
+  const keys = renamed("key", manifest.keys, (key) => key.caption);
+  const actions: Record<string, ManifestAction> = {};
+  for (const [id, action] of Object.entries(renamed("action", manifest.actions, (a) => a.display))) {
+    actions[id] = {
+      ...action,
+      fields: renamed(`${action.display} field`, action.fields, (f) => f.name),
+      return_value: renamed(`${action.display} return value`, action.return_value, (f) => f.name),
+    };
+  }
+  return { manifest: { ...manifest, next_id: counter, keys, actions }, assigned };
+}
+
 const EDITORS = new Set([
   "DynamicValue",
   "StaticText",
@@ -52,39 +131,88 @@ const EDITORS = new Set([
 ]);
 const VALUES = new Set(["text", "number", "boolean", "date", "file", "image"]);
 
-/** Reads plugin.json and checks what Bubble would reject or silently mangle: ids, names, editors, types. */
-export function readManifest(root: string): Manifest {
-  const manifest = JSON.parse(readFileSync(path.join(root, "plugin.json"), "utf8")) as Manifest;
+/**
+ * Checks what Bubble would reject or silently mangle (ids, names, editors, types) and writes each
+ * Dropdown's options from its `options_from` list. Throws one message listing every problem.
+ */
+export function resolveManifest(raw: Manifest): Manifest {
   const problems: string[] = [];
-  const seenIds = new Set<string>();
-  const claimId = (id: string, where: string) => {
-    if (!BUBBLE_ID.test(id)) problems.push(`${where}: "${id}" is not a Bubble id`);
-    if (seenIds.has(id)) problems.push(`${where}: id "${id}" is used twice`);
-    seenIds.add(id);
-  };
-  for (const id of Object.keys(manifest.keys)) claimId(id, "keys");
-  for (const [actionId, action] of Object.entries(manifest.actions)) {
-    claimId(actionId, "actions");
-    for (const [kind, entries] of [
-      ["fields", action.fields],
-      ["return_value", action.return_value],
-    ] as const) {
+  const counter = raw.next_id;
+  if (typeof counter !== "string" || !isBubbleId(counter)) {
+    problems.push(`next_id: "${counter}" is not a Bubble id (three letters, e.g. AEI)`);
+  }
+  const seenIds = new Map<string, string>();
+  const pastCounter: string[] = [];
+  for (const { where, table } of idTables(raw)) {
+    for (const id of Object.keys(table)) {
+      if (isNewEntry(id)) {
+        problems.push(`${where}: "${id}" has no id yet; run npm run build to assign one`);
+      } else if (!isBubbleId(id)) {
+        problems.push(
+          `${where}: "${id}" is not a Bubble id (three letters); key the entry "new" and run npm run build`,
+        );
+      } else if (isBubbleId(counter) && idNumber(id) >= idNumber(counter)) {
+        problems.push(`${where}: id ${id} is at or past next_id ${counter}`);
+        pastCounter.push(id);
+      }
+      const other = seenIds.get(id);
+      if (other !== undefined) problems.push(`${where}: id ${id} is also used by ${other}`);
+      seenIds.set(id, where);
+    }
+  }
+  if (pastCounter.length > 0) {
+    const highest = pastCounter.reduce((a, b) => (idNumber(a) >= idNumber(b) ? a : b));
+    problems.push(
+      `Ids at or past next_id come from an id picked by hand or from a merge. When each is used once and Bubble ` +
+        `has not given it to anything else, set next_id to ${nextId(highest)}; otherwise key those entries "new" ` +
+        "and run npm run build, which gives them the next ids.",
+    );
+  }
+  const actions: Record<string, ManifestAction> = {};
+  for (const [actionId, action] of Object.entries(raw.actions)) {
+    const resolved = (kind: "fields" | "return_value") => {
       const names = new Set<string>();
-      for (const [id, entry] of Object.entries(entries)) {
+      const out: Record<string, ManifestEntry> = {};
+      for (const [id, entry] of Object.entries(action[kind])) {
         const where = `${action.display} ${kind} ${entry.name}`;
-        claimId(id, where);
         if (names.has(entry.name)) problems.push(`${where}: name used twice`);
         names.add(entry.name);
         if (!entry.caption || !entry.doc) problems.push(`${where}: needs a caption and a doc`);
         if (kind === "fields" && !EDITORS.has(entry.editor ?? "")) problems.push(`${where}: unknown editor`);
         const needsValue = kind === "return_value" || entry.editor !== "Dropdown";
         if (needsValue && !VALUES.has(entry.value ?? "")) problems.push(`${where}: unknown value type`);
-        if (entry.editor === "Dropdown" && !entry.options?.split(",").includes(entry.default_val ?? "")) {
-          problems.push(`${where}: the default must be one of the options`);
-        }
+        out[id] = withOptions(entry, where, problems);
       }
-    }
+      return out;
+    };
+    actions[actionId] = { ...action, fields: resolved("fields"), return_value: resolved("return_value") };
   }
   if (problems.length > 0) throw new Error(`plugin.json is not valid:\n  ${problems.join("\n  ")}`);
-  return manifest;
+  return { ...raw, actions };
+}
+
+function withOptions(entry: ManifestEntry, where: string, problems: string[]): ManifestEntry {
+  if (entry.editor !== "Dropdown") return entry;
+  let resolved = entry;
+  if (entry.options_from !== undefined) {
+    const list = OPTION_LISTS[entry.options_from];
+    if (entry.options !== undefined) problems.push(`${where}: give options or options_from, not both`);
+    if (!list) {
+      problems.push(
+        `${where}: options_from "${entry.options_from}" is none of ${Object.keys(OPTION_LISTS).join(", ")}`,
+      );
+      return entry;
+    }
+    const { options_from: _from, ...rest } = entry;
+    resolved = { ...rest, options: list.join(",") };
+  }
+  if (!resolved.options?.split(",").includes(resolved.default_val ?? "")) {
+    problems.push(`${where}: the default must be one of the options`);
+  }
+  return resolved;
+}
+
+/** Reads plugin.json as the build uses it: valid, every id assigned, every Dropdown's options written. */
+export function readManifest(root: string): Manifest {
+  return resolveManifest(readRawManifest(root));
 }

@@ -3,9 +3,11 @@
  * built actions as printed (multi-line PEM, one-line PEM, public JWK).
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BubbleRuntime } from "../src/emulator/runtime.js";
+import { ALGORITHMS } from "../src/jwt/algorithms.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const runtime = new BubbleRuntime(path.join(ROOT, "actions"));
@@ -17,11 +19,21 @@ function keygen(...args: string[]): string {
   });
 }
 
+function keygenFails(...args: string[]) {
+  return spawnSync(process.execPath, ["tools/run-ts.mjs", "tools/keygen.ts", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+}
+
+const EVERY_ALGORITHM = `use one of ${ALGORITHMS.join(", ")}.`;
+
 describe("npm run keygen", () => {
   it("prints a 64-byte base64url JWT Secret that the plugin accepts for HS512", async () => {
     const out = keygen().trim().split("\n");
     const secret = out[out.length - 1] as string;
     expect(secret).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    expect(Buffer.from(secret, "base64url")).toHaveLength(64);
     const keys = { "JWT Secret": secret };
     const { values } = await runtime.call("JWT - Generate token", { subject: "u", algorithm: "HS512" }, keys);
     const verified = await runtime.call(
@@ -39,15 +51,54 @@ describe("npm run keygen", () => {
     expect(human).toContain('"kty":"EC"');
   });
 
-  it("refuses an unknown algorithm with one line and exit code 2", () => {
-    const result = spawnSync(process.execPath, ["tools/run-ts.mjs", "tools/keygen.ts", "XX256"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
+  it("is the length the README says", () => {
+    const secret = JSON.parse(keygen("--json")).secret as string;
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    expect(readme).toContain(`\`npm run keygen\` prints one: ${secret.length} characters`);
+  });
+
+  it.each(["XX256", "HSFOO", "hs999"])(
+    "refuses %s with one line naming every algorithm, exit code 2, no key",
+    (name) => {
+      const result = keygenFails(name);
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toBe(`Unknown algorithm ${name}; ${EVERY_ALGORITHM}\n`);
+    },
+  );
+
+  it("does not echo an argument that may be a pasted key", () => {
+    const pasted = "-----BEGIN PRIVATE KEY-----MIGHAgEAMBMGByqGSM49";
+    const result = keygenFails(pasted.slice(5));
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe(
-      "Unknown algorithm XX256; use HS256, RS256, PS256, ES256, ES384, ES512 or EdDSA.",
-    );
+    expect(result.stderr).toBe(`Unknown algorithm; ${EVERY_ALGORITHM}\n`);
+  });
+
+  it.each([["--verbose"], ["ES256", "RS256"]])("refuses %s with one line and exit code 2", (...args) => {
+    const result = keygenFails(...args);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("--help prints the usage with every algorithm, and no key", () => {
+    const help = keygen("--help");
+    expect(help).toMatch(/^usage: npm run keygen/);
+    for (const alg of ALGORITHMS) expect(help).toContain(alg);
+    expect(help).not.toMatch(/[A-Za-z0-9_-]{40}|PRIVATE KEY/);
+    expect(keygen("ES256", "--help")).toBe(help);
+  });
+
+  it.each([
+    ["es256", "ES256"],
+    ["eddsa", "EdDSA"],
+    ["Ps256", "PS256"],
+    ["hs384", "HS384"],
+  ])("takes %s as %s", (name, alg) => {
+    const keys = JSON.parse(keygen(name, "--json"));
+    expect(keys.algorithm).toBe(alg);
+    if (alg.startsWith("HS")) expect(keys.secret).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    else expect(keys.publicJwk.alg).toBe(alg);
   });
 
   it("prints different secrets each time", () => {

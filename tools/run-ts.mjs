@@ -1,4 +1,4 @@
-// Runs one of the project's TypeScript scripts (build, start, bench, keygen) on plain Node.
+// Runs one of the project's TypeScript scripts (build, sync, start, bench, keygen) on plain Node.
 // Node 20 cannot execute TypeScript, so the script is bundled with esbuild (dependencies left
 // as imports) into node_modules/.cache and imported from there. Arguments after the file pass through.
 import { createHash } from "node:crypto";

@@ -1,0 +1,296 @@
+/**
+ * Bubble's ids in the build: one base-52 counter, action folders named by Bubble's rule (derived here
+ * independently of build/ids.ts), new entries numbered by the build, published ids never changed.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { actionFolder, idFromNumber, idNumber, idOfActionFolder } from "../build/ids.js";
+import { sourceJson } from "../build/json.js";
+import { assignNewIds, type Manifest, readRawManifest, resolveManifest } from "../build/manifest.js";
+import { OPTION_LISTS } from "../build/options.js";
+import { publishedProblems } from "../build/published.js";
+import { ALGORITHMS, ASYMMETRIC_ALGORITHMS } from "../src/jwt/algorithms.js";
+import { PROVIDERS } from "../src/jwt/external/presets.js";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+/** Bubble's folder rule, written out again: the id's ASCII bits in groups of five, Crockford's digits. */
+function expectedFolder(id: string): string {
+  const crockford = "0123456789abcdefghjkmnpqrstvwxyz";
+  const bits = [...Buffer.from(id, "ascii")].map((byte) => byte.toString(2).padStart(8, "0")).join("");
+  let suffix = "";
+  for (let i = 0; i < bits.length; i += 5)
+    suffix += crockford[Number.parseInt(bits.slice(i, i + 5).padEnd(5, "0"), 2)];
+  return `${id}-${suffix}`;
+}
+
+/** Base 52 read again: A–Z are 0–25, a–z 26–51. */
+function expectedNumber(id: string): number {
+  const digit = (c: string) => (c >= "a" ? c.charCodeAt(0) - 97 + 26 : c.charCodeAt(0) - 65);
+  return [...id].reduce((n, c) => n * 52 + digit(c), 0);
+}
+
+/** The id `k` places after plugin.json's next_id, counted again here. */
+function afterNext(k: number): string {
+  const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  const n = expectedNumber(readRawManifest(ROOT).next_id) + k;
+  return [Math.floor(n / 52 / 52), Math.floor(n / 52) % 52, n % 52].map((d) => digits[d]).join("");
+}
+
+describe("Bubble's id scheme", () => {
+  it("derives the two folders seen in Bubble's repositories, by the rule written out in this test", () => {
+    expect(expectedFolder("AAC")).toBe("AAC-850m6");
+    expect(expectedFolder("AEK")).toBe("AEK-852mp");
+    expect(actionFolder("AAC")).toBe("AAC-850m6");
+    expect(actionFolder("AEK")).toBe("AEK-852mp");
+  });
+
+  it("agrees with the rule for every id of the counter", () => {
+    for (let n = 0; n < 52 ** 3; n += 97) {
+      const id = idFromNumber(n);
+      expect(expectedNumber(id)).toBe(n);
+      expect(idNumber(id)).toBe(n);
+      expect(actionFolder(id)).toBe(expectedFolder(id));
+      expect(idOfActionFolder(expectedFolder(id))).toBe(id);
+    }
+  });
+
+  it("counts AAB, AAC, …, AAz, ABA", () => {
+    expect([1, 2, 51, 52].map(idFromNumber)).toEqual(["AAB", "AAC", "AAz", "ABA"]);
+    expect(() => idFromNumber(52 ** 3)).toThrow(/no three-letter/);
+  });
+
+  it("knows a folder Bubble never wrote", () => {
+    expect(idOfActionFolder("JAA-1jwt1")).toBeUndefined();
+    expect(idOfActionFolder("AAC-850m7")).toBeUndefined();
+  });
+});
+
+describe("plugin.json's ids", () => {
+  const raw = readRawManifest(ROOT);
+
+  it("gives the first six actions AEC..AEH, after the keys, fields and return values they had", () => {
+    expect(Object.keys(raw.actions).slice(0, 6)).toEqual(["AEC", "AED", "AEE", "AEF", "AEG", "AEH"]);
+  });
+
+  it("keeps every id before next_id, and each once", () => {
+    const ids = [
+      ...Object.keys(raw.keys),
+      ...Object.entries(raw.actions).flatMap(([id, a]) => [
+        id,
+        ...Object.keys(a.fields),
+        ...Object.keys(a.return_value),
+      ]),
+    ];
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(expectedNumber(id), id).toBeLessThan(expectedNumber(raw.next_id));
+  });
+
+  it("names each committed action folder by Bubble's rule, with Bubble's client.js stub", () => {
+    const folders = readdirSync(path.join(ROOT, "actions")).sort();
+    expect(folders).toEqual(Object.keys(raw.actions).map(expectedFolder).sort());
+    for (const folder of folders) {
+      expect(readdirSync(path.join(ROOT, "actions", folder)).sort()).toEqual([
+        "client.js",
+        "params.json",
+        "server.js",
+      ]);
+      expect(readFileSync(path.join(ROOT, "actions", folder, "client.js"), "utf8")).toBe(
+        "function(properties, context) {\n\n\n  //Load any data \n\n\n\n  //Do the operation\n\n\n\n}",
+      );
+    }
+  });
+
+  it("is kept in the repository's format, so a rewrite by the build changes only ids", () => {
+    expect(sourceJson(raw)).toBe(readFileSync(path.join(ROOT, "plugin.json"), "utf8"));
+  });
+
+  it("refuses an id at or past next_id, saying what to do", () => {
+    const merged = structuredClone(raw) as { -readonly [K in keyof Manifest]: Manifest[K] };
+    const verify = merged.actions.AED as { fields: Record<string, unknown> };
+    verify.fields = {
+      ...verify.fields,
+      [afterNext(0)]: { ...(verify.fields.AAW as object), name: "merged" },
+    };
+    expect(() => resolveManifest(merged)).toThrow(
+      `plugin.json is not valid:\n  JWT - Verify token fields: id ${afterNext(0)} is at or past next_id ${raw.next_id}\n  Ids at or past next_id come from an id picked by hand or from a merge. When each is used once and Bubble has not given it to anything else, set next_id to ${afterNext(1)}; otherwise key those entries "new" and run npm run build, which gives them the next ids.`,
+    );
+  });
+
+  it("refuses an id Bubble would not write, and one used twice", () => {
+    const bad = structuredClone(raw) as { -readonly [K in keyof Manifest]: Manifest[K] };
+    bad.keys = {
+      ...bad.keys,
+      "JAA-1jwt1": { caption: "X", type: "secure" },
+      AAH: { caption: "Y", type: "secure" },
+    };
+    const message = (() => {
+      try {
+        resolveManifest(bad);
+        return "";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toContain('keys: "JAA-1jwt1" is not a Bubble id (three letters); key the entry "new"');
+    expect(message).toContain("id AAH is also used by keys");
+  });
+});
+
+describe("new entries", () => {
+  it("get the next ids in plugin.json's order, and next_id moves past them", () => {
+    const raw = readRawManifest(ROOT);
+    const verify = raw.actions.AED as Manifest["actions"][string];
+    const field = {
+      caption: "Session id",
+      name: "session_id",
+      editor: "DynamicValue",
+      doc: "d",
+      value: "text",
+    };
+    const withNew = {
+      ...raw,
+      keys: { ...raw.keys, new: { caption: "Session Secret", type: "secure" as const } },
+      actions: {
+        ...raw.actions,
+        AED: {
+          ...verify,
+          fields: { ...verify.fields, new: field, "new-2": { ...field, name: "session_kind" } },
+        },
+      },
+    };
+    const { manifest, assigned } = assignNewIds(withNew);
+    expect(assigned).toEqual([
+      `${afterNext(0)}: key Session Secret`,
+      `${afterNext(1)}: JWT - Verify token field session_id`,
+      `${afterNext(2)}: JWT - Verify token field session_kind`,
+    ]);
+    expect(manifest.next_id).toBe(afterNext(3));
+    expect(Object.keys(manifest.keys)).toEqual([...Object.keys(raw.keys), afterNext(0)]);
+    expect(Object.keys(manifest.actions.AED?.fields ?? {})).toEqual([
+      ...Object.keys(verify.fields),
+      afterNext(1),
+      afterNext(2),
+    ]);
+    expect(() => resolveManifest(manifest)).not.toThrow();
+    expect(() => resolveManifest(withNew)).toThrow(/"new" has no id yet; run npm run build/);
+  });
+
+  describe("npm run build, in a copy of the repository", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "bubble-ids-"));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    for (const name of ["src", "node_modules", "tools"])
+      symlinkSync(path.join(ROOT, name), path.join(dir, name));
+    for (const name of [
+      "actions",
+      "docs",
+      "meta_data.json",
+      "shared_tech_params.json",
+      "published-ids.json",
+    ]) {
+      cpSync(path.join(ROOT, name), path.join(dir, name), { recursive: true });
+    }
+    const text = readFileSync(path.join(ROOT, "plugin.json"), "utf8").replace(
+      '"fields": {\n        "AAW": {',
+      '"fields": {\n        "new": {\n          "caption": "Session id",\n          "name": "session_id",\n          "editor": "DynamicValue",\n          "doc": "The session, e.g. s1.",\n          "value": "text",\n          "optional": true\n        },\n        "AAW": {',
+    );
+    writeFileSync(path.join(dir, "plugin.json"), text);
+    const build = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [path.join(ROOT, "tools/run-ts.mjs"), path.join(ROOT, "build/build.ts"), ...args],
+        {
+          cwd: dir,
+          encoding: "utf8",
+        },
+      );
+
+    it("--check writes nothing and fails on an entry without an id", () => {
+      const result = build("--check");
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(
+        'JWT - Verify token fields: "new" has no id yet; run npm run build to assign one',
+      );
+      expect(readFileSync(path.join(dir, "plugin.json"), "utf8")).toBe(text);
+    });
+
+    it("assigns the next id, says so, rewrites only that in plugin.json and builds the field", () => {
+      const result = build();
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toContain(
+        `plugin.json: assigned 1 new ids (next_id is now ${afterNext(1)}):\n  ${afterNext(0)}: JWT - Verify token field session_id`,
+      );
+      expect(readFileSync(path.join(dir, "plugin.json"), "utf8")).toBe(
+        text
+          .replace('"new": {', `"${afterNext(0)}": {`)
+          .replace(`"next_id": "${afterNext(0)}"`, `"next_id": "${afterNext(1)}"`),
+      );
+      const params = JSON.parse(readFileSync(path.join(dir, "actions/AED-852m8/params.json"), "utf8"));
+      expect(params.fields[afterNext(0)]).toMatchObject({ name: "session_id", rank: 0 });
+      expect(build("--check").status).toBe(0);
+    });
+  });
+});
+
+describe("published ids", () => {
+  const raw = readRawManifest(ROOT);
+  const published = {
+    keys: { "JWT Secret": "AAB" },
+    actions: {
+      "JWT - Verify token": { id: "AED", fields: { token: "AAW" }, return_value: { valid: "ABE" } },
+    },
+  };
+
+  it("are what plugin.json holds", () => {
+    expect(publishedProblems(resolveManifest(raw), published)).toEqual([]);
+  });
+
+  it("may not change, nor be dropped", () => {
+    const { AED: verify, ...others } = raw.actions;
+    const { AAW: token, ...fields } = (verify as Manifest["actions"][string]).fields;
+    const changed = {
+      ...raw,
+      actions: { ...others, [afterNext(0)]: { ...verify, fields: { ...fields } } },
+      next_id: afterNext(1),
+    };
+    expect(token).toBeDefined();
+    expect(publishedProblems(resolveManifest(changed as Manifest), published)).toEqual([
+      `action JWT - Verify token has id ${afterNext(0)} in plugin.json but was published as AED: put AED back (published ids never change)`,
+      "JWT - Verify token fields token was published with id AAW and is missing from plugin.json: put it back (published entities are never dropped)",
+    ]);
+  });
+});
+
+describe("Dropdown options", () => {
+  it("are the source's own lists", () => {
+    const manifest = resolveManifest(readRawManifest(ROOT));
+    const options = (display: string, name: string) =>
+      Object.values(Object.values(manifest.actions).find((a) => a.display === display)?.fields ?? {}).find(
+        (f) => f.name === name,
+      )?.options;
+    for (const display of ["JWT - Generate token", "JWT - Verify token", "JWT - Refresh token"]) {
+      expect(options(display, "algorithm")).toBe(ALGORITHMS.join(","));
+    }
+    expect(options("JWT - Public keys (JWKS)", "algorithm")).toBe(ASYMMETRIC_ALGORITHMS.join(","));
+    expect(options("JWT - Verify external token", "provider")).toBe(PROVIDERS.join(","));
+  });
+
+  it("are written in plugin.json only as the name of a list, never copied", () => {
+    const lists = new Set(Object.values(OPTION_LISTS).map((list) => list.join(",")));
+    const raw = readRawManifest(ROOT);
+    const fields = Object.values(raw.actions).flatMap((action) =>
+      Object.values(action.fields).map((field) => ({ display: action.display, ...field })),
+    );
+    for (const field of fields.filter((f) => f.editor === "Dropdown")) {
+      expect(lists.has(field.options ?? ""), `${field.display} ${field.name}`).toBe(false);
+    }
+    const from = (display: string, name: string) =>
+      fields.find((f) => f.display === display && f.name === name)?.options_from;
+    expect(from("JWT - Generate token", "algorithm")).toBe("ALGORITHMS");
+    expect(from("JWT - Public keys (JWKS)", "algorithm")).toBe("ASYMMETRIC_ALGORITHMS");
+    expect(from("JWT - Verify external token", "provider")).toBe("PROVIDERS");
+  });
+});
