@@ -1,6 +1,6 @@
 /**
  * The benchmark harness works (not how fast anything is: figures belong to `npm run bench`): one short
- * cold and warm measurement of the plugin and jose's floor on Node 18 and this machine's Node returns a
+ * cold and warm measurement of the plugin and jose's floor on Node 18 and Node 22 returns a
  * finite positive figure for every cell, and the report names each target.
  */
 import { beforeAll, describe, expect, it } from "vitest";

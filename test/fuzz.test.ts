@@ -24,6 +24,10 @@ describe.each(RUNTIMES)("fuzzing on $name", (runtime) => {
     report = await runScenario<FuzzReport>("fuzz.ts", runtime);
   }, 180_000);
 
+  it("runs on the intended Node version", () => {
+    expect(report.node).toBe(`v${runtime.version}`);
+  });
+
   it("ran every mutant through verify, refresh and decode", () => {
     const runs = Number(process.env.FUZZ_RUNS ?? 10_000);
     expect(report.runs).toBe(runs);
