@@ -39,10 +39,15 @@ export function paramsJson(manifest: Manifest, actionId: string): string {
   });
 }
 
-export function metaDataJson(manifest: Manifest): string {
+/** `meta_data.json`, declaring the Node version Bubble runs the actions on. */
+export function metaDataJson(manifest: Manifest, nodeVersion: number): string {
   const { categories, ...meta } = manifest.meta;
   // Bubble stores categories as an object keyed by position.
-  return bubbleJson({ ...meta, categories: Object.fromEntries(categories.map((c, i) => [String(i), c])) });
+  return bubbleJson({
+    ...meta,
+    sa_node_version: nodeVersion,
+    categories: Object.fromEntries(categories.map((c, i) => [String(i), c])),
+  });
 }
 
 export function sharedTechParamsJson(manifest: Manifest): string {
