@@ -39,7 +39,7 @@ export async function buildArtifacts(
   files.set("docs/actions.md", actionsReference(manifest));
   const bundles = await Promise.all(
     Object.entries(manifest.actions).map(async ([id, action]) => {
-      const code = await bundleAction(root, action.entry, action.display, manifest.version);
+      const code = await bundleAction(root, action, manifest.version);
       return [id, code] as const;
     }),
   );

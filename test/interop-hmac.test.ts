@@ -92,3 +92,89 @@ describe.each(["HS256", "HS384", "HS512"])("%s with PyJWT", (alg) => {
     expect(verified.values).toMatchObject({ valid: false, error_code: "invalid_signature" });
   });
 });
+
+describe("sessions with PyJWT (HS256)", () => {
+  const verifyWithPyjwt = (token: unknown) =>
+    pyjwt<{ claims?: Record<string, unknown>; header?: Record<string, unknown>; error?: string }>({
+      op: "verify",
+      token,
+      key: SECRET,
+      alg: "HS256",
+      audience: AUDIENCE,
+      issuer: ISSUER,
+    });
+
+  it("PyJWT verifies both tokens of a pair, first and rotated, and agrees on the successor jti", async () => {
+    const generated = await runtime.call(
+      "JWT - Generate token",
+      { subject: "user-9", issue_refresh_token: true, session_id: "sess-py" },
+      keys,
+    );
+    const first = verifyWithPyjwt(generated.values.refresh_token);
+    expect(first).toMatchObject({
+      header: { alg: "HS256", typ: "refresh+jwt" },
+      claims: {
+        sub: "user-9",
+        sid: "sess-py",
+        jti: generated.values.refresh_jti,
+        iss: ISSUER,
+        aud: AUDIENCE,
+      },
+    });
+    expect(verifyWithPyjwt(generated.values.token)).toMatchObject({ header: { typ: "at+jwt" } });
+    const rotated = await runtime.call(
+      "JWT - Refresh token",
+      { token: generated.values.refresh_token },
+      keys,
+    );
+    const successor = pyjwt<{ jti: string }>({ op: "successor", jti: generated.values.refresh_jti });
+    expect(rotated.values.refresh_jti).toBe(successor.jti);
+    expect(verifyWithPyjwt(rotated.values.refresh_token)).toMatchObject({
+      header: { typ: "refresh+jwt" },
+      claims: { sid: "sess-py", jti: successor.jti, auth_time: first.claims?.auth_time },
+    });
+  });
+
+  it("the plugin's Verify refuses PyJWT tokens typed refresh+jwt, and its Refresh rotates them", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      sub: "user-8",
+      iat: now,
+      exp: now + 300,
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sid: "s",
+      jti: "py-r",
+    };
+    for (const typ of ["refresh+jwt", "application/Refresh+JWT"]) {
+      const { token } = pyjwt<{ token: string }>({
+        op: "sign",
+        claims,
+        key: SECRET,
+        alg: "HS256",
+        headers: { typ },
+      });
+      const verified = await runtime.call("JWT - Verify token", { token }, keys);
+      expect(verified.values).toMatchObject({ valid: false, error_code: "wrong_token_type" });
+      const refreshed = await runtime.call("JWT - Refresh token", { token }, keys);
+      const successor = pyjwt<{ jti: string }>({ op: "successor", jti: "py-r" });
+      expect(refreshed.values).toMatchObject({ ok: true, previous_jti: "py-r", refresh_jti: successor.jti });
+    }
+  });
+
+  it("the plugin's Refresh refuses a PyJWT token typed at+jwt", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: "user-8", iat: now, exp: now + 300, iss: ISSUER, aud: AUDIENCE, jti: "py-a" };
+    const { token } = pyjwt<{ token: string }>({
+      op: "sign",
+      claims,
+      key: SECRET,
+      alg: "HS256",
+      headers: { typ: "at+jwt" },
+    });
+    const refreshed = await runtime.call("JWT - Refresh token", { token }, keys);
+    expect(refreshed.values).toMatchObject({ ok: false, error_code: "wrong_token_type", token: "" });
+    const verified = await runtime.call("JWT - Verify token", { token }, keys);
+    expect(verified.values).toMatchObject({ valid: true, subject: "user-8" });
+  });
+});

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { TOKEN_ERROR_CODES } from "../src/jwt/errors.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ALGORITHMS = "HS256,HS384,HS512,RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512,EdDSA";
@@ -32,6 +33,17 @@ const VERIFY_RETURNS: Spec = {
   claims_json: "text",
   claim_names: "text list",
   claim_values: "text list",
+  // Sessions (0.2).
+  session_id: "text",
+  auth_time: "date",
+};
+
+// Generate's and Refresh's session return values (0.2).
+const SESSION_RETURNS: Spec = {
+  session_id: "text",
+  refresh_token: "text",
+  refresh_expires_at: "date",
+  refresh_jti: "text",
 };
 
 const CONTRACT: Record<string, ActionSpec> = {
@@ -47,8 +59,18 @@ const CONTRACT: Record<string, ActionSpec> = {
       key_id: "text",
       token_type: "text",
       algorithm: "dropdown",
+      issue_refresh_token: "boolean",
+      refresh_expires_in: "number",
+      session_id: "text",
     },
-    returns: { token: "text", issued_at: "date", expires_at: "date", expires_in: "number", jti: "text" },
+    returns: {
+      token: "text",
+      issued_at: "date",
+      expires_at: "date",
+      expires_in: "number",
+      jti: "text",
+      ...SESSION_RETURNS,
+    },
   },
   "JWT - Verify token": {
     fields: {
@@ -73,6 +95,7 @@ const CONTRACT: Record<string, ActionSpec> = {
       audience: "text",
       revoked_ids: "text list",
       algorithm: "dropdown",
+      refresh_expires_in: "number",
     },
     returns: {
       ok: "boolean",
@@ -85,6 +108,8 @@ const CONTRACT: Record<string, ActionSpec> = {
       jti: "text",
       previous_jti: "text",
       subject: "text",
+      ...SESSION_RETURNS,
+      auth_time: "date",
     },
   },
   "JWT - Decode token (unverified)": {
@@ -101,6 +126,8 @@ const CONTRACT: Record<string, ActionSpec> = {
       is_expired: "boolean",
       error_code: "text",
       error_message: "text",
+      session_id: "text",
+      token_use: "text",
     },
   },
   "JWT - Public keys (JWKS)": {
@@ -152,6 +179,8 @@ function loadSynced(): Map<string, { fields: Entry[]; returns: Entry[] }> {
 
 function typeOf(entry: Entry): string {
   if (entry.editor === "Dropdown") return "dropdown";
+  if (entry.editor === "Checkbox")
+    return entry.value === "boolean" ? "boolean" : "Checkbox without a boolean value";
   if (entry.editor === "key_value_list") return "key_value_list";
   return `${entry.value}${entry.is_list ? " list" : ""}`;
 }
@@ -197,16 +226,15 @@ describe("the contract's names and types, in the synced params.json", () => {
       expect(meta.plugin_instructions).toContain(key);
     }
     expect(meta.plugin_instructions).toMatch(/development and a live value/);
-    for (const code of [
-      "missing_token",
-      "malformed",
-      "invalid_signature",
-      "expired",
-      "revoked",
-      "session_expired",
-    ]) {
-      expect(meta.plugin_instructions).toContain(code);
-    }
+    expect(meta.plugin_instructions).toMatch(/Session/);
+  });
+
+  it("lists exactly the error codes of TOKEN_ERROR_CODES in the plugin instructions, in order", () => {
+    const meta = JSON.parse(readFileSync(path.join(ROOT, "meta_data.json"), "utf8"));
+    const list =
+      (meta.plugin_instructions as string).match(/^Error codes \(error_code[^:]*\): (.+)$/m)?.[1] ?? "";
+    const listed = list.match(/\b[a-z]+(?:_[a-z]+)+\b|\b(?:malformed|expired|revoked)\b/g) ?? [];
+    expect(listed.filter((code) => code !== "error_code")).toEqual([...TOKEN_ERROR_CODES]);
   });
 
   it("offers every algorithm, HS256 by default, on the token actions", () => {

@@ -2,6 +2,7 @@ import { defineAction } from "../bubble/action.js";
 import { claimText, toDate } from "../bubble/results.js";
 import { nowSeconds } from "../jwt/clock.js";
 import { decodeToken } from "../jwt/decode.js";
+import { tokenKind } from "../jwt/session.js";
 
 /** `JWT - Decode token (unverified)`: reads a token without checking its signature, for debugging. */
 export const run = defineAction({
@@ -20,6 +21,8 @@ export const run = defineAction({
         issued_at: toDate(claims.iat),
         expires_at: toDate(exp),
         is_expired: exp !== undefined && nowSeconds() >= exp,
+        session_id: claimText(claims.sid),
+        token_use: tokenKind(header) === "refresh" ? "refresh" : "access",
         error_code: "",
         error_message: "",
       },

@@ -2,43 +2,50 @@ import { defineAction } from "../bubble/action.js";
 import { PLUGIN_KEYS, readKeyMaterial, withKeyDefault } from "../bubble/keys.js";
 import {
   readAlgorithm,
+  readCheckbox,
   readKeyValueList,
   readText,
   readWholeNumber,
   requireText,
 } from "../bubble/properties.js";
-import { toDate } from "../bubble/results.js";
-import { LIFETIME_RULE } from "../bubble/rules.js";
+import { sessionValues, toDate } from "../bubble/results.js";
+import { LIFETIME_RULE, REFRESH_LIFETIME_RULE } from "../bubble/rules.js";
 import type { BubbleProperties } from "../bubble/types.js";
 import { ConfigError } from "../jwt/errors.js";
 import { generateToken } from "../jwt/generate.js";
 import { type JsonObject, jsonDepthExceeds, MAX_JSON_DEPTH } from "../jwt/token.js";
+import { isJsonObject } from "../jwt/values.js";
 
 /** `JWT - Generate token`: signs a token for a logged-in user. */
 export const run = defineAction({
   name: "generate",
   async run(properties, context) {
-    const issued = await generateToken({
+    // Read (and range-checked) whether or not issue_refresh_token is ticked: a bad value is a bad value.
+    const refreshExpiresIn = readWholeNumber(properties, "refresh_expires_in", REFRESH_LIFETIME_RULE);
+    const { access, refresh } = await generateToken({
       alg: readAlgorithm(properties),
       keys: readKeyMaterial(context),
       subject: requireText(properties, "subject", "the user's unique id (Current User's unique id)"),
       email: readText(properties, "email"),
-      expiresIn: readWholeNumber(properties, "expires_in", LIFETIME_RULE, 3600),
+      expiresIn: readWholeNumber(properties, "expires_in", LIFETIME_RULE),
       issuer: withKeyDefault(readText(properties, "issuer"), context, PLUGIN_KEYS.issuer),
       audience: withKeyDefault(readText(properties, "audience"), context, PLUGIN_KEYS.audience),
       extraClaims: readExtraClaims(properties),
       keyId: readText(properties, "key_id"),
       tokenType: readText(properties, "token_type"),
+      sessionId: readText(properties, "session_id"),
+      refreshExpiresIn: readCheckbox(properties, "issue_refresh_token") ? refreshExpiresIn : undefined,
     });
     return {
       values: {
-        token: issued.token,
-        issued_at: toDate(issued.issuedAt),
-        expires_at: toDate(issued.expiresAt),
-        expires_in: issued.expiresIn,
-        jti: issued.jti,
+        token: access.token,
+        issued_at: toDate(access.issuedAt),
+        expires_at: toDate(access.expiresAt),
+        expires_in: access.expiresIn,
+        jti: access.jti,
+        ...sessionValues({ access, refresh }),
       },
-      log: { sub: issued.claims.sub, jti: issued.jti, kid: issued.kid },
+      log: { sub: access.claims.sub, jti: access.jti, kid: access.kid },
     };
   },
 });
@@ -72,7 +79,7 @@ export function readExtraClaims(properties: BubbleProperties): JsonObject {
         'The claims_json field is not valid JSON; write one object, e.g. {"role": "admin"}.',
       );
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    if (!isJsonObject(parsed)) {
       throw new ConfigError('The claims_json field must be one JSON object, e.g. {"role": "admin"}.');
     }
     for (const [name, value] of Object.entries(parsed)) add(name, value, "claims_json");

@@ -8,7 +8,7 @@ import { publishedKeys } from "../jwt/jwks.js";
 export const run = defineAction({
   name: "jwks",
   async run(properties, context) {
-    const alg = readAlgorithm(properties, ASYMMETRIC_ALGORITHMS, "RS256");
+    const alg = readAlgorithm(properties, ASYMMETRIC_ALGORITHMS);
     const published = await publishedKeys(readKeyMaterial(context), alg, readText(properties, "key_id"));
     return {
       values: {

@@ -1,5 +1,6 @@
 import { defineAction, refusal } from "../bubble/action.js";
-import { readNameList, readText, readWholeNumber } from "../bubble/properties.js";
+import { fieldDefault } from "../bubble/defaults.js";
+import { readNameList, readOptionalWholeNumber, readText, readWholeNumber } from "../bubble/properties.js";
 import { CLOCK_TOLERANCE_RULE, MAX_AGE_RULE } from "../bubble/rules.js";
 import type { BubbleProperties } from "../bubble/types.js";
 import { verifiedValues } from "../bubble/verified.js";
@@ -16,9 +17,9 @@ export const run = defineAction({
       issuer: readText(properties, "issuer"),
       audience: readText(properties, "audience"),
       algorithms: readNameList(properties, "algorithms"),
-      // External tokens come from another server's clock: a little leeway by default (the contract).
-      clockTolerance: readWholeNumber(properties, "clock_tolerance", CLOCK_TOLERANCE_RULE, 30),
-      maxAge: readWholeNumber(properties, "max_age", MAX_AGE_RULE),
+      // External tokens come from another server's clock: plugin.json's default gives a little leeway (the contract).
+      clockTolerance: readWholeNumber(properties, "clock_tolerance", CLOCK_TOLERANCE_RULE),
+      maxAge: readOptionalWholeNumber(properties, "max_age", MAX_AGE_RULE),
       requiredClaims: readNameList(properties, "required_claims"),
     });
     return {
@@ -31,5 +32,5 @@ export const run = defineAction({
 });
 
 function providerOf(properties: BubbleProperties): string {
-  return readText(properties, "provider") ?? "Custom";
+  return readText(properties, "provider") ?? fieldDefault("provider");
 }

@@ -3,6 +3,7 @@ import { PLUGIN_KEYS, readKeyMaterial, withKeyDefault } from "../bubble/keys.js"
 import {
   readAlgorithm,
   readNameList,
+  readOptionalWholeNumber,
   readText,
   readTextList,
   readWholeNumber,
@@ -20,8 +21,8 @@ export const run = defineAction({
       keys: readKeyMaterial(context),
       issuer: withKeyDefault(readText(properties, "issuer"), context, PLUGIN_KEYS.issuer),
       audience: withKeyDefault(readText(properties, "audience"), context, PLUGIN_KEYS.audience),
-      clockTolerance: readWholeNumber(properties, "clock_tolerance", CLOCK_TOLERANCE_RULE, 0),
-      maxAge: readWholeNumber(properties, "max_age", MAX_AGE_RULE),
+      clockTolerance: readWholeNumber(properties, "clock_tolerance", CLOCK_TOLERANCE_RULE),
+      maxAge: readOptionalWholeNumber(properties, "max_age", MAX_AGE_RULE),
       requiredClaims: readNameList(properties, "required_claims"),
       revokedIds: await readTextList(properties, "revoked_ids"),
     };

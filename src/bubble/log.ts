@@ -1,3 +1,5 @@
+import { isNonEmptyString } from "../jwt/values.js";
+
 /**
  * One line per call in the app's server logs: the action, the outcome (`ok` or an error code) and the
  * token's `sub`, `jti` and `kid` when known. Never a token, signature, key, secret or other claim.
@@ -15,7 +17,7 @@ export function logOutcome(action: string, outcome: string, fields: LogFields = 
   const entry: Record<string, string> = { outcome };
   for (const name of ["sub", "jti", "kid"] as const) {
     const value = fields[name];
-    if (typeof value === "string" && value !== "") entry[name] = value.slice(0, MAX_LOGGED_LENGTH);
+    if (isNonEmptyString(value)) entry[name] = value.slice(0, MAX_LOGGED_LENGTH);
   }
   console.log(`JWT ${action}: ${JSON.stringify(entry).replace(UNICODE_LINE_BREAKS, escapeCodePoint)}`);
 }

@@ -1,5 +1,7 @@
 import { ALGORITHMS, type Algorithm } from "../jwt/algorithms.js";
 import { ConfigError } from "../jwt/errors.js";
+import { isJsonObject } from "../jwt/values.js";
+import { fieldDefault } from "./defaults.js";
 import type { BubbleList, BubbleProperties } from "./types.js";
 
 /** Bubble leaves an empty optional field as null, undefined or "" (undocumented which): all three are empty. */
@@ -22,32 +24,36 @@ export function requireText(properties: BubbleProperties, name: string, what: st
   return text;
 }
 
+/** A Checkbox field: yes or no; `fallback` when empty. Text "true"/"false" (and "yes"/"no") is read too. */
+export function readCheckbox(properties: BubbleProperties, name: string, fallback = false): boolean {
+  const value = properties[name];
+  if (isEmpty(value)) return fallback;
+  if (typeof value === "boolean") return value;
+  const text = String(value).trim().toLowerCase();
+  if (text === "true" || text === "yes") return true;
+  if (text === "false" || text === "no" || text === "") return false;
+  throw new ConfigError(`The ${name} field must be yes or no.`);
+}
+
 export interface NumberRule {
   readonly min: number;
   readonly max: number;
   readonly unit: string;
 }
 
-/** A whole-number field within [min, max]; `fallback` when empty. Accepts numeric text too. */
-export function readWholeNumber(
+/** A whole-number field within [min, max]; its plugin.json default when empty. Accepts numeric text too. */
+export function readWholeNumber(properties: BubbleProperties, name: string, rule: NumberRule): number {
+  return readOptionalWholeNumber(properties, name, rule) ?? Number(fieldDefault(name));
+}
+
+/** A whole-number field without a default, as {@link readWholeNumber}; undefined when empty. */
+export function readOptionalWholeNumber(
   properties: BubbleProperties,
   name: string,
   rule: NumberRule,
-  fallback: number,
-): number;
-export function readWholeNumber(
-  properties: BubbleProperties,
-  name: string,
-  rule: NumberRule,
-): number | undefined;
-export function readWholeNumber(
-  properties: BubbleProperties,
-  name: string,
-  rule: NumberRule,
-  fallback?: number,
 ): number | undefined {
   const value = properties[name];
-  if (isEmpty(value) || (typeof value === "string" && value.trim() === "")) return fallback;
+  if (isEmpty(value) || (typeof value === "string" && value.trim() === "")) return undefined;
   const number =
     typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : Number.NaN;
   if (!Number.isInteger(number) || number < rule.min || number > rule.max) {
@@ -58,19 +64,14 @@ export function readWholeNumber(
   return number;
 }
 
-/** The action's `algorithm` Dropdown; its default when empty, and only the options the action offers. */
+/** The action's `algorithm` Dropdown; its plugin.json default when empty, and only the options the action offers. */
 export function readAlgorithm(properties: BubbleProperties): Algorithm;
-export function readAlgorithm<A extends Algorithm>(
-  properties: BubbleProperties,
-  allowed: readonly A[],
-  fallback: A,
-): A;
+export function readAlgorithm<A extends Algorithm>(properties: BubbleProperties, allowed: readonly A[]): A;
 export function readAlgorithm(
   properties: BubbleProperties,
   allowed: readonly Algorithm[] = ALGORITHMS,
-  fallback: Algorithm = "HS256",
 ): Algorithm {
-  const value = readText(properties, "algorithm") ?? fallback;
+  const value = readText(properties, "algorithm") ?? fieldDefault("algorithm");
   const match = allowed.find((alg) => alg === value);
   if (!match) throw new ConfigError(`The algorithm field must be one of ${allowed.join(", ")}.`);
   return match;
@@ -115,9 +116,7 @@ export function readKeyValueList(
   if (isEmpty(value)) return [];
   if (!Array.isArray(value)) throw new ConfigError(`The ${name} field must be a list of keys and values.`);
   return value
-    .filter(
-      (entry): entry is { key?: unknown; value?: unknown } => typeof entry === "object" && entry !== null,
-    )
+    .filter((entry): entry is { key?: unknown; value?: unknown } => isJsonObject(entry))
     .map((entry) => ({
       key: isEmpty(entry.key) ? "" : String(entry.key).trim(),
       value: isEmpty(entry.value) ? "" : String(entry.value),

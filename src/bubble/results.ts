@@ -1,8 +1,11 @@
+import { LARGEST_TIME } from "../jwt/claims.js";
+import type { IssuedTokens } from "../jwt/generate.js";
 import type { JsonObject } from "../jwt/token.js";
+import type { ReturnValues } from "./types.js";
 
-/** A NumericDate (seconds) as the Date Bubble expects; null when absent. */
+/** A NumericDate (seconds) as the Date Bubble expects; null when absent or no time a Date can hold. */
 export function toDate(seconds: unknown): Date | null {
-  return typeof seconds === "number" && Number.isFinite(seconds) ? new Date(seconds * 1000) : null;
+  return typeof seconds === "number" && Math.abs(seconds) <= LARGEST_TIME ? new Date(seconds * 1000) : null;
 }
 
 /** A claim as text for a text return value: text as is, anything else as JSON; null when absent. */
@@ -21,4 +24,14 @@ export function claimLists(claims: JsonObject): { claim_names: string[]; claim_v
 export function audienceText(aud: unknown): string | null {
   if (Array.isArray(aud)) return aud.filter((item) => typeof item === "string").join(",");
   return typeof aud === "string" ? aud : null;
+}
+
+/** Generate's and Refresh's session return values: the `sid`, and the refresh token when one was issued. */
+export function sessionValues({ access, refresh }: IssuedTokens): ReturnValues {
+  return {
+    session_id: claimText(access.claims.sid),
+    refresh_token: refresh?.token ?? "",
+    refresh_expires_at: toDate(refresh?.expiresAt),
+    refresh_jti: refresh?.jti ?? null,
+  };
 }

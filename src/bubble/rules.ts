@@ -21,3 +21,6 @@ export const CLOCK_TOLERANCE_RULE: NumberRule = { min: 0, max: 300, unit: "secon
 
 /** Verify's `max_age`: up to ten years. */
 export const MAX_AGE_RULE: NumberRule = { min: 0, max: 31_536_000 * 10, unit: "seconds" };
+
+/** `refresh_expires_in` of Generate and Refresh: a minute to a year. */
+export const REFRESH_LIFETIME_RULE: NumberRule = { min: 60, max: 31_536_000, unit: "seconds" };

@@ -19,6 +19,8 @@ export function verifiedValues(header: JsonObject, claims: JsonObject): ReturnVa
     issued_at: toDate(claims.iat),
     expires_at: toDate(exp),
     expires_in: Math.max(0, Math.floor(exp - nowSeconds())),
+    session_id: claimText(claims.sid),
+    auth_time: toDate(claims.auth_time),
     claims_json: JSON.stringify(claims),
     ...claimLists(claims),
   };

@@ -18,8 +18,8 @@ export interface ClaimRules {
   readonly revokedIds?: readonly string[] | undefined;
 }
 
-// Beyond this a time cannot become a JavaScript Date (±8.64e15 ms), and no honest token needs it.
-const LARGEST_TIME = 8.64e12;
+/** Beyond this many seconds a time cannot become a JavaScript Date (±8.64e15 ms), and no honest token needs it. */
+export const LARGEST_TIME = 8.64e12;
 
 /**
  * Checks a verified claims set against the rules, throwing the TokenError of the first failure.

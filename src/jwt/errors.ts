@@ -16,6 +16,7 @@ export const TOKEN_ERROR_CODES = [
   "token_too_old",
   "session_expired",
   "revoked",
+  "wrong_token_type",
   "jwks_unavailable",
   "unknown_key",
 ] as const;

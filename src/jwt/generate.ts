@@ -3,6 +3,7 @@ import { nowSeconds } from "./clock.js";
 import { ConfigError } from "./errors.js";
 import { signingKey } from "./keys/keyring.js";
 import type { KeyMaterial } from "./keys/names.js";
+import { ACCESS_TOKEN_TYPE, newSessionId, REFRESH_TOKEN_TYPE, tokenKind } from "./session.js";
 import { newTokenId, signClaims } from "./sign.js";
 import { type JsonObject, MAX_TOKEN_LENGTH } from "./token.js";
 
@@ -24,7 +25,12 @@ export interface GenerateOptions {
   /** Extra claims, already merged from the builder's fields. */
   readonly extraClaims?: JsonObject | undefined;
   readonly keyId?: string | undefined;
+  /** The one-token flow's `typ`; not with `refreshExpiresIn`, whose tokens are typed at+jwt and refresh+jwt. */
   readonly tokenType?: string | undefined;
+  /** The session's `sid`; a new random one when empty. */
+  readonly sessionId?: string | undefined;
+  /** When given, also issue a refresh token living this many seconds, and type the access token at+jwt. */
+  readonly refreshExpiresIn?: number | undefined;
 }
 
 export interface IssuedToken {
@@ -37,14 +43,21 @@ export interface IssuedToken {
   readonly kid?: string | undefined;
 }
 
+/** What Generate and Refresh issue: the token (the access token of a session), and its refresh token if any. */
+export interface IssuedTokens {
+  readonly access: IssuedToken;
+  readonly refresh?: IssuedToken | undefined;
+}
+
 /**
- * Issues a token for a user: `sub`, `iat`, `exp`, a random `jti`, `auth_time` (= `iat`: this is a login),
- * and `iss`, `aud`, `email` and extra claims when given.
+ * Issues the tokens of a login: `sub`, `iat`, `exp`, a random `jti`, `auth_time` (= `iat`: this is a
+ * login), `sid`, and `iss`, `aud`, `email` and extra claims when given. With `refreshExpiresIn`, a refresh
+ * token (`typ` refresh+jwt) with the same claims but its own `jti` and `exp`, and the access token typed at+jwt.
  *
  * @example
- * const { token } = await generateToken({ alg: "HS256", keys: { secret }, subject: "user-1", expiresIn: 3600 });
+ * const { access } = await generateToken({ alg: "HS256", keys: { secret }, subject: "user-1", expiresIn: 3600 });
  */
-export async function generateToken(options: GenerateOptions): Promise<IssuedToken> {
+export async function generateToken(options: GenerateOptions): Promise<IssuedTokens> {
   const key = await signingKey(options.keys, options.alg);
   const extra = options.extraClaims ?? {};
   for (const name of Object.keys(extra)) {
@@ -53,26 +66,63 @@ export async function generateToken(options: GenerateOptions): Promise<IssuedTok
         `The claim "${name}" is set by the plugin; remove it from claims and claims_json.`,
       );
     }
+    if (name === "sid") {
+      throw new ConfigError(
+        'The claim "sid" is set by the session_id field; remove it from claims and claims_json.',
+      );
+    }
     if (name === "email" && options.email) {
       throw new ConfigError(
         'The claim "email" is set by the email field; remove it from claims and claims_json.',
       );
     }
   }
+  const paired = options.refreshExpiresIn !== undefined;
+  const typ = accessTokenType(options.tokenType, paired);
   const iat = Math.floor(nowSeconds());
-  const registered: JsonObject = { sub: options.subject };
-  if (options.email) registered.email = options.email;
-  if (options.issuer) registered.iss = options.issuer;
-  if (options.audience) registered.aud = options.audience;
-  registered.iat = iat;
-  registered.exp = iat + options.expiresIn;
-  registered.auth_time = iat;
-  registered.jti = newTokenId();
-  // Spread defines each extra claim as an own property (no setter runs), so "__proto__" stays a plain claim.
-  const claims: JsonObject = { ...registered, ...extra };
-  return issue(claims, options.alg, key, { kid: options.keyId || key.kid, typ: options.tokenType || "JWT" });
+  const sid = options.sessionId || newSessionId();
+  const claimsFor = (lifetime: number): JsonObject => {
+    const registered: JsonObject = { sub: options.subject };
+    if (options.email) registered.email = options.email;
+    if (options.issuer) registered.iss = options.issuer;
+    if (options.audience) registered.aud = options.audience;
+    registered.iat = iat;
+    registered.exp = iat + lifetime;
+    registered.auth_time = iat;
+    registered.sid = sid;
+    registered.jti = newTokenId();
+    // Spread defines each extra claim as an own property (no setter runs), so "__proto__" stays a plain claim.
+    return { ...registered, ...extra };
+  };
+  const kid = options.keyId || key.kid;
+  const access = await issue(claimsFor(options.expiresIn), options.alg, key, { kid, typ });
+  if (options.refreshExpiresIn === undefined) return { access };
+  const refresh = await issue(claimsFor(options.refreshExpiresIn), options.alg, key, {
+    kid,
+    typ: REFRESH_TOKEN_TYPE,
+  });
+  return { access, refresh };
 }
 
+/** The access token's `typ`: at+jwt beside a refresh token, else the builder's `token_type` or JWT. */
+function accessTokenType(tokenType: string | undefined, paired: boolean): string {
+  if (paired) {
+    if (tokenType) {
+      throw new ConfigError(
+        "The token_type field cannot be set together with issue_refresh_token: a session's tokens are typed at+jwt and refresh+jwt; clear token_type.",
+      );
+    }
+    return ACCESS_TOKEN_TYPE;
+  }
+  // A refresh token is issued beside its access token or not at all; at+jwt alone is a legitimate
+  // access token for a resource server that asks for it (RFC 9068), which Refresh will not renew.
+  if (tokenType && tokenKind({ typ: tokenType }) === "refresh") {
+    throw new ConfigError(
+      "The token_type field names the refresh token type; tick issue_refresh_token instead, or choose another type.",
+    );
+  }
+  return tokenType || "JWT";
+}
 /** Signs a complete claims set and reports what the actions return. Shared by Generate and Refresh. */
 export async function issue(
   claims: JsonObject,

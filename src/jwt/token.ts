@@ -1,5 +1,8 @@
 import { base64url } from "jose";
 import { TokenError } from "./errors.js";
+import { isJsonObject, type JsonObject } from "./values.js";
+
+export type { JsonObject };
 
 /** Longest token any action reads (the contract); longer input is refused before it is decoded. */
 export const MAX_TOKEN_LENGTH = 16_384;
@@ -30,8 +33,6 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 const decodedHeaders = new Map<string, JsonObject>();
 const DECODED_HEADERS_KEPT = 16;
 const LONGEST_HEADER_KEPT = 512;
-
-export type JsonObject = Record<string, unknown>;
 
 /** A compact JWS split and its header decoded. The claims are decoded separately, once the caller needs them. */
 export interface ParsedToken {
@@ -148,10 +149,6 @@ export function parseJsonObject(text: string, what: "header" | "claims set"): Js
   }
   if (!isJsonObject(value)) throw new TokenError("malformed", `The token's ${what} is not a JSON object.`);
   return value;
-}
-
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Whether `part` is base64url as an encoder writes it (RFC 4648 section 3.5): unused bits zero, no lone character. */

@@ -6,13 +6,21 @@ import { nowSeconds } from "./clock.js";
 import { TokenError } from "./errors.js";
 import { type ReadyKey, verificationKeys } from "./keys/keyring.js";
 import type { KeyMaterial } from "./keys/names.js";
+import { checkTokenKind, type TokenKind } from "./session.js";
 import { type JsonObject, type ParsedToken, parseJsonObjectBytes, parseToken } from "./token.js";
 
 export interface VerifyOptions extends ClaimRules {
   /** The one algorithm accepted: a token whose header says otherwise is refused before any key is tried. */
   readonly alg: Algorithm;
   readonly keys: KeyMaterial;
+  /** The kinds of token taken (see session.ts); by default access tokens of either flow, never a refresh token. */
+  readonly acceptedKinds?: readonly TokenKind[] | undefined;
+  /** The time the claims are checked at, in seconds; now when absent (a caller checking a past moment). */
+  readonly now?: number | undefined;
 }
+
+/** What Verify takes: an access token, paired (at+jwt) or of the one-token flow; a refresh token never. */
+export const ACCESS_KINDS: readonly TokenKind[] = ["paired-access", "single"];
 
 export interface VerifiedToken {
   readonly header: JsonObject;
@@ -20,6 +28,7 @@ export interface VerifiedToken {
   /** The key whose signature matched, and whether it is the current one (not `Previous JWT Secret`). */
   readonly key: ReadyKey;
   readonly currentKey: boolean;
+  readonly kind: TokenKind;
 }
 
 /**
@@ -36,8 +45,10 @@ export async function verifyToken(input: unknown, options: VerifyOptions): Promi
   const parsed = parseToken(input);
   checkHeader(parsed.header, options.alg);
   const { claims, key } = await verifySignature(parsed, keys, options.alg);
-  validateClaims(claims, options, nowSeconds());
-  return { header: parsed.header, claims, key, currentKey: key === keys[0] };
+  // After the signature, so a forged token is invalid_signature whatever its typ says.
+  const kind = checkTokenKind(parsed.header, options.acceptedKinds ?? ACCESS_KINDS);
+  validateClaims(claims, options, options.now ?? nowSeconds());
+  return { header: parsed.header, claims, key, currentKey: key === keys[0], kind };
 }
 
 /** Header rules that hold before any key is tried (RFC 8725 §3.1, §3.2). */

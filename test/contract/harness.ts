@@ -68,6 +68,19 @@ export function freshClaims(extra: Record<string, unknown> = {}): Record<string,
   return { sub: "user-1", iat: t, exp: t + 600, jti: "jti-1", ...extra };
 }
 
+/**
+ * What differs between what a case expected and what it saw, one line per differing pair, for a case to
+ * report (and expect `[]`): unlike a `true`, a failure then shows both values.
+ */
+export function differences(pairs: Record<string, readonly [expected: unknown, seen: unknown]>): string[] {
+  return Object.entries(pairs)
+    .filter(([, [expected, seen]]) => JSON.stringify(expected) !== JSON.stringify(seen))
+    .map(
+      ([what, [expected, seen]]) =>
+        `${what}: expected ${JSON.stringify(expected)}, saw ${JSON.stringify(seen)}`,
+    );
+}
+
 /** Expectation: the token was refused with `code` (Verify's `valid`, or Refresh's `ok`), nothing leaked. */
 export function refused(code: string, flag: "valid" | "ok" = "valid") {
   return { values: { [flag]: false, error_code: code, error_message: matches(".+") }, leaks: [] };

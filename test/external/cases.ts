@@ -100,6 +100,20 @@ function single(
 
 const signatureCases: ExternalCase[] = [
   single(
+    "returns the token's sid and auth_time as session_id and auth_time",
+    (k) => [k.rsa],
+    (k) => sign(k.rsa, standard({ sid: "sess-ext", auth_time: 1_700_000_000 })),
+    valid({ session_id: "sess-ext", auth_time: { $date: "2023-11-14T22:13:20.000Z" } }),
+  ),
+  ...["refresh+jwt", "application/REFRESH+JWT"].map((typ) =>
+    single(
+      `refuses a token typed ${typ}, even one the provider signed (wrong_token_type)`,
+      (k) => [k.rsa],
+      (k) => sign(k.rsa, standard({ sid: "s", jti: "r-1" }), { typ }),
+      refused("wrong_token_type"),
+    ),
+  ),
+  single(
     "verifies an RS256 token and returns every Verify value plus provider",
     (k) => [k.rsa],
     (k) => sign(k.rsa, standard({ email: "ada@example.com", jti: "j-1", roles: ["a", "b"] })),

@@ -5,7 +5,7 @@
  * The keys go through the plugin's own key reading (keyring: JWK parsing, kid, import), never straight to
  * jose. Which level each vector is checked at, and why:
  * - RFC 7515 A.1 and A.3 are JWTs with `exp` (2011-03-22T18:43:00Z): they go through verifyToken, the
- *   whole Verify path, with the clock pinned ten seconds before `exp`; without the pin they are `expired`.
+ *   whole Verify path, checked ten seconds before `exp` (verifyToken's `now`); at the real time they are `expired`.
  * - RFC 7520 and RFC 8037 sign a text, not a claims set, and carry no `exp`, so verifyToken cannot accept
  *   them (its claims step would call the text `malformed`). Their signatures are checked with jose's
  *   compactVerify on the keys the keyring imported, the payload compared to the RFC's text; and through
@@ -15,15 +15,12 @@
  *   RFC's signature exactly.
  */
 import { CompactSign, compactVerify } from "jose";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Algorithm } from "../../src/jwt/algorithms.js";
-import { setClockForTests } from "../../src/jwt/clock.js";
 import { TokenError } from "../../src/jwt/errors.js";
 import { signingKey, verificationKeys } from "../../src/jwt/keys/keyring.js";
 import type { KeyMaterial } from "../../src/jwt/keys/names.js";
 import { verifyToken } from "../../src/jwt/verify.js";
-
-afterEach(() => setClockForTests(undefined));
 
 /** A JWK without its private members. */
 function publicHalf(jwk: Record<string, string>): Record<string, string> {
@@ -176,43 +173,39 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-describe("RFC 7515 appendix A JWTs through verifyToken, with a pinned clock", () => {
+describe("RFC 7515 appendix A JWTs through verifyToken, checked at a time given as now", () => {
   it("A.1 HS256, the key given as an oct JWK in JWT Secret, verifies before exp", async () => {
-    setClockForTests(BEFORE_EXP);
     const { claims, header } = await verifyToken(RFC7515_A1.token, {
       alg: "HS256",
       keys: { secret: JSON.stringify(RFC7515_A1.jwk) },
       issuer: "joe",
+      now: BEFORE_EXP,
     });
     expect(header).toEqual({ typ: "JWT", alg: "HS256" });
     expect(claims).toEqual(A_CLAIMS);
   });
 
   it("A.3 ES256 verifies before exp, with the public JWK and with the public half of the private JWK", async () => {
-    setClockForTests(BEFORE_EXP);
     const publicJwk = publicHalf(RFC7515_A3.jwk);
     for (const keys of [
       { publicKey: JSON.stringify(publicJwk) },
       { privateKey: JSON.stringify(RFC7515_A3.jwk) },
     ]) {
-      const { claims } = await verifyToken(RFC7515_A3.token, { alg: "ES256", keys });
+      const { claims } = await verifyToken(RFC7515_A3.token, { alg: "ES256", keys, now: BEFORE_EXP });
       expect(claims).toEqual(A_CLAIMS);
     }
   });
 
-  it("both are expired at exp, and without the pinned clock", async () => {
+  it("both are expired at exp, and at the real time", async () => {
     const a1 = { alg: "HS256" as const, keys: { secret: JSON.stringify(RFC7515_A1.jwk) } };
     const a3 = { alg: "ES256" as const, keys: { publicKey: JSON.stringify(publicHalf(RFC7515_A3.jwk)) } };
-    setClockForTests(A_CLAIMS.exp);
-    expect(await codeOf(verifyToken(RFC7515_A1.token, a1))).toBe("expired");
-    setClockForTests(undefined);
+    expect(await codeOf(verifyToken(RFC7515_A1.token, { ...a1, now: A_CLAIMS.exp }))).toBe("expired");
     expect(await codeOf(verifyToken(RFC7515_A1.token, a1))).toBe("expired");
     expect(await codeOf(verifyToken(RFC7515_A3.token, a3))).toBe("expired");
   });
 
-  it("a changed signature is invalid_signature, even with the clock pinned", async () => {
-    setClockForTests(BEFORE_EXP);
-    const a1 = { alg: "HS256" as const, keys: { secret: JSON.stringify(RFC7515_A1.jwk) } };
+  it("a changed signature is invalid_signature, even checked before exp", async () => {
+    const a1 = { alg: "HS256" as const, keys: { secret: JSON.stringify(RFC7515_A1.jwk) }, now: BEFORE_EXP };
     expect(await codeOf(verifyToken(tampered(RFC7515_A1.token), a1))).toBe("invalid_signature");
   });
 });

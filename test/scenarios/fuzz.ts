@@ -15,6 +15,7 @@ import { TOKEN_ERROR_CODES } from "../../src/jwt/errors.js";
 import { ACTIONS, AUDIENCE, ISSUER, OTHER_SECRET, SECRET } from "../contract/harness.js";
 import { now, signature, signJws, type TestAlgorithm } from "../support/jws.js";
 import { type Observation, observe, printReport } from "../support/observe.js";
+import { prng } from "../support/prng.js";
 
 export const DEFAULT_FUZZ_SEED = 0x4a57_5eed;
 export const DEFAULT_FUZZ_RUNS = 10_000;
@@ -22,17 +23,6 @@ export const DEFAULT_FUZZ_RUNS = 10_000;
 const seed = Number(process.env.FUZZ_SEED ?? DEFAULT_FUZZ_SEED) >>> 0;
 const runs = Number(process.env.FUZZ_RUNS ?? DEFAULT_FUZZ_RUNS);
 
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG; the same seed gives the same run everywhere. */
-function prng(start: number): () => number {
-  let state = start >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 const random = prng(seed);
 const int = (n: number) => Math.floor(random() * n);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;

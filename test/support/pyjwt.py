@@ -6,9 +6,12 @@ Reads one JSON request on stdin and writes one JSON answer on stdout:
       -> {"claims": {...}, "header": {...}} or {"error": "ExceptionName"}
   {"op": "verify", "token": "...", "jwks": {"keys": [...]}, "alg": ..., ...}
       -> as above, with the key PyJWT's own PyJWKSet picks by the token's kid
+  {"op": "successor", "jti": "..."}  -> {"jti": "..."}: docs/sessions.md's successor rule, with hashlib
   {"op": "batch", "requests": [...]}  -> {"answers": [...]}: many requests for one interpreter start
 Keys are strings: an HMAC secret, or a PEM (private to sign, public to verify).
 """
+import base64
+import hashlib
 import json
 import sys
 
@@ -41,11 +44,18 @@ def verify(request):
         return {"error": type(error).__name__}
 
 
+def successor(request):
+    digest = hashlib.sha256(("bubble-jwt-plugin/refresh-successor/v1:" + request["jti"]).encode("utf-8")).digest()
+    return {"jti": base64.urlsafe_b64encode(digest[:16]).decode("ascii").rstrip("=")}
+
+
 def answer(request):
     if request["op"] == "batch":
         return {"answers": [answer(item) for item in request["requests"]]}
     if request["op"] == "sign":
         return sign(request)
+    if request["op"] == "successor":
+        return successor(request)
     return verify(request)
 
 

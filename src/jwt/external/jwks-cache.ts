@@ -6,6 +6,7 @@ import { LruCache } from "../keys/cache.js";
 import type { ReadyKey } from "../keys/keyring.js";
 import { publicMembers } from "../keys/public-jwk.js";
 import { importForJws } from "../keys/webcrypto-import.js";
+import { isJsonObject } from "../values.js";
 import { type DownloadLimits, downloadJson, JwksFetchError } from "./fetch.js";
 
 /** The rules of the cache; every field has the production value in JWKS_DEFAULTS. */
@@ -147,9 +148,7 @@ export class JwksCache {
   private async download(url: URL, previous: Entry | undefined): Promise<Entry> {
     const { body, maxAgeSeconds } = await downloadJson(url, this.options);
     if (!Array.isArray(body.keys)) throw new JwksFetchError('its answer has no "keys" list');
-    const jwks = body.keys
-      .filter((key): key is JWK => typeof key === "object" && key !== null && !Array.isArray(key))
-      .slice(0, MAX_KEYS);
+    const jwks = body.keys.filter((key): key is JWK => isJsonObject(key)).slice(0, MAX_KEYS);
     const { defaultTtlMs, minTtlMs, maxTtlMs } = this.options;
     const ttl =
       maxAgeSeconds === undefined

@@ -2,8 +2,9 @@ import type { AsymmetricAlgorithm } from "../algorithms.js";
 import { validateClaims } from "../claims.js";
 import { nowSeconds } from "../clock.js";
 import { TokenError } from "../errors.js";
+import { checkTokenKind } from "../session.js";
 import { type JsonObject, parseToken } from "../token.js";
-import { checkHeader, verifySignature } from "../verify.js";
+import { ACCESS_KINDS, checkHeader, verifySignature } from "../verify.js";
 import { JwksCache } from "./jwks-cache.js";
 import { type Provider, type ProviderSettings, resolveProvider } from "./presets.js";
 
@@ -49,6 +50,8 @@ export async function verifyExternalToken(
   }
   const keys = await cache.keysFor(resolved.jwksUrl, kid, alg);
   const { claims } = await verifySignature(parsed, keys, alg);
+  // An ID token or access token, never a refresh token (RFC 8725 §3.11), even one the provider signed.
+  checkTokenKind(parsed.header, ACCESS_KINDS);
   const now = nowSeconds();
   validateClaims(
     claims,

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { type AsymmetricAlgorithm, EC_CURVES, keyTypeFor, RSA_MIN_BITS } from "../algorithms.js";
 import { ConfigError } from "../errors.js";
+import { isJsonObject, isNonEmptyString } from "../values.js";
 import { KEY_NAMES } from "./names.js";
 import {
   bareBase64Blocks,
@@ -77,8 +78,7 @@ function onlyPrivateJwk(
   needs: string,
 ): Record<string, unknown> {
   const candidates = keys.filter(
-    (jwk): jwk is Record<string, unknown> =>
-      typeof jwk === "object" && jwk !== null && (jwk as Record<string, unknown>).d !== undefined,
+    (jwk): jwk is Record<string, unknown> => isJsonObject(jwk) && jwk.d !== undefined,
   );
   const fitting = candidates.filter((jwk) => jwkCouldFit(jwk, alg));
   if (fitting.length === 1) return fitting[0] as Record<string, unknown>;
@@ -105,8 +105,7 @@ export function parsePublicKeys(raw: string, alg: AsymmetricAlgorithm): ParsedKe
   const json = parseJson(text, keyName, needs);
   if (Array.isArray(json.keys)) {
     const fitting = json.keys.filter(
-      (jwk): jwk is Record<string, unknown> =>
-        typeof jwk === "object" && jwk !== null && jwkCouldFit(jwk as Record<string, unknown>, alg),
+      (jwk): jwk is Record<string, unknown> => isJsonObject(jwk) && jwkCouldFit(jwk, alg),
     );
     if (fitting.length === 0) {
       throw new ConfigError(
@@ -321,5 +320,5 @@ function describeKey(key: KeyObject): string {
 }
 
 function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
+  return isNonEmptyString(value) ? value : undefined;
 }
