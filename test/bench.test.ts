@@ -1,12 +1,19 @@
 /**
  * The benchmark harness works (not how fast anything is: figures belong to `npm run bench`): one short
  * cold and warm measurement of the plugin and jose's floor on Node 18 and Node 22 returns a
- * finite positive figure for every cell, and the report names each target.
+ * finite positive figure for every cell, and the generated report (docs/performance.md) has every table
+ * and target.
  */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { WARM_CASES } from "../bench/cases.js";
 import { measureCold } from "../bench/cold.js";
-import { renderReport } from "../bench/report.js";
-import { childScript, freshKeys, PLUGIN_ACTIONS, runtimes, variantActionDirs } from "../bench/setup.js";
+import { measureProtectedAction } from "../bench/load.js";
+import { PERFORMANCE_DOC, renderDocument } from "../bench/report.js";
+import { refuseOneMegabyteTokenMicros } from "../bench/security.js";
+import { childScript, freshKeys, PLUGIN_ACTIONS, ROOT, runtimes, variantActionDirs } from "../bench/setup.js";
 import { measureSizes } from "../bench/size.js";
 import { measureWarm } from "../bench/warm.js";
 
@@ -14,9 +21,10 @@ describe("npm run bench harness", () => {
   const nodes = runtimes();
   let cold: Awaited<ReturnType<typeof measureCold>>;
   let warm: Awaited<ReturnType<typeof measureWarm>>;
+  let dirs: Awaited<ReturnType<typeof variantActionDirs>>;
 
   beforeAll(async () => {
-    const dirs = await variantActionDirs();
+    dirs = await variantActionDirs();
     const [coldScript, warmScript] = await Promise.all([
       childScript("cold-child"),
       childScript("warm-child"),
@@ -67,18 +75,58 @@ describe("npm run bench harness", () => {
     }
   });
 
-  it("reports sizes, ratios and every target", () => {
-    const report = renderReport({
-      nodeVersions: Object.fromEntries(nodes.map((node) => [node.name, node.name])),
-      sizes: measureSizes(PLUGIN_ACTIONS),
-      baselineSizes: {},
-      cold,
-      warm,
-      settings: "test",
-    });
-    expect(report).toContain("| JWT - Verify token |");
-    expect(report).toMatch(/- cold on node18: \d+\.\d\d× jose/);
-    expect(report).toMatch(/- warm RS256 Generate on node18: \d+\.\d\d× jose/);
-    expect(report).toMatch(/- largest server\.js: \d+\.\d KB/);
+  it("writes a report with every table and every target, shaped like the committed docs/performance.md", async () => {
+    const load = await measureProtectedAction({ requests: 50, concurrency: 5, warmup: 10 });
+    const refusalUs = await refuseOneMegabyteTokenMicros(5, 2);
+    const nodeVersions = Object.fromEntries(
+      nodes.map((node) => [node.name, execFileSync(node.bin, ["--version"]).toString().trim()]),
+    );
+    const document = renderDocument(
+      {
+        nodeVersions,
+        sizes: measureSizes(PLUGIN_ACTIONS),
+        baselineSizes: { jose: measureSizes(dirs.jose) },
+        cold,
+        warm,
+        settings: "test",
+      },
+      { load, refusalUs },
+      new Date(),
+    );
+    const shape = skeleton(document);
+    for (const node of nodes) {
+      expect(shape).toContain(`### Cold start on ${node.name} (${nodeVersions[node.name]})`);
+      expect(shape).toContain(`### Warm calls on ${node.name} (${nodeVersions[node.name]})`);
+      for (const variant of ["plugin", "jose"]) expect(shape).toContain(`| ${variant}`);
+      expect(shape).toContain(`- cold on ${node.name}`);
+      for (const name of WARM_CASES) {
+        expect(shape).toContain(`| ${name}`);
+        expect(shape).toContain(`- warm ${name} on ${node.name}`);
+      }
+    }
+    for (const size of measureSizes(PLUGIN_ACTIONS)) expect(shape).toContain(`| ${size.display}`);
+    expect(shape.filter((line) => line.startsWith("- largest server.js ("))).toHaveLength(1);
+    expect(document).toMatch(/- cold on node22: \d+\.\d\d× jose \(≤ 1\.3\), \d+\.\d\d× the faster/);
+    expect(document).toMatch(/\d+ requests\/s, p50 \d+\.\d ms, p99 \d+\.\d ms, 0 errors/);
+
+    // The committed report has the same headings, rows and targets (its figures are its own run's): a
+    // table, an action or a target added without running `npm run bench` again fails here. The comparison
+    // implementations other than jose are measured by the full run only.
+    const fullRunOnly = (line: string) => /^\| \(?(jsonwebtoken|fast-jwt)\b/.test(line);
+    const committed = skeleton(readFileSync(path.join(ROOT, PERFORMANCE_DOC), "utf8"));
+    expect(committed.filter((line) => !fullRunOnly(line))).toEqual(shape);
   });
 });
+
+/**
+ * A report's shape without its figures: each heading, the first cell of each table row, and each target
+ * up to its figure.
+ */
+function skeleton(markdown: string): string[] {
+  return markdown.split("\n").flatMap((line) => {
+    if (line.startsWith("#")) return [line];
+    if (line.startsWith("|") && !line.startsWith("|---")) return [line.split(" | ")[0]?.trim() ?? line];
+    if (line.startsWith("- ")) return [line.slice(0, line.indexOf(":"))];
+    return [];
+  });
+}
