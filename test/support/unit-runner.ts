@@ -80,18 +80,25 @@ function rowName(template: string, row: unknown, index: number): string {
     });
 }
 
-function each<Args extends unknown[]>(define: (name: string, fn: () => unknown, timeoutMs?: number) => void) {
-  return (table: readonly unknown[]) =>
-    (template: string, fn: (...args: Args) => unknown, timeoutMs?: number) => {
-      table.forEach((row, index) => {
-        const args = (Array.isArray(row) ? row : [row]) as Args;
-        define(rowName(template, row, index), () => fn(...args), timeoutMs);
-      });
-    };
+/** vitest's third argument: a timeout in milliseconds, or options holding one. */
+type TestOptions = number | { readonly timeout?: number };
+
+function defineTest(name: string, fn: TestFn, options?: TestOptions): void {
+  const timeoutMs = (typeof options === "number" ? options : options?.timeout) ?? DEFAULT_TIMEOUT_MS;
+  current.tests.push({ name, fn, timeoutMs });
 }
 
-function defineTest(name: string, fn: TestFn, timeoutMs = DEFAULT_TIMEOUT_MS): void {
-  current.tests.push({ name, fn, timeoutMs });
+/** A row's arguments, as vitest passes them: an array row spread, any other row as the one argument. */
+type RowArgs<Row> = Row extends readonly unknown[] ? Row : [Row];
+
+function each(define: (name: string, fn: () => unknown, options?: TestOptions) => void) {
+  return <Row>(table: readonly Row[]) =>
+    (template: string, fn: (...args: RowArgs<Row>) => unknown, options?: TestOptions) => {
+      table.forEach((row, index) => {
+        const args = (Array.isArray(row) ? row : [row]) as RowArgs<Row>;
+        define(rowName(template, row, index), () => fn(...args), options);
+      });
+    };
 }
 
 export const describe = Object.assign((name: string, body: () => unknown) => collect(name, body), {
@@ -131,11 +138,23 @@ async function runSuite(
     ...s.tests.map((t) => t.name),
     ...s.suites.flatMap((inner) => everyTest(inner).map((n) => `${inner.name} > ${n}`)),
   ];
+  // As under vitest, a beforeAll hook may return its own teardown, which runs after the suite.
+  const teardowns: Hook[] = [];
   try {
-    for (const hook of suite.beforeAll) await withTimeout(hook, DEFAULT_TIMEOUT_MS, "beforeAll");
+    for (const hook of suite.beforeAll) {
+      await withTimeout(
+        async () => {
+          const teardown = await hook();
+          if (typeof teardown === "function") teardowns.unshift(teardown as Hook);
+        },
+        DEFAULT_TIMEOUT_MS,
+        "beforeAll",
+      );
+    }
   } catch (error) {
     for (const name of everyTest(suite))
       results.failed.push({ name: [...names, name].join(" > "), error: `beforeAll: ${message(error)}` });
+    await runAfterAll(suite, teardowns, names, results);
     return;
   }
   for (const t of suite.tests) {
@@ -155,10 +174,20 @@ async function runSuite(
     else results.failed.push({ name, error: errors.map(message).join("; ") });
   }
   for (const inner of suite.suites) await runSuite(inner, names, { beforeEach, afterEach }, results);
-  try {
-    for (const hook of suite.afterAll) await withTimeout(hook, DEFAULT_TIMEOUT_MS, "afterAll");
-  } catch (error) {
-    results.failed.push({ name: [...names, "afterAll"].join(" > "), error: message(error) });
+  await runAfterAll(suite, teardowns, names, results);
+}
+
+/** A suite's teardowns and afterAll hooks, each run even when one before it failed, as under vitest. */
+async function runAfterAll(
+  suite: Suite,
+  teardowns: readonly Hook[],
+  names: readonly string[],
+  results: UnitResults,
+): Promise<void> {
+  for (const hook of [...teardowns, ...suite.afterAll]) {
+    await withTimeout(hook, DEFAULT_TIMEOUT_MS, "afterAll").catch((error: unknown) => {
+      results.failed.push({ name: [...names, "afterAll"].join(" > "), error: message(error) });
+    });
   }
 }
 
