@@ -237,6 +237,18 @@ describe("the contract's names and types, in the synced params.json", () => {
     expect(listed.filter((code) => code !== "error_code")).toEqual([...TOKEN_ERROR_CODES]);
   });
 
+  it("the README's client table explains every error code, and the session workflows' own", () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const table = readme.split("### How a client reacts to each `error_code`")[1]?.split("\n\n")[1] ?? "";
+    const explained = table
+      .split("\n")
+      .slice(2)
+      .flatMap((row) => [...(row.split("|")[1] ?? "").matchAll(/`([a-z_]+)`/g)].map((m) => m[1]));
+    // Codes the recommended workflows answer themselves (docs/sessions.md), besides the plugin's.
+    const workflowCodes = ["refresh_token_reused", "user_not_found", "invalid_credentials"];
+    expect(explained.sort()).toEqual([...TOKEN_ERROR_CODES, ...workflowCodes].sort());
+  });
+
   it("offers every algorithm, HS256 by default, on the token actions", () => {
     for (const display of ["JWT - Generate token", "JWT - Verify token", "JWT - Refresh token"]) {
       const algorithm = synced.get(display)?.fields.find((f) => f.name === "algorithm");
