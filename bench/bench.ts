@@ -21,7 +21,7 @@ import { measureWarm } from "./warm.js";
 const quick = process.argv.includes("--quick");
 const settings = quick
   ? { coldRounds: 3, warmChildren: 1, samples: 3, sampleMs: 10, warmupMs: 50 }
-  : { coldRounds: 15, warmChildren: 5, samples: 10, sampleMs: 20, warmupMs: 400 };
+  : { coldRounds: 40, warmChildren: 5, samples: 10, sampleMs: 20, warmupMs: 400 };
 
 const nodes = runtimes();
 const nodeVersions = Object.fromEntries(
