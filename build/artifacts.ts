@@ -40,15 +40,20 @@ export function paramsJson(manifest: Manifest, actionId: string): string {
 export const CLIENT_STUB =
   "function(properties, context) {\n\n\n  //Load any data \n\n\n\n  //Do the operation\n\n\n\n}";
 
-export function metaDataJson(manifest: Manifest): string {
-  return bubbleJson(metaData(manifest));
+/** `meta_data.json`, declaring the Node version Bubble runs the actions on. */
+export function metaDataJson(manifest: Manifest, nodeVersion: number): string {
+  return bubbleJson(metaData(manifest, nodeVersion));
 }
 
 /** meta_data.json's members that plugin.json sets (Bubble adds its own, such as the icon's address). */
-export function metaData(manifest: Manifest): Record<string, unknown> {
+export function metaData(manifest: Manifest, nodeVersion: number): Record<string, unknown> {
   const { categories, ...meta } = manifest.meta;
   // Bubble stores categories as an object keyed by position.
-  return { ...meta, categories: Object.fromEntries(categories.map((c, i) => [String(i), c])) };
+  return {
+    ...meta,
+    sa_node_version: nodeVersion,
+    categories: Object.fromEntries(categories.map((c, i) => [String(i), c])),
+  };
 }
 
 export function sharedTechParamsJson(manifest: Manifest): string {

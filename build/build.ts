@@ -24,13 +24,30 @@ export function checkedManifest(root: string): Manifest {
   return manifest;
 }
 
+/** The Node versions a build can declare: the bundles are built for Node 18 and run unchanged on 22. */
+export const NODE_VERSIONS: readonly number[] = [18, 22];
+
+/**
+ * The Node version the build declares in meta_data.json: `SA_NODE_VERSION` from the environment (18 for a
+ * publisher who must stay on Node 18; set it for the check too), else plugin.json's `sa_node_version`.
+ */
+export function declaredNodeVersion(manifest: Manifest, env: NodeJS.ProcessEnv = process.env): number {
+  const chosen = env.SA_NODE_VERSION?.trim() || String(manifest.meta.sa_node_version);
+  const version = Number(chosen);
+  if (!NODE_VERSIONS.includes(version)) {
+    throw new Error(`SA_NODE_VERSION or plugin.json's sa_node_version must be 18 or 22, not "${chosen}"`);
+  }
+  return version;
+}
+
 /** Every generated file, by path relative to the repository root. */
 export async function buildArtifacts(
   root: string,
+  env: NodeJS.ProcessEnv = process.env,
   manifest = checkedManifest(root),
 ): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  files.set("meta_data.json", metaDataJson(manifest));
+  files.set("meta_data.json", metaDataJson(manifest, declaredNodeVersion(manifest, env)));
   files.set("shared_tech_params.json", sharedTechParamsJson(manifest));
   files.set("docs/actions.md", actionsReference(manifest));
   const bundles = await Promise.all(

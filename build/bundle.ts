@@ -4,7 +4,7 @@ import { build, type StdinOptions } from "esbuild";
 import type { ManifestAction } from "./manifest.js";
 
 /**
- * Bundles one action entry (jose included, Node built-ins left to `require`) for Node 18 and wraps it
+ * Bundles one action entry (jose included, Node built-ins left to `require`) for Node 18 and 22 and wraps it
  * as the one function expression Bubble evaluates. The bundle runs once per runtime: its result is
  * memoised on globalThis under a name that changes with the code, so a later call (even of a
  * re-evaluated function) reuses it and its key cache, and a new build never meets an old bundle.
@@ -61,6 +61,8 @@ export async function bundleFunction(bundle: FunctionBundle): Promise<string> {
     bundle: true,
     write: false,
     platform: "node",
+    // The same bundle runs on Node 18 and Node 22 (meta_data.json declares one of them). It has no syntax
+    // Node 18 lacks, so a node22 target writes the very same code; node18 keeps it so when that changes.
     target: "node18",
     // CommonJS: Node built-ins stay plain require() calls (Bubble gives the function a require), where
     // an IIFE would add esbuild's require shim. The wrapper supplies the module object.

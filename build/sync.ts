@@ -14,7 +14,7 @@ import path from "node:path";
 import { repoRoot } from "../src/paths.js";
 import { actionDir, CLIENT_STUB, metaData } from "./artifacts.js";
 import { type BubbleState, git, NotABubbleRepository, readBubbleState } from "./bubble-repo.js";
-import { buildArtifacts, staleFiles, writeArtifacts } from "./build.js";
+import { buildArtifacts, declaredNodeVersion, staleFiles, writeArtifacts } from "./build.js";
 import { laterId, nextId } from "./ids.js";
 import { bubbleJson, sourceJson } from "./json.js";
 import {
@@ -163,7 +163,7 @@ function bubbleFiles(target: string, manifest: Manifest, built: Map<string, stri
     if (!existsSync(path.join(target, dir, "client.js"))) files.set(`${dir}/client.js`, CLIENT_STUB);
   }
   const meta = readJsonFile(path.join(target, "meta_data.json"));
-  files.set("meta_data.json", bubbleJson({ ...meta, ...metaData(manifest) }));
+  files.set("meta_data.json", bubbleJson({ ...meta, ...metaData(manifest, declaredNodeVersion(manifest)) }));
   const shared = readJsonFile(path.join(target, "shared_tech_params.json"));
   const dependencies = (shared.dependencies ?? {}) as Record<string, unknown>;
   // Bubble writes the API version as 4 or "4"; either is v4, and Bubble's own spelling stays.
@@ -238,7 +238,7 @@ export async function syncRepository({ root, target }: SyncOptions): Promise<Syn
   };
   writeOwn(path.relative(root, manifestPath(root)), sourceJson(adoptedRaw));
   writeOwn(PUBLISHED_FILE, sourceJson(published));
-  const built = await buildArtifacts(root, manifest);
+  const built = await buildArtifacts(root, process.env, manifest);
   const stale = staleFiles(root, built);
   if (stale.length > 0) {
     writeArtifacts(root, built);

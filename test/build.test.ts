@@ -1,7 +1,9 @@
 /**
  * The build: what Bubble syncs is exactly what plugin.json and src/ make, deterministically, and each
- * server.js has the shape Bubble evaluates.
+ * server.js has the shape Bubble evaluates. (That the committed files match a fresh build is `npm test`'s
+ * first step, `npm run build -- --check`.)
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
 import path from "node:path";
@@ -14,23 +16,17 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 describe("build", () => {
   let first: Map<string, string>;
   beforeAll(async () => {
-    first = await buildArtifacts(ROOT);
+    first = await buildArtifacts(ROOT, {});
   });
 
   it("is deterministic: two builds make identical files", async () => {
-    const second = await buildArtifacts(ROOT);
+    const second = await buildArtifacts(ROOT, {});
     expect([...second.entries()]).toEqual([...first.entries()]);
   });
 
-  it("matches the committed files (run npm run build and commit when this fails)", () => {
-    for (const [file, content] of first) {
-      expect(readFileSync(path.join(ROOT, file), "utf8"), file).toBe(content);
-    }
-  });
-
-  it("writes meta_data.json for Node 18 and shared_tech_params.json for plugin API v4", () => {
+  it("writes meta_data.json for Node 22 and shared_tech_params.json for plugin API v4", () => {
     const meta = JSON.parse(first.get("meta_data.json") as string);
-    expect(meta.sa_node_version).toBe(18);
+    expect(meta.sa_node_version).toBe(22);
     expect(meta.name).toBeTruthy();
     expect(meta.plugin_instructions.length).toBeGreaterThan(200);
     const shared = JSON.parse(first.get("shared_tech_params.json") as string);
@@ -44,6 +40,36 @@ describe("build", () => {
       { caption: "Issuer", type: "client_safe" },
       { caption: "Audience", type: "client_safe" },
     ]);
+  });
+
+  describe("for a publisher who stays on Node 18 (SA_NODE_VERSION=18)", () => {
+    it("declares Node 18 in meta_data.json and changes nothing else", async () => {
+      const node18 = await buildArtifacts(ROOT, { SA_NODE_VERSION: "18" });
+      const meta = JSON.parse(node18.get("meta_data.json") as string);
+      expect(meta).toEqual({ ...JSON.parse(first.get("meta_data.json") as string), sa_node_version: 18 });
+      for (const [file, content] of first) {
+        if (file !== "meta_data.json") expect(node18.get(file), file).toBe(content);
+      }
+    });
+
+    it("is what `npm run build -- --check` compares with: for the other version, meta_data.json is stale", () => {
+      const committed = JSON.parse(readFileSync(path.join(ROOT, "meta_data.json"), "utf8")).sa_node_version;
+      const check = spawnSync(process.execPath, ["tools/run-ts.mjs", "build/build.ts", "--check"], {
+        cwd: ROOT,
+        env: { ...process.env, SA_NODE_VERSION: committed === 18 ? "22" : "18" },
+        encoding: "utf8",
+      });
+      expect(check.status).toBe(1);
+      expect(check.stderr.split("\n").filter((line) => line.startsWith("  "))).toEqual(["  meta_data.json"]);
+    });
+
+    it("refuses any other version, naming the variable", async () => {
+      for (const value of ["20", "18.20", "node18"]) {
+        await expect(buildArtifacts(ROOT, { SA_NODE_VERSION: value })).rejects.toThrow(
+          `SA_NODE_VERSION or plugin.json's sa_node_version must be 18 or 22, not "${value}"`,
+        );
+      }
+    });
   });
 
   describe("each server.js", () => {

@@ -1,6 +1,6 @@
 /**
  * The contract, through the shipped artifact: every case of test/contract/ runs in the Bubble runtime
- * stand-in against the built actions/, on Node 18 (Bubble's runtime) and this machine's Node, under
+ * stand-in against the built actions/, on Node 18.20.4 and Node 22 (Bubble's runtimes), under
  * each presentation of properties. Here vitest asserts what each run reported.
  */
 import { beforeAll, describe, it } from "vitest";
@@ -15,7 +15,7 @@ describe.each(RUNTIMES)("contract on $name", (runtime) => {
     report = await runScenario<Record<string, unknown>>("contract.ts", runtime);
   }, 180_000);
 
-  it("runs on the intended Node version, with the plugin bringing WebCrypto on Node 18", () => {
+  it("runs on the intended Node version; the plugin brings WebCrypto on Node 18 and keeps Node 22's", () => {
     expectRanOn(report, runtime);
   });
 

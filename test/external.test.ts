@@ -1,6 +1,6 @@
 /**
- * `JWT - Verify external token` through the shipped bundle on Node 18 (Bubble's runtime) and this
- * machine's Node, against a JWKS server on 127.0.0.1 that the scenario starts in its own process.
+ * `JWT - Verify external token` through the shipped bundle on Node 18.20.4 and Node 22 (Bubble's
+ * runtimes), against a JWKS server on 127.0.0.1 that the scenario starts in its own process.
  */
 import { beforeAll, describe, it } from "vitest";
 import { EXTERNAL_CASES, EXTERNAL_PRESENTATIONS, SLOW_CASE } from "./external/cases.js";
@@ -13,7 +13,7 @@ describe.each(RUNTIMES)("verify external token on $name", (runtime) => {
     report = await runScenario<Record<string, unknown>>("external.ts", runtime);
   }, 180_000);
 
-  it("runs on the intended Node version, with the plugin bringing WebCrypto on Node 18", () => {
+  it("runs on the intended Node version; the plugin brings WebCrypto on Node 18 and keeps Node 22's", () => {
     expectRanOn(report, runtime);
   });
 

@@ -30,6 +30,10 @@ describe.each(RUNTIMES)("fuzzing on $name", (runtime) => {
     report = await runScenario<FuzzReport>("fuzz.ts", runtime, {}, timeoutMs);
   }, timeoutMs + 10_000);
 
+  it("runs on the intended Node version", () => {
+    expect(report.node).toBe(`v${runtime.version}`);
+  });
+
   it("ran every mutant through verify, refresh and decode, and verify external for the RS256 bases", () => {
     const runs = Number(process.env.FUZZ_RUNS ?? 10_000);
     expect(report.runs).toBe(runs);

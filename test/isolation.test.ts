@@ -1,5 +1,5 @@
 /**
- * Tenant isolation in one warm runtime (test/scenarios/isolation.ts), on Node 18 and Node 20: 200 apps'
+ * Tenant isolation in one warm runtime (test/scenarios/isolation.ts), on Node 18 and Node 22: 200 apps'
  * secrets served concurrently with tokens crossed between them, then 20,000 distinct secrets.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +27,10 @@ describe.each(RUNTIMES)("tenant isolation on $name", (runtime) => {
   beforeAll(async () => {
     report = await runScenario<IsolationReport>("isolation.ts", runtime, {}, 120_000, ["--expose-gc"]);
   }, 180_000);
+
+  it("runs on the intended Node version", () => {
+    expect(report.node).toBe(`v${runtime.version}`);
+  });
 
   it("never accepts another app's token, under concurrent interleaved calls", () => {
     const { isolation } = report;

@@ -1,8 +1,9 @@
 import { webcrypto } from "node:crypto";
 
 /**
- * Bubble runs server-side actions on Node 18, which has no global `crypto` (WebCrypto) unless started
- * with a flag; jose needs it. Install Node's own implementation when, and only when, it is missing.
+ * jose needs the global `crypto` (WebCrypto). Bubble runs the actions on Node 22, which has it, or on
+ * Node 18 (for plugins that declare it), which has none unless started with a flag. Install Node's own
+ * implementation when, and only when, it is missing: on Node 22 this is one `typeof` per call.
  */
 export function ensureWebCrypto(): void {
   if (typeof globalThis.crypto === "undefined") {

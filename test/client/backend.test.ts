@@ -20,7 +20,7 @@ import {
   memoryStorage,
 } from "../../client/src/index.js";
 import { type RunningServer, startServer } from "../../src/emulator/server.js";
-import { NODE18 } from "../support/runtimes.js";
+import { nodeRuntime } from "../../tools/node-runtimes.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DEMO = { email: "demo@example.com", password: "demo-password" };
@@ -378,7 +378,7 @@ describe("the built client on Node 18", () => {
       const session = await bubble.session();
       console.log(JSON.stringify({ node: process.version, refreshes, emails: answers.map((a) => a.email), userId: session.userId }));
     `;
-    const { stdout } = await run(NODE18, ["--input-type=module", "-e", script], {
+    const { stdout } = await run(nodeRuntime("node18").bin, ["--input-type=module", "-e", script], {
       env: {
         APP_URL: server.url,
         EMAIL: DEMO.email,

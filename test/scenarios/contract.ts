@@ -10,8 +10,10 @@ import { harness } from "../contract/harness.js";
 import { PRESENTATIONS } from "../contract/presentations.js";
 import { printReport } from "../support/observe.js";
 
-// Recorded before any action runs: on Node 18 the plugin itself must bring WebCrypto.
-const cryptoBefore = typeof globalThis.crypto;
+// Recorded before any action runs: on Node 18 the plugin itself must bring WebCrypto; on Node 22 it must
+// leave the native one in place.
+const nativeCrypto = globalThis.crypto;
+const cryptoBefore = typeof nativeCrypto;
 const report: Record<string, unknown> = { node: process.version, cryptoBefore };
 const actionsDir = path.resolve("actions");
 for (const [presentation, options] of Object.entries(PRESENTATIONS)) {
@@ -27,4 +29,5 @@ for (const [presentation, options] of Object.entries(PRESENTATIONS)) {
   }
 }
 report.cryptoAfter = typeof globalThis.crypto;
+report.cryptoKept = globalThis.crypto === nativeCrypto;
 printReport(report);

