@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { TOKEN_ERROR_CODES } from "../src/jwt/errors.js";
+import { CONFIG_ERROR_CODES, TOKEN_ERROR_CODES } from "../src/jwt/errors.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ALGORITHMS = "HS256,HS384,HS512,RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512,EdDSA";
@@ -235,6 +235,21 @@ describe("the contract's names and types, in the synced params.json", () => {
       (meta.plugin_instructions as string).match(/^Error codes \(error_code[^:]*\): (.+)$/m)?.[1] ?? "";
     const listed = list.match(/\b[a-z]+(?:_[a-z]+)+\b|\b(?:malformed|expired|revoked)\b/g) ?? [];
     expect(listed.filter((code) => code !== "error_code")).toEqual([...TOKEN_ERROR_CODES]);
+  });
+
+  it("lists exactly the configuration codes of CONFIG_ERROR_CODES in the plugin instructions and the README, in order", () => {
+    const meta = JSON.parse(readFileSync(path.join(ROOT, "meta_data.json"), "utf8"));
+    const line = (meta.plugin_instructions as string).match(
+      /^Configuration codes .*: ([a-z_]+(?:, [a-z_]+)*)\.$/m,
+    )?.[1];
+    expect(line?.split(", ")).toEqual([...CONFIG_ERROR_CODES]);
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const table = readme.split("\n| Configuration code ")[1]?.split("\n\n")[0] ?? "";
+    const rows = table
+      .split("\n")
+      .slice(2)
+      .map((row) => row.match(/^\| `([a-z_]+)` /)?.[1]);
+    expect(rows).toEqual([...CONFIG_ERROR_CODES]);
   });
 
   it("the README's client table explains every error code, and the session workflows' own", () => {

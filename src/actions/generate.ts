@@ -55,9 +55,15 @@ export function readExtraClaims(properties: BubbleProperties): JsonObject {
   const extra: JsonObject = {};
   const add = (name: string, value: unknown, field: string) => {
     if (name === "")
-      throw new ConfigError(`The ${field} field has a claim without a name; name every claim.`);
+      throw new ConfigError(
+        "duplicate_claim",
+        `The ${field} field has a claim without a name; name every claim.`,
+      );
     if (Object.hasOwn(extra, name)) {
-      throw new ConfigError(`The claim "${name}" is set twice in claims and claims_json; set it once.`);
+      throw new ConfigError(
+        "duplicate_claim",
+        `The claim "${name}" is set twice in claims and claims_json; set it once.`,
+      );
     }
     // defineProperty, not assignment: a claim named "__proto__" must stay a plain claim.
     Object.defineProperty(extra, name, { value, enumerable: true, writable: true, configurable: true });
@@ -68,6 +74,7 @@ export function readExtraClaims(properties: BubbleProperties): JsonObject {
     // Verify refuses a claims set nested deeper than this, so Generate must never sign one.
     if (jsonDepthExceeds(json, MAX_JSON_DEPTH)) {
       throw new ConfigError(
+        "invalid_field",
         `The claims_json field nests lists or objects more than ${MAX_JSON_DEPTH} levels deep; flatten it.`,
       );
     }
@@ -76,11 +83,15 @@ export function readExtraClaims(properties: BubbleProperties): JsonObject {
       parsed = JSON.parse(json);
     } catch {
       throw new ConfigError(
+        "invalid_field",
         'The claims_json field is not valid JSON; write one object, e.g. {"role": "admin"}.',
       );
     }
     if (!isJsonObject(parsed)) {
-      throw new ConfigError('The claims_json field must be one JSON object, e.g. {"role": "admin"}.');
+      throw new ConfigError(
+        "invalid_field",
+        'The claims_json field must be one JSON object, e.g. {"role": "admin"}.',
+      );
     }
     for (const [name, value] of Object.entries(parsed)) add(name, value, "claims_json");
   }

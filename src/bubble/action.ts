@@ -37,8 +37,8 @@ export function defineAction(definition: ActionDefinition): BubbleAction {
         return definition.refused(error, properties ?? {});
       }
       if (error instanceof ConfigError) {
-        logOutcome(definition.name, "configuration_error");
-        throw new Error(`JWT plugin: ${error.message}`);
+        logOutcome(definition.name, `configuration_error:${error.code}`);
+        throw new Error(`JWT plugin (${error.code}): ${error.message}`);
       }
       logOutcome(definition.name, "internal_error");
       const kind = error instanceof Error ? error.name : typeof error;

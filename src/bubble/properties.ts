@@ -20,7 +20,8 @@ export function readText(properties: BubbleProperties, name: string): string | u
 /** A text field that must be filled in. */
 export function requireText(properties: BubbleProperties, name: string, what: string): string {
   const text = readText(properties, name);
-  if (text === undefined) throw new ConfigError(`The ${name} field is empty; set it to ${what}.`);
+  if (text === undefined)
+    throw new ConfigError("missing_field", `The ${name} field is empty; set it to ${what}.`);
   return text;
 }
 
@@ -32,7 +33,7 @@ export function readCheckbox(properties: BubbleProperties, name: string, fallbac
   const text = String(value).trim().toLowerCase();
   if (text === "true" || text === "yes") return true;
   if (text === "false" || text === "no" || text === "") return false;
-  throw new ConfigError(`The ${name} field must be yes or no.`);
+  throw new ConfigError("invalid_field", `The ${name} field must be yes or no.`);
 }
 
 export interface NumberRule {
@@ -65,6 +66,7 @@ export function readOptionalWholeNumber(
         : Number.NaN;
   if (!Number.isInteger(number) || number < rule.min || number > rule.max) {
     throw new ConfigError(
+      "field_out_of_range",
       `The ${name} field must be a whole number of ${rule.unit} from ${rule.min.toLocaleString("en-US")} to ${rule.max.toLocaleString("en-US")}.`,
     );
   }
@@ -80,7 +82,8 @@ export function readAlgorithm(
 ): Algorithm {
   const value = readText(properties, "algorithm") ?? fieldDefault("algorithm");
   const match = allowed.find((alg) => alg === value);
-  if (!match) throw new ConfigError(`The algorithm field must be one of ${allowed.join(", ")}.`);
+  if (!match)
+    throw new ConfigError("invalid_field", `The algorithm field must be one of ${allowed.join(", ")}.`);
   return match;
 }
 
@@ -106,14 +109,14 @@ export async function readTextList(properties: BubbleProperties, name: string): 
     const length = await value.length();
     items = length > 0 ? await value.get(0, length) : [];
   } else {
-    throw new ConfigError(`The ${name} field must be a list of texts.`);
+    throw new ConfigError("invalid_field", `The ${name} field must be a list of texts.`);
   }
   return items
     .filter((item) => !isEmpty(item))
     .map((item) => {
       // Anything but text (or a number) would become "[object Object]", or throw without a toString.
       if (typeof item !== "string" && typeof item !== "number") {
-        throw new ConfigError(`The ${name} field must be a list of texts.`);
+        throw new ConfigError("invalid_field", `The ${name} field must be a list of texts.`);
       }
       return String(item).trim();
     })
@@ -127,7 +130,8 @@ export function readKeyValueList(
 ): { key: string; value: string }[] {
   const value = properties[name];
   if (isEmpty(value)) return [];
-  if (!Array.isArray(value)) throw new ConfigError(`The ${name} field must be a list of keys and values.`);
+  if (!Array.isArray(value))
+    throw new ConfigError("invalid_field", `The ${name} field must be a list of keys and values.`);
   return value
     .filter((entry): entry is { key?: unknown; value?: unknown } => isJsonObject(entry))
     .map((entry) => ({

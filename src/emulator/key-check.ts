@@ -18,7 +18,7 @@ export function checkKeys(data: Pick<LocalData, "versions">): void {
       parseHmacSecret(secret, "HS256", "secret");
     } catch (error) {
       if (error instanceof ConfigError)
-        throw new Error(`Cannot start: ${where} is refused: ${error.message}`);
+        throw new Error(`Cannot start: ${where} is refused (${error.code}): ${error.message}`);
       throw error;
     }
   }

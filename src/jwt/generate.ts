@@ -63,16 +63,19 @@ export async function generateToken(options: GenerateOptions): Promise<IssuedTok
   for (const name of Object.keys(extra)) {
     if ((RESERVED_CLAIMS as readonly string[]).includes(name)) {
       throw new ConfigError(
+        "reserved_claim",
         `The claim "${name}" is set by the plugin; remove it from claims and claims_json.`,
       );
     }
     if (name === "sid") {
       throw new ConfigError(
+        "reserved_claim",
         'The claim "sid" is set by the session_id field; remove it from claims and claims_json.',
       );
     }
     if (name === "email" && options.email) {
       throw new ConfigError(
+        "reserved_claim",
         'The claim "email" is set by the email field; remove it from claims and claims_json.',
       );
     }
@@ -109,6 +112,7 @@ function accessTokenType(tokenType: string | undefined, paired: boolean): string
   if (paired) {
     if (tokenType) {
       throw new ConfigError(
+        "conflicting_fields",
         "The token_type field cannot be set together with issue_refresh_token: a session's tokens are typed at+jwt and refresh+jwt; clear token_type.",
       );
     }
@@ -118,6 +122,7 @@ function accessTokenType(tokenType: string | undefined, paired: boolean): string
   // access token for a resource server that asks for it (RFC 9068), which Refresh will not renew.
   if (tokenType && tokenKind({ typ: tokenType }) === "refresh") {
     throw new ConfigError(
+      "conflicting_fields",
       "The token_type field names the refresh token type; tick issue_refresh_token instead, or choose another type.",
     );
   }
@@ -133,6 +138,7 @@ export async function issue(
   const token = await signClaims(claims, alg, key, header);
   if (token.length > MAX_TOKEN_LENGTH) {
     throw new ConfigError(
+      "claims_too_large",
       `The token would be ${token.length} characters, over the ${MAX_TOKEN_LENGTH} that Verify accepts; put fewer claims in claims and claims_json.`,
     );
   }

@@ -27,6 +27,7 @@ export async function publishedKeys(
   const hasPublic = Boolean(material.publicKey?.trim());
   if (!hasPrivate && !hasPublic) {
     throw new ConfigError(
+      "missing_key",
       `The ${KEY_NAMES.privateKey} and ${KEY_NAMES.publicKey} plugin keys are empty; set the private key that signs your ${alg} tokens.`,
     );
   }

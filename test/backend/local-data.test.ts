@@ -193,7 +193,7 @@ describe("the local data folder", () => {
     await expect(
       startServer({ port: 0, dataDir: dir, keyOverrides: { secret: "k7#Qz9!pLm2$" } }),
     ).rejects.toThrow(
-      /^Cannot start: the live JWT Secret \(from JWT_SECRET\) is refused: The JWT Secret plugin key is too short for HS256/,
+      /^Cannot start: the live JWT Secret \(from JWT_SECRET\) is refused \(weak_key\): The JWT Secret plugin key is too short for HS256/,
     );
     const keys = readJson(dir, FILES["version-test"].keys);
     writeFileSync(path.join(dir, FILES["version-test"].keys), JSON.stringify({ ...keys, "JWT Secret": "" }));

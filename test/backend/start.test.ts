@@ -218,7 +218,7 @@ describe("npm start with a weak key", () => {
     const lines = result.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^Cannot start: the live JWT Secret \(from JWT_SECRET\) is refused: The JWT Secret plugin key /,
+      /^Cannot start: the live JWT Secret \(from JWT_SECRET\) is refused \(weak_key\): The JWT Secret plugin key /,
     );
     expect(result.stderr).not.toContain("changeme");
   }, 90_000);

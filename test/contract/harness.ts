@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { BubbleRuntime } from "../../src/emulator/runtime.js";
+import type { ConfigErrorCode } from "../../src/jwt/errors.js";
 import { type Observation, observe } from "../support/observe.js";
 
 export const ACTIONS = {
@@ -86,7 +87,17 @@ export function refused(code: string, flag: "valid" | "ok" = "valid") {
   return { values: { [flag]: false, error_code: code, error_message: matches(".+") }, leaks: [] };
 }
 
-/** Expectation: the action threw (a configuration error) with a message matching `pattern`, nothing leaked. */
-export function throws(pattern: string) {
-  return { thrown: matches(pattern), leaks: [] };
+/**
+ * Expectation: the action stopped with the configuration error `code`, its message about `subject` (the
+ * plugin key or field to fix, e.g. `Previous JWT Secret plugin key`, `expires_in field`) when given;
+ * nothing leaked. The wording after the subject is the message's own, free to improve.
+ */
+export function throws(code: ConfigErrorCode, subject?: string) {
+  const about = subject === undefined ? "" : `The ${escapeRegExp(subject)} `;
+  return { thrown: matches(`^Error: JWT plugin \\(${code}\\): ${about}`), leaks: [] };
+}
+
+/** `text` as a regular expression that matches exactly it. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

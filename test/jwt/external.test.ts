@@ -8,6 +8,7 @@ import { ConfigError, TokenError } from "../../src/jwt/errors.js";
 import { JwksCache, type JwksCacheOptions } from "../../src/jwt/external/jwks-cache.js";
 import { resolveProvider } from "../../src/jwt/external/presets.js";
 import { parseJwksUrl } from "../../src/jwt/external/url.js";
+import { configErrorOf } from "../support/config-error.js";
 import { JwksTestServer, jwksOf, type TestKey, testKey } from "../support/jwks-server.js";
 
 const MINUTE = 60_000;
@@ -187,6 +188,7 @@ describe("the jwks_url rule", () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).code).toBe("invalid_url");
     expect((thrown as Error).message).toMatch(/^The jwks_url field must be an https URL/);
     expect((thrown as Error).message).not.toContain(new URL(url).host || "passwd");
   });
@@ -223,6 +225,7 @@ describe("the jwks_url rule for https addresses", () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).code).toBe("invalid_url");
     expect((thrown as Error).message).toMatch(
       /^The jwks_url field names a loopback, private, link-local or cloud metadata address/,
     );
@@ -352,15 +355,23 @@ describe("provider presets", () => {
   });
 
   it("refuses an unknown provider and HS algorithms", () => {
-    expect(() => resolveProvider({ provider: "Okta" })).toThrow(/provider field must be one of/);
-    expect(() =>
+    const unknown = configErrorOf(() => resolveProvider({ provider: "Okta" }));
+    expect([unknown?.code, unknown?.message]).toEqual([
+      "invalid_field",
+      expect.stringMatching(/^The provider field /),
+    ]);
+    const hs = configErrorOf(() =>
       resolveProvider({
         provider: "Custom",
         jwksUrl: "https://x.example/k",
         issuer: "i",
         algorithms: ["HS256"],
       }),
-    ).toThrow(ConfigError);
+    );
+    expect([hs?.code, hs?.message]).toEqual([
+      "invalid_field",
+      expect.stringMatching(/^The algorithms field /),
+    ]);
   });
 });
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/jwt/errors.js";
+import { ConfigError, type ConfigErrorCode } from "../../src/jwt/errors.js";
 import { LruCache, materialCacheKey } from "../../src/jwt/keys/cache.js";
 import { signingKey, verificationKeys } from "../../src/jwt/keys/keyring.js";
 import { parseHmacSecret } from "../../src/jwt/keys/secret.js";
 import { testSecret } from "../contract/harness.js";
+import { configErrorOf } from "../support/config-error.js";
 
 describe("parseHmacSecret", () => {
   it("uses the UTF-8 bytes of a text secret, trimmed", () => {
@@ -18,23 +19,18 @@ describe("parseHmacSecret", () => {
     expect(parseHmacSecret(jwk, "HS384", "secret")).toEqual({ bytes, kid: "k-1" });
   });
   it("refuses short, repetitive and placeholder secrets naming the key, never quoting it", () => {
-    const cases: [string, RegExp][] = [
-      [testSecret("b", 31), /JWT Secret.*at least 32 bytes/],
-      ["ab".repeat(20), /JWT Secret.*variety/],
-      ["changeme-changeme-changeme-changeme-1234567890", /placeholder/],
-      ['{"kty":"RSA"}', /holds a public or private key as JSON/],
-      ['{"kty":"oct","k":"!!"}', /base64url/],
+    const cases: [string, ConfigErrorCode][] = [
+      [testSecret("b", 31), "weak_key"],
+      ["ab".repeat(20), "weak_key"],
+      ["changeme-changeme-changeme-changeme-1234567890", "weak_key"],
+      ['{"kty":"RSA"}', "wrong_key_kind"],
+      ['{"kty":"oct","k":"!!"}', "unreadable_key"],
     ];
-    for (const [secret, message] of cases) {
-      let thrown: unknown;
-      try {
-        parseHmacSecret(secret, "HS256", "secret");
-      } catch (error) {
-        thrown = error;
-      }
-      expect(thrown).toBeInstanceOf(ConfigError);
-      expect((thrown as Error).message).toMatch(message);
-      expect((thrown as Error).message).not.toContain(secret);
+    for (const [secret, code] of cases) {
+      const thrown = configErrorOf(() => parseHmacSecret(secret, "HS256", "secret"));
+      expect(thrown?.code, secret).toBe(code);
+      expect(thrown?.message).toMatch(/^The JWT Secret plugin key /);
+      expect(thrown?.message).not.toContain(secret);
     }
   });
 });

@@ -53,11 +53,13 @@ const PRESETS: Record<Provider, Preset> = {
   Custom: {
     jwksUrl: () => {
       throw new ConfigError(
+        "missing_field",
         "The jwks_url field is empty; for the Custom provider set it to the issuer's https keys URL (JWKS).",
       );
     },
     issuers: () => {
       throw new ConfigError(
+        "missing_field",
         "The issuer field is empty; for the Custom provider set it to the iss your tokens carry.",
       );
     },
@@ -138,14 +140,15 @@ const PRESETS: Record<Provider, Preset> = {
  */
 export function resolveProvider(settings: ProviderSettings): ResolvedProvider {
   const provider = PROVIDERS.find((name) => name.toLowerCase() === settings.provider.trim().toLowerCase());
-  if (!provider) throw new ConfigError(`The provider field must be one of ${PROVIDERS.join(", ")}.`);
+  if (!provider)
+    throw new ConfigError("invalid_field", `The provider field must be one of ${PROVIDERS.join(", ")}.`);
   const preset = PRESETS[provider];
   const project = () => projectFor(provider, preset, settings.project);
   const jwksUrl = parseJwksUrl(settings.jwksUrl ?? preset.jwksUrl(project));
   const issuers = settings.issuer ? [settings.issuer] : preset.issuers(project);
   let audience = settings.audience ?? preset.audience?.(project);
   if (audience === "") audience = undefined;
-  if (!audience && preset.audienceRequired) throw new ConfigError(preset.audienceRequired);
+  if (!audience && preset.audienceRequired) throw new ConfigError("missing_field", preset.audienceRequired);
   const algorithms = settings.algorithms?.length ? readAlgorithms(settings.algorithms) : preset.algorithms;
   return { provider, jwksUrl, issuers, audience, algorithms, checkClaims: preset.checkClaims };
 }
@@ -153,7 +156,8 @@ export function resolveProvider(settings: ProviderSettings): ResolvedProvider {
 /** The `project` field as the provider needs it; read only when a preset value depends on it. */
 function projectFor(provider: Provider, preset: Preset, value: string | undefined): string {
   const text = value?.trim();
-  if (!text) throw new ConfigError(`The project field is empty; set it to ${preset.project}.`);
+  if (!text)
+    throw new ConfigError("missing_field", `The project field is empty; set it to ${preset.project}.`);
   if (provider === "Supabase") return projectUrl(text, preset.project as string);
   if (provider === "Auth0" || provider === "Clerk") return domain(text, preset.project as string);
   return text;
@@ -168,6 +172,7 @@ function projectUrl(text: string, what: string): string {
   );
   if (url.pathname !== "/" || url.search !== "") {
     throw new ConfigError(
+      "invalid_url",
       `The project field must be the project's base URL without a path; set it to ${what}.`,
     );
   }
@@ -178,7 +183,7 @@ function projectUrl(text: string, what: string): string {
 function domain(text: string, what: string): string {
   const url = parseSecureUrl(/^https?:\/\//i.test(text) ? text : `https://${text}`, "project", what);
   if (url.protocol !== "https:" || url.pathname !== "/" || url.search !== "") {
-    throw new ConfigError(`The project field must be a domain name only; set it to ${what}.`);
+    throw new ConfigError("invalid_url", `The project field must be a domain name only; set it to ${what}.`);
   }
   return url.host;
 }
@@ -189,12 +194,14 @@ function readAlgorithms(names: readonly string[]): AsymmetricAlgorithm[] {
   for (const name of names) {
     if (/^hs/i.test(name)) {
       throw new ConfigError(
+        "invalid_field",
         "The algorithms field lists an HS algorithm; external tokens are verified with public keys only, so list RS256, ES256, EdDSA or the like.",
       );
     }
     const alg = ASYMMETRIC_ALGORITHMS.find((known) => known.toLowerCase() === name.toLowerCase());
     if (!alg) {
       throw new ConfigError(
+        "invalid_field",
         `The algorithms field must list names from ${ALGORITHMS.filter((a) => !a.startsWith("HS")).join(", ")}, separated by commas.`,
       );
     }

@@ -39,19 +39,24 @@ export function parseSecureUrl(text: string, field: string, what: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError(`The ${field} field is not a valid URL; set it to ${what}.`);
+    throw new ConfigError("invalid_url", `The ${field} field is not a valid URL; set it to ${what}.`);
   }
   const loopbackHttp = url.protocol === "http:" && isLoopbackHost(url.hostname);
   if (url.protocol !== "https:" && !loopbackHttp) {
     throw new ConfigError(
+      "invalid_url",
       `The ${field} field must be an https URL (plain http only for localhost); set it to ${what}.`,
     );
   }
   if (url.username !== "" || url.password !== "") {
-    throw new ConfigError(`The ${field} field must not hold a user name or password; set it to ${what}.`);
+    throw new ConfigError(
+      "invalid_url",
+      `The ${field} field must not hold a user name or password; set it to ${what}.`,
+    );
   }
   if (url.protocol === "https:" && blockedAddress(url.hostname)) {
     throw new ConfigError(
+      "invalid_url",
       `The ${field} field names a loopback, private, link-local or cloud metadata address; use the provider's public host name (${what}).`,
     );
   }

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { type AsymmetricAlgorithm, EC_CURVES, keyTypeFor, RSA_MIN_BITS } from "../algorithms.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, type ConfigErrorCode } from "../errors.js";
 import { isJsonObject, isNonEmptyString } from "../values.js";
 import { isSoundRsaExponent, jwkAlgAllows, jwkFitsAlgorithm, keyOpsAllow } from "./jwk-fit.js";
 import { KEY_NAMES } from "./names.js";
@@ -51,13 +51,17 @@ export function parsePrivateKey(raw: string, alg: AsymmetricAlgorithm): ParsedKe
     } else if (typeof json.kty === "string" || Array.isArray(json.keys)) {
       const jwk = Array.isArray(json.keys) ? onlyPrivateJwk(json.keys, alg, keyName, needs) : json;
       if (jwk.d === undefined) {
-        throw new ConfigError(`The ${keyName} plugin key holds a public JWK (it has no "d"); ${needs}.`);
+        throw new ConfigError(
+          "wrong_key_kind",
+          `The ${keyName} plugin key holds a public JWK (it has no "d"); ${needs}.`,
+        );
       }
       checkJwkFor(jwk, alg, keyName, needs);
       keyObject = fromJwk(jwk, "private", keyName, needs);
       kid = nonEmptyString(jwk.kid);
     } else {
       throw new ConfigError(
+        "unreadable_key",
         `The ${keyName} plugin key is JSON but neither a JWK nor a service-account file; ${needs}.`,
       );
     }
@@ -85,6 +89,7 @@ function onlyPrivateJwk(
   if (fitting.length === 1) return fitting[0] as Record<string, unknown>;
   if (fitting.length === 0 && candidates.length === 1) return candidates[0] as Record<string, unknown>;
   throw new ConfigError(
+    "wrong_key_kind",
     fitting.length > 1
       ? `The ${keyName} plugin key is a JWKS with several private keys for ${alg}; paste the one that signs on its own (${needs}).`
       : `The ${keyName} plugin key is a JWKS without a private key for ${alg}; ${needs}.`,
@@ -110,6 +115,7 @@ export function parsePublicKeys(raw: string, alg: AsymmetricAlgorithm): ParsedKe
     );
     if (fitting.length === 0) {
       throw new ConfigError(
+        "wrong_key_kind",
         `The ${keyName} plugin key is a JWKS without a signing key for ${alg}; add one (${needs}) or choose the algorithm of its keys.`,
       );
     }
@@ -119,7 +125,10 @@ export function parsePublicKeys(raw: string, alg: AsymmetricAlgorithm): ParsedKe
     }));
   }
   if (typeof json.kty !== "string") {
-    throw new ConfigError(`The ${keyName} plugin key is JSON but neither a JWK nor a JWKS; ${needs}.`);
+    throw new ConfigError(
+      "unreadable_key",
+      `The ${keyName} plugin key is JSON but neither a JWK nor a JWKS; ${needs}.`,
+    );
   }
   checkJwkFor(json, alg, keyName, needs);
   const publicKey = fitKey(fromJwk(json, "public", keyName, needs), alg, keyName, needs);
@@ -145,20 +154,26 @@ function privateFromPem(text: string, keyName: string, needs: string): KeyObject
   if (!block) {
     return readFirst(bareBase64Blocks(text, BARE_PRIVATE_LABELS), "private", () => {
       throw new ConfigError(
+        "unreadable_key",
         `The ${keyName} plugin key is not a PEM key, a JWK or a service-account file; ${needs}, pasted whole.`,
       );
     });
   }
   if (block.encrypted || block.label.includes("ENCRYPTED")) {
     throw new ConfigError(
+      "unreadable_key",
       `The ${keyName} plugin key is protected by a passphrase; ${needs} without one (export it unencrypted, e.g. as PKCS#8).`,
     );
   }
   if (!block.label.endsWith("PRIVATE KEY")) {
-    throw new ConfigError(`The ${keyName} plugin key holds a public key or certificate; ${needs}.`);
+    throw new ConfigError(
+      "wrong_key_kind",
+      `The ${keyName} plugin key holds a public key or certificate; ${needs}.`,
+    );
   }
   return readFirst([block], "private", () => {
     throw new ConfigError(
+      "unreadable_key",
       `The ${keyName} plugin key could not be read as a private key; ${needs}, pasted whole with its BEGIN and END lines.`,
     );
   });
@@ -169,16 +184,21 @@ function publicFromPem(text: string, keyName: string, needs: string): KeyObject 
   if (!block) {
     return readFirst(bareBase64Blocks(text, BARE_PUBLIC_LABELS), "public", () => {
       throw new ConfigError(
+        "unreadable_key",
         `The ${keyName} plugin key is not a PEM key, a certificate, a JWK or a JWKS; ${needs}, pasted whole.`,
       );
     });
   }
   if (block.encrypted || block.label.includes("ENCRYPTED")) {
-    throw new ConfigError(`The ${keyName} plugin key is an encrypted private key; ${needs}.`);
+    throw new ConfigError(
+      "unreadable_key",
+      `The ${keyName} plugin key is an encrypted private key; ${needs}.`,
+    );
   }
   // createPublicKey also reads X.509 certificates, and derives the public half of a private PEM.
   return readFirst([block], "public", () => {
     throw new ConfigError(
+      "unreadable_key",
       `The ${keyName} plugin key could not be read as a public key or certificate; ${needs}, pasted whole with its BEGIN and END lines.`,
     );
   });
@@ -204,6 +224,7 @@ function fromJwk(jwk: Record<string, unknown>, half: Half, keyName: string, need
     return half === "private" ? createPrivateKey(key) : createPublicKey(key);
   } catch {
     throw new ConfigError(
+      "unreadable_key",
       `The ${keyName} plugin key is a JWK that could not be read; ${needs}, pasted whole.`,
     );
   }
@@ -215,6 +236,7 @@ function parseJson(text: string, keyName: string, needs: string): Record<string,
     json = parsePastedJson(text);
   } catch {
     throw new ConfigError(
+      "unreadable_key",
       `The ${keyName} plugin key starts with "{" but is not valid JSON; paste the whole file (${needs}).`,
     );
   }
@@ -231,16 +253,19 @@ function checkJwkFor(
 ): void {
   if (!jwkAlgAllows(jwk.alg, alg)) {
     throw new ConfigError(
+      "wrong_key_kind",
       `The ${keyName} plugin key is a JWK marked for another algorithm (its "alg"); set the action's algorithm to the JWK's, or paste another key (${needs}).`,
     );
   }
   if (jwk.use !== undefined && jwk.use !== "sig") {
     throw new ConfigError(
+      "wrong_key_kind",
       `The ${keyName} plugin key is a JWK marked for encryption, not signatures (its "use"); ${needs}.`,
     );
   }
   if (!keyOpsAllow(jwk.key_ops, ["sign", "verify"])) {
     throw new ConfigError(
+      "wrong_key_kind",
       `The ${keyName} plugin key is a JWK whose "key_ops" allow neither signing nor verifying; ${needs}.`,
     );
   }
@@ -253,17 +278,20 @@ function checkJwkFor(
 function fitKey(key: KeyObject, alg: AsymmetricAlgorithm, keyName: string, needs: string): KeyObject {
   const type = key.asymmetricKeyType;
   const details = key.asymmetricKeyDetails ?? {};
-  const misfit = () => new ConfigError(`The ${keyName} plugin key is ${describeKey(key)}; ${needs}.`);
+  const misfit = (code: ConfigErrorCode = "wrong_key_kind") =>
+    new ConfigError(code, `The ${keyName} plugin key is ${describeKey(key)}; ${needs}.`);
   const kty = keyTypeFor(alg);
   if (kty === "RSA") {
-    if ((details.modulusLength ?? 0) < RSA_MIN_BITS) throw misfit();
+    if (type !== "rsa" && type !== "rsa-pss") throw misfit();
+    if ((details.modulusLength ?? 0) < RSA_MIN_BITS) throw misfit("weak_key");
     if (!isSoundRsaExponent(details.publicExponent)) {
       throw new ConfigError(
+        "weak_key",
         `The ${keyName} plugin key is an RSA key with an unsafe public exponent; ${needs}.`,
       );
     }
     if (type === "rsa") return key;
-    if (type !== "rsa-pss" || !alg.startsWith("PS")) throw misfit();
+    if (!alg.startsWith("PS")) throw misfit();
     const hash = `sha${alg.slice(2)}`;
     const hashBytes = Number(alg.slice(2)) / 8;
     const allowed =
@@ -272,13 +300,17 @@ function fitKey(key: KeyObject, alg: AsymmetricAlgorithm, keyName: string, needs
       (details.saltLength === undefined || details.saltLength <= hashBytes);
     if (!allowed) {
       throw new ConfigError(
+        "wrong_key_kind",
         `The ${keyName} plugin key is an RSA-PSS key restricted to other parameters than ${alg} uses; set the action's algorithm to the one it was made for, or paste another key (${needs}).`,
       );
     }
     try {
       return plainRsaFromPss(key);
     } catch {
-      throw new ConfigError(`The ${keyName} plugin key is an RSA-PSS key that could not be read; ${needs}.`);
+      throw new ConfigError(
+        "unreadable_key",
+        `The ${keyName} plugin key is an RSA-PSS key that could not be read; ${needs}.`,
+      );
     }
   }
   if (kty === "EC") {

@@ -76,6 +76,7 @@ export async function verificationKeys(material: KeyMaterial, alg: Algorithm): P
   const privateKeyText = present(material.privateKey);
   if (!privateKeyText) {
     throw new ConfigError(
+      "missing_key",
       `The ${KEY_NAMES.publicKey} plugin key is empty (and so is ${KEY_NAMES.privateKey}); ${keyNeeded(alg, "public")} there to verify tokens.`,
     );
   }
@@ -170,8 +171,12 @@ function required(value: string | undefined, slot: "secret" | "privateKey", alg:
   if (text) return text;
   if (isHmac(alg)) {
     throw new ConfigError(
+      "missing_key",
       `The ${KEY_NAMES[slot]} plugin key is empty; ${alg} needs a random secret of at least ${HMAC_MIN_BYTES[alg]} bytes there (64 random characters from a password manager's generator are enough for every HS algorithm).`,
     );
   }
-  throw new ConfigError(`The ${KEY_NAMES[slot]} plugin key is empty; ${keyNeeded(alg, "private")} there.`);
+  throw new ConfigError(
+    "missing_key",
+    `The ${KEY_NAMES[slot]} plugin key is empty; ${keyNeeded(alg, "private")} there.`,
+  );
 }

@@ -82,23 +82,27 @@ function checkSecret(
   const material = keyMaterialIn(bytes, textView);
   if (material) {
     throw new ConfigError(
+      "wrong_key_kind",
       `The ${keyName} plugin key holds ${material}, but ${alg} needs a random secret; put keys in Private Key and Public Key and choose an RS, PS, ES or EdDSA algorithm, or ${HOW_TO_MAKE_ONE}.`,
     );
   }
   const min = HMAC_MIN_BYTES[alg];
   if (bytes.length < min) {
     throw new ConfigError(
+      "weak_key",
       `The ${keyName} plugin key is too short for ${alg}: it needs at least ${min} bytes; ${HOW_TO_MAKE_ONE}.`,
     );
   }
   const squashed = textView.toLowerCase().replace(/[^a-z0-9]/g, "");
   if (PLACEHOLDERS.some((placeholder) => squashed.includes(placeholder))) {
     throw new ConfigError(
+      "weak_key",
       `The ${keyName} plugin key contains a well-known placeholder phrase, so anyone could forge tokens; ${HOW_TO_MAKE_ONE}.`,
     );
   }
   if (new Set(units).size < MIN_DISTINCT_UNITS || hasShortPeriod(units)) {
     throw new ConfigError(
+      "weak_key",
       `The ${keyName} plugin key has too little variety (a few characters, or a short run repeated) to be secret; ${HOW_TO_MAKE_ONE}.`,
     );
   }
@@ -175,6 +179,7 @@ function rejectQuotedJson(text: string, keyName: string, alg: HmacAlgorithm): vo
   if (!unwrapped.startsWith("{")) return;
   if (isAsymmetricJson(unwrapped)) return; // keyMaterialIn names it.
   throw new ConfigError(
+    "unreadable_key",
     `The ${keyName} plugin key is a JWK inside quotes; paste the JWK itself without the quotes (an "oct" JWK for ${alg}).`,
   );
 }
@@ -185,30 +190,38 @@ function parseOctJwk(text: string, alg: HmacAlgorithm, keyName: string): ParsedS
     jwk = parsePastedJson(stripPasteWrapping(text));
   } catch {
     throw new ConfigError(
+      "unreadable_key",
       `The ${keyName} plugin key starts with "{" but is not valid JSON; paste the whole JWK.`,
     );
   }
   if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk)) {
-    throw new ConfigError(`The ${keyName} plugin key is JSON but not a JWK; paste plain text or an oct JWK.`);
+    throw new ConfigError(
+      "unreadable_key",
+      `The ${keyName} plugin key is JSON but not a JWK; paste plain text or an oct JWK.`,
+    );
   }
   if (isAsymmetricJson(text)) {
     throw new ConfigError(
+      "wrong_key_kind",
       `The ${keyName} plugin key holds a public or private key as JSON, but ${alg} needs a random secret; put keys in Private Key and Public Key and choose an RS, PS, ES or EdDSA algorithm, or ${HOW_TO_MAKE_ONE}.`,
     );
   }
   if (Array.isArray((jwk as { keys?: unknown }).keys)) {
     throw new ConfigError(
+      "wrong_key_kind",
       `The ${keyName} plugin key is a JWKS; paste the one oct JWK that signs on its own (a rotation's previous one goes in Previous JWT Secret).`,
     );
   }
   if ((jwk as { kty?: unknown }).kty !== "oct") {
     throw new ConfigError(
+      "wrong_key_kind",
       `The ${keyName} plugin key is JSON but not an "oct" JWK; paste plain text or an oct JWK.`,
     );
   }
   const { k, kid, alg: jwkAlg } = jwk as { k?: unknown; kid?: unknown; alg?: unknown };
   if (jwkAlg !== undefined && jwkAlg !== alg) {
     throw new ConfigError(
+      "wrong_key_kind",
       `The ${keyName} plugin key is a JWK for another algorithm; choose that algorithm or a key for ${alg}.`,
     );
   }
@@ -218,6 +231,7 @@ function parseOctJwk(text: string, alg: HmacAlgorithm, keyName: string): ParsedS
     bytes = base64url.decode(k);
   } catch {
     throw new ConfigError(
+      "unreadable_key",
       `The ${keyName} plugin key is an oct JWK whose "k" is not base64url; paste the whole JWK.`,
     );
   }
