@@ -86,18 +86,19 @@ export class BubbleRuntime {
 
   /**
    * Runs one action as Bubble would. `inputs` are by field name (an unknown name is an error, to catch
-   * typos in tests); `keys` by plugin key caption. Throws what the action throws.
+   * typos in tests); `keys` by plugin key caption. Throws what the action throws; its log lines are in
+   * `logs` (when given) either way.
    */
   async call(
     action: string,
     inputs: Record<string, unknown>,
     keys: Record<string, string | undefined> = {},
+    logs: string[] = [],
   ): Promise<CallResult> {
     const loaded = this.find(action);
     const properties = this.properties(loaded.params, inputs);
     const context = this.context(keys);
     const fn = this.evaluate(loaded);
-    const logs: string[] = [];
     const values = await callLogs.run(logs, () => fn(properties, context));
     const problems = returnValueProblems(loaded.params, values);
     if (problems.length > 0)

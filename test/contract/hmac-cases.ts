@@ -739,4 +739,12 @@ export const hmacCases: ContractCase[] = [
       h.call("verify", { token: hsToken(fresh()) }, { "JWT Secret": SECRET, "Previous JWT Secret": "short" }),
     expect: throws("weak_key", "Previous JWT Secret plugin key"),
   },
+  {
+    name: "a configuration error's one log line names its code after configuration_error",
+    run: (h) => h.call("generate", { subject: "u", expires_in: 0 }),
+    expect: {
+      ...throws("field_out_of_range", "expires_in field"),
+      logs: [matches('^JWT generate: \\{"outcome":"configuration_error:field_out_of_range"\\}$')],
+    },
+  },
 ];

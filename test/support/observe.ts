@@ -100,8 +100,9 @@ export async function observe(
 ): Promise<Observation> {
   const inputToken = tokenSecrets(inputs.token);
   const keyMaterial = keySecrets(keys);
+  const logs: string[] = [];
   try {
-    const { values, logs } = await runtime.call(action, inputs, keys);
+    const { values } = await runtime.call(action, inputs, keys, logs);
     const messages = [String(values.error_message ?? ""), ...logs].join("\n");
     const allValues = JSON.stringify(values);
     const leaks = [
@@ -111,8 +112,9 @@ export async function observe(
     return { values, logs, leaks: leaks.map(redact) };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    const leaks = [...inputToken, ...keyMaterial].filter((s) => message.includes(s));
-    return { thrown: message, leaks: leaks.map(redact) };
+    const messages = [message, ...logs].join("\n");
+    const leaks = [...inputToken, ...keyMaterial].filter((s) => messages.includes(s));
+    return { thrown: message, logs, leaks: leaks.map(redact) };
   }
 }
 
