@@ -13,8 +13,8 @@ import { LIFETIME_RULE, REFRESH_LIFETIME_RULE } from "../bubble/rules.js";
 import type { BubbleProperties } from "../bubble/types.js";
 import { ConfigError } from "../jwt/errors.js";
 import { generateToken } from "../jwt/generate.js";
-import { type JsonObject, jsonDepthExceeds, MAX_JSON_DEPTH } from "../jwt/token.js";
-import { isJsonObject } from "../jwt/values.js";
+import { type JsonObject, MAX_JSON_DEPTH } from "../jwt/token.js";
+import { isJsonObject, jsonDepthExceeds } from "../jwt/values.js";
 
 /** `JWT - Generate token`: signs a token for a logged-in user. */
 export const run = defineAction({

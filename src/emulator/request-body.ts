@@ -5,6 +5,7 @@
  * any later step (a workflow, an action, the answer's JSON).
  */
 import type { IncomingMessage } from "node:http";
+import { jsonDepthExceeds } from "../jwt/values.js";
 
 /** Largest body read; a workflow's parameters are a few hundred bytes, a token at most 16 KB. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -57,7 +58,7 @@ export async function readParameters(request: IncomingMessage): Promise<Paramete
   const text = (await readBody(request)).toString("utf8");
   if (form) return Object.fromEntries(new URLSearchParams(text));
   if (text.trim() === "") return {};
-  if (nestingDepth(text) > MAX_DEPTH)
+  if (jsonDepthExceeds(text, MAX_DEPTH))
     throw new HttpError(
       400,
       "INVALID_DATA",
@@ -113,25 +114,4 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
       reject(new HttpError(400, "INCOMPLETE_BODY", "The request body did not arrive complete.")),
     );
   });
-}
-
-/**
- * The deepest nesting of `[` and `{` in a JSON text, outside strings: one pass, no recursion, so it is safe
- * on any text the size limit lets through. Brackets of invalid JSON count too; JSON.parse refuses it later.
- */
-export function nestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
-    else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return deepest;
 }

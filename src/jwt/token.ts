@@ -1,6 +1,6 @@
 import { base64url } from "jose";
 import { TokenError } from "./errors.js";
-import { isJsonObject, type JsonObject } from "./values.js";
+import { isJsonObject, type JsonObject, jsonDepthExceeds } from "./values.js";
 
 export type { JsonObject };
 
@@ -163,27 +163,6 @@ export function isCanonicalBase64url(part: string): boolean {
     default:
       return true;
   }
-}
-
-/** Whether JSON text opens more than `limit` arrays or objects at once; brackets inside strings do not count. */
-export function jsonDepthExceeds(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (inString) {
-      if (char === 0x5c)
-        i++; // a backslash: skip the escaped character
-      else if (char === 0x22) inString = false;
-    } else if (char === 0x22) {
-      inString = true;
-    } else if (char === 0x5b || char === 0x7b) {
-      if (++depth > limit) return true;
-    } else if (char === 0x5d || char === 0x7d) {
-      depth--;
-    }
-  }
-  return false;
 }
 
 function missing(): TokenError {
