@@ -1,32 +1,17 @@
 /**
  * Wycheproof's JWS and JWK vectors (test/fixtures/wycheproof, unchanged) as the plugin would be given
  * them: each group's key pasted into the plugin key a builder would use, and the action's algorithm the
- * token's own (the most a builder could do to make it pass). Node built-ins only: scenario processes
- * on Node 18 read this too.
+ * token's own (the most a builder could do to make it pass). No npm packages: scenario processes on
+ * Node 18 read this too.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { ALGORITHMS } from "../../src/jwt/algorithms.js";
 
 export const WYCHEPROOF_FILES = {
   jws: "test/fixtures/wycheproof/json_web_signature_test.json",
   jwk: "test/fixtures/wycheproof/json_web_key_test.json",
 } as const;
-
-const ALGORITHMS = [
-  "HS256",
-  "HS384",
-  "HS512",
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-];
 
 type Jwk = Record<string, unknown>;
 
@@ -158,9 +143,13 @@ function keysOfSet(jwks: Jwk): Record<string, string> {
 
 function actionAlgorithm(jws: string, key: Jwk): string {
   const headerAlg = headerOf(jws)?.alg;
-  if (typeof headerAlg === "string" && ALGORITHMS.includes(headerAlg)) return headerAlg;
+  if (typeof headerAlg === "string" && isAlgorithm(headerAlg)) return headerAlg;
   const keyAlg = key.alg ?? (key.keys as Jwk[] | undefined)?.[0]?.alg;
-  return typeof keyAlg === "string" && ALGORITHMS.includes(keyAlg) ? keyAlg : "HS256";
+  return typeof keyAlg === "string" && isAlgorithm(keyAlg) ? keyAlg : "HS256";
+}
+
+function isAlgorithm(name: string): boolean {
+  return (ALGORITHMS as readonly string[]).includes(name);
 }
 
 function headerOf(jws: string): Record<string, unknown> | undefined {
