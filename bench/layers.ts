@@ -48,10 +48,10 @@ const hsKey = await crypto.subtle.importKey(
 
 const variants: Record<string, () => Promise<unknown>> = {
   "HS256 jose jwtVerify": () => jwtVerify(tokens.hs, hsKey, { algorithms: ["HS256"] }),
-  "HS256 verifyToken": () => verifyToken(tokens.hs, { alg: "HS256", keys: { secret } }),
+  "HS256 verifyToken": () => verifyToken(tokens.hs, { alg: "HS256", material: { secret } }),
   "HS256 Verify action": runtime.bind("JWT - Verify token", { token: tokens.hs }, { "JWT Secret": secret }),
   "ES256 jose jwtVerify": () => jwtVerify(tokens.es, ecKey, { algorithms: ["ES256"] }),
-  "ES256 verifyToken": () => verifyToken(tokens.es, { alg: "ES256", keys: { publicKey: publicPem } }),
+  "ES256 verifyToken": () => verifyToken(tokens.es, { alg: "ES256", material: { publicKey: publicPem } }),
   "ES256 Verify action": runtime.bind(
     "JWT - Verify token",
     { token: tokens.es, algorithm: "ES256" },

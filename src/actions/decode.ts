@@ -7,7 +7,7 @@ import { tokenKind } from "../jwt/session.js";
 /** `JWT - Decode token (unverified)`: reads a token without checking its signature, for debugging. */
 export const run = defineAction({
   name: "decode",
-  async run(properties) {
+  async compute(properties) {
     const { header, claims } = decodeToken(properties.token);
     const exp = typeof claims.exp === "number" ? claims.exp : undefined;
     return {
@@ -29,5 +29,5 @@ export const run = defineAction({
       // Unverified: its sub and jti are whatever the sender wrote, so they stay out of the log.
     };
   },
-  refused: (error) => ({ is_expired: false, error_code: error.code, error_message: error.message }),
+  whenRefused: (error) => ({ is_expired: false, error_code: error.code, error_message: error.message }),
 });

@@ -19,12 +19,12 @@ import { isJsonObject, jsonDepthExceeds } from "../jwt/values.js";
 /** `JWT - Generate token`: signs a token for a logged-in user. */
 export const run = defineAction({
   name: "generate",
-  async run(properties, context) {
+  async compute(properties, context) {
     // Read (and range-checked) whether or not issue_refresh_token is ticked: a bad value is a bad value.
     const refreshExpiresIn = readWholeNumber(properties, "refresh_expires_in", REFRESH_LIFETIME_RULE);
     const { access, refresh } = await generateToken({
       alg: readAlgorithm(properties),
-      keys: readKeyMaterial(context),
+      material: readKeyMaterial(context),
       subject: requireText(properties, "subject", "the user's unique id (Current User's unique id)"),
       email: readText(properties, "email"),
       expiresIn: readWholeNumber(properties, "expires_in", LIFETIME_RULE),

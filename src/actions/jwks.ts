@@ -7,7 +7,7 @@ import { publishedKeys } from "../jwt/jwks.js";
 /** `JWT - Public keys (JWKS)`: the public half of the signing key, for others to verify this app's tokens. */
 export const run = defineAction({
   name: "jwks",
-  async run(properties, context) {
+  async compute(properties, context) {
     const alg = readAlgorithm(properties, ASYMMETRIC_ALGORITHMS);
     const published = await publishedKeys(readKeyMaterial(context), alg, readText(properties, "key_id"));
     return {

@@ -1,4 +1,4 @@
-import { defineAction, refusal } from "../bubble/action.js";
+import { defineAction, refusedValues } from "../bubble/action.js";
 import { PLUGIN_KEYS, readKeyMaterial, withKeyDefault } from "../bubble/keys.js";
 import { readAlgorithm, readText, readTextList, readWholeNumber } from "../bubble/properties.js";
 import { sessionValues, toDate } from "../bubble/results.js";
@@ -13,10 +13,10 @@ import { refreshToken } from "../jwt/refresh.js";
 /** `JWT - Refresh token`: exchanges a current token for a new one, within the login's maximum age. */
 export const run = defineAction({
   name: "refresh",
-  async run(properties, context) {
+  async compute(properties, context) {
     const refreshed = await refreshToken(properties.token, {
       alg: readAlgorithm(properties),
-      keys: readKeyMaterial(context),
+      material: readKeyMaterial(context),
       expiresIn: readWholeNumber(properties, "expires_in", LIFETIME_RULE),
       refreshExpiresIn: readWholeNumber(properties, "refresh_expires_in", REFRESH_LIFETIME_RULE),
       gracePeriod: readWholeNumber(properties, "grace_period", GRACE_PERIOD_RULE),
@@ -44,5 +44,5 @@ export const run = defineAction({
       log: { sub: refreshed.subject, jti: access.jti, kid: access.kid },
     };
   },
-  refused: (error) => ({ ...refusal("ok", error), token: "", refresh_token: "" }),
+  whenRefused: (error) => ({ ...refusedValues("ok", error), token: "", refresh_token: "" }),
 });

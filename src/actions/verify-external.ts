@@ -1,4 +1,4 @@
-import { defineAction, refusal } from "../bubble/action.js";
+import { defineAction, refusedValues } from "../bubble/action.js";
 import { fieldDefault } from "../bubble/defaults.js";
 import { readNameList, readOptionalWholeNumber, readText, readWholeNumber } from "../bubble/properties.js";
 import { CLOCK_TOLERANCE_RULE, MAX_AGE_RULE } from "../bubble/rules.js";
@@ -9,7 +9,7 @@ import { verifyExternalToken } from "../jwt/external/verify-external.js";
 /** `JWT - Verify external token`: checks an ID token from Firebase, Supabase, Auth0, Clerk, Google, Apple or any JWKS issuer. */
 export const run = defineAction({
   name: "verify-external",
-  async run(properties) {
+  async compute(properties) {
     const { header, claims, provider } = await verifyExternalToken(properties.token, {
       provider: providerOf(properties),
       project: readText(properties, "project"),
@@ -28,7 +28,10 @@ export const run = defineAction({
     };
   },
   // The provider is known even for a refused token: configuration errors are thrown before any token check.
-  refused: (error, properties) => ({ ...refusal("valid", error), provider: providerOf(properties) }),
+  whenRefused: (error, properties) => ({
+    ...refusedValues("valid", error),
+    provider: providerOf(properties),
+  }),
 });
 
 function providerOf(properties: BubbleProperties): string {

@@ -1,4 +1,4 @@
-import { defineAction, refusal } from "../bubble/action.js";
+import { defineAction, refusedValues } from "../bubble/action.js";
 import { PLUGIN_KEYS, readKeyMaterial, withKeyDefault } from "../bubble/keys.js";
 import {
   readAlgorithm,
@@ -15,10 +15,10 @@ import { verifyToken } from "../jwt/verify.js";
 /** `JWT - Verify token`: checks the token a client sent to a protected workflow. */
 export const run = defineAction({
   name: "verify",
-  async run(properties, context) {
+  async compute(properties, context) {
     const options = {
       alg: readAlgorithm(properties),
-      keys: readKeyMaterial(context),
+      material: readKeyMaterial(context),
       issuer: withKeyDefault(readText(properties, "issuer"), context, PLUGIN_KEYS.issuer),
       audience: withKeyDefault(readText(properties, "audience"), context, PLUGIN_KEYS.audience),
       clockTolerance: readWholeNumber(properties, "clock_tolerance", CLOCK_TOLERANCE_RULE),
@@ -32,5 +32,5 @@ export const run = defineAction({
       log: { sub: claims.sub, jti: claims.jti, kid: header.kid },
     };
   },
-  refused: (error) => refusal("valid", error),
+  whenRefused: (error) => refusedValues("valid", error),
 });

@@ -12,9 +12,10 @@ export interface ActionResult {
 export interface ActionDefinition {
   /** Short name for the log line, e.g. `verify`. */
   readonly name: string;
-  readonly run: (properties: BubbleProperties, context: BubbleContext) => Promise<ActionResult>;
+  /** What the action does; its exported wrapper (`run`, what Bubble calls) is `defineAction`'s result. */
+  readonly compute: (properties: BubbleProperties, context: BubbleContext) => Promise<ActionResult>;
   /** How a refused token is returned (Verify, Refresh, Decode): never thrown, always a code. */
-  readonly refused?: (error: TokenError, properties: BubbleProperties) => ReturnValues;
+  readonly whenRefused?: (error: TokenError, properties: BubbleProperties) => ReturnValues;
 }
 
 export type BubbleAction = (properties: BubbleProperties, context: BubbleContext) => Promise<ReturnValues>;
@@ -28,13 +29,13 @@ export function defineAction(definition: ActionDefinition): BubbleAction {
   return async (properties, context) => {
     ensureWebCrypto();
     try {
-      const { values, log } = await definition.run(properties ?? {}, context ?? {});
+      const { values, log } = await definition.compute(properties ?? {}, context ?? {});
       logOutcome(definition.name, "ok", log);
       return values;
     } catch (error) {
-      if (error instanceof TokenError && definition.refused) {
+      if (error instanceof TokenError && definition.whenRefused) {
         logOutcome(definition.name, error.code, { reason: error.logReason });
-        return definition.refused(error, properties ?? {});
+        return definition.whenRefused(error, properties ?? {});
       }
       if (error instanceof ConfigError) {
         logOutcome(definition.name, `configuration_error:${error.code}`);
@@ -51,6 +52,6 @@ export function defineAction(definition: ActionDefinition): BubbleAction {
 }
 
 /** Return values of a refused token: the flag false and the code and message; every other value empty. */
-export function refusal(flag: "valid" | "ok", error: TokenError): ReturnValues {
+export function refusedValues(flag: "valid" | "ok", error: TokenError): ReturnValues {
   return { [flag]: false, error_code: error.code, error_message: error.message };
 }

@@ -61,8 +61,8 @@ export type Workflow = (request: WorkflowRequest, app: App) => Promise<WorkflowA
  */
 const SESSION_MAX_SECONDS = 2_592_000;
 
-const userGone = () => refuse("user_not_found", "The token's user no longer exists; sign in again.");
-const sessionOver = () => refuse("revoked", "The session has ended; sign in again.");
+const userGone = () => refusedAnswer("user_not_found", "The token's user no longer exists; sign in again.");
+const sessionOver = () => refusedAnswer("revoked", "The session has ended; sign in again.");
 
 /** `signup` with `email`, `password`: Bubble's "Sign the user up". */
 const signup: Workflow = async (request, app) => {
@@ -70,7 +70,7 @@ const signup: Workflow = async (request, app) => {
   const password = requiredText(request, "password");
   // Step 1: Sign the user up (creates the User).
   const signed = await signUp(app.db, email, password);
-  if (!signed.ok) return refuse(signed.code, SIGNUP_MESSAGES[signed.code]);
+  if (!signed.ok) return refusedAnswer(signed.code, SIGNUP_MESSAGES[signed.code]);
   app.wrote();
   return succeed({ user_id: signed.user.id });
 };
@@ -88,7 +88,7 @@ const login: Workflow = async (request, app) => {
 
   // Step 1: Log the user in. An unknown email and a wrong password fail alike.
   const loggedIn = await logIn(app.db, email, password);
-  if (!loggedIn.ok) return refuse(loggedIn.code, LOGIN_MESSAGES[loggedIn.code]);
+  if (!loggedIn.ok) return refusedAnswer(loggedIn.code, LOGIN_MESSAGES[loggedIn.code]);
   const user = loggedIn.user;
 
   // Step 2: JWT - Generate token, Issue a refresh token = yes.
@@ -132,7 +132,7 @@ const refreshToken: Workflow = async (request, app) => {
     refresh_expires_in: app.settings.refreshTokenTtlSeconds,
     max_session: SESSION_MAX_SECONDS,
   });
-  if (refreshed.ok !== true) return refusal(refreshed);
+  if (refreshed.ok !== true) return stepRefusal(refreshed);
 
   // Step 3: find-session (Search for Sessions (session_id = Result of step 1's session_id):first item).
   const sessionId = text(refreshed.session_id);
@@ -141,7 +141,7 @@ const refreshToken: Workflow = async (request, app) => {
   const user = session && liveSessionUser(app.db, session);
   if (!session || !user) return sessionOver();
   if (session.expires_at < Date.now())
-    return refuse("session_expired", "The session expired; sign in again.");
+    return refusedAnswer("session_expired", "The session expired; sign in again.");
 
   const previous = text(refreshed.previous_jti);
   const next = text(refreshed.refresh_jti);
@@ -164,14 +164,17 @@ const refreshToken: Workflow = async (request, app) => {
 };
 
 const reused = () =>
-  refuse("refresh_token_reused", "This refresh token was already used; the session is ended, sign in again.");
+  refusedAnswer(
+    "refresh_token_reused",
+    "This refresh token was already used; the session is ended, sign in again.",
+  );
 
 /** `protected-action` with `token` and your own parameters: the user by the token's subject. */
 const protectedAction: Workflow = async (request, app) => {
   const token = requiredText(request, "token");
   // Step 1: JWT - Verify token. Every later step: Only when Result of step 1's valid is yes.
   const verified = await app.step("JWT - Verify token", { token });
-  if (verified.valid !== true) return refusal(verified);
+  if (verified.valid !== true) return stepRefusal(verified);
   // Step 2: Search for Users (unique id = Result of step 1's subject):first item.
   const user = app.search((db) => db.userById(text(verified.subject)));
   if (!user) return userGone();
@@ -183,7 +186,7 @@ const protectedActionStrict: Workflow = async (request, app) => {
   const token = requiredText(request, "token");
   // Step 1: JWT - Verify token.
   const verified = await app.step("JWT - Verify token", { token });
-  if (verified.valid !== true) return refusal(verified);
+  if (verified.valid !== true) return stepRefusal(verified);
   // Step 2: Search for Sessions (session_id = Result of step 1's session_id):first item; its user.
   const sessionId = text(verified.session_id);
   const session = app.search((db) => (sessionId === "" ? undefined : db.sessionById(sessionId)));
@@ -207,7 +210,7 @@ const logout: Workflow = async (request, app) => {
           max_session: SESSION_MAX_SECONDS,
         })
       : await app.step("JWT - Verify token", { token: accessToken });
-  if (checked.ok !== true && checked.valid !== true) return refusal(checked);
+  if (checked.ok !== true && checked.valid !== true) return stepRefusal(checked);
   // Step 2: Search for Sessions (session_id = Result of step 1's session_id):first item.
   const sessionId = text(checked.session_id);
   const session = app.search((db) => (sessionId === "" ? undefined : db.sessionById(sessionId)));
@@ -222,7 +225,7 @@ const logoutEverywhere: Workflow = async (request, app) => {
   const token = requiredText(request, "token");
   // Step 1: JWT - Verify token.
   const verified = await app.step("JWT - Verify token", { token });
-  if (verified.valid !== true) return refusal(verified);
+  if (verified.valid !== true) return stepRefusal(verified);
   // Step 2: Search for Users (unique id = Result of step 1's subject):first item.
   const user = app.search((db) => db.userById(text(verified.subject)));
   if (!user) return userGone();
@@ -237,7 +240,7 @@ const tokenLogin: Workflow = async (request, app) => {
   const password = requiredText(request, "password");
   // Step 1: Log the user in.
   const loggedIn = await logIn(app.db, email, password);
-  if (!loggedIn.ok) return refuse(loggedIn.code, LOGIN_MESSAGES[loggedIn.code]);
+  if (!loggedIn.ok) return refusedAnswer(loggedIn.code, LOGIN_MESSAGES[loggedIn.code]);
   // Step 2: JWT - Generate token. Subject = Current User's unique id.
   const generated = await app.step("JWT - Generate token", {
     subject: loggedIn.user.id,
@@ -257,14 +260,14 @@ const tokenRefresh: Workflow = async (request, app) => {
     grace_period: app.settings.refreshGraceSeconds,
     revoked_ids: revokedIds,
   });
-  if (refreshed.ok !== true) return refusal(refreshed);
+  if (refreshed.ok !== true) return stepRefusal(refreshed);
   // Step 2: Create a new Revoked token (jti = previous_jti, expires_at = Result of step 1's expires_at).
   // Only when it is not there yet: of two simultaneous refreshes of one token, only the first counts. (Bubble
   // would create two rows and answer both; a client coded against this stricter answer works there too.)
   const previous = text(refreshed.previous_jti);
   if (previous !== "") {
     const added = app.write((db) => db.revokeToken(previous, millis(refreshed.expires_at)));
-    if (!added) return refuse("revoked", "The token has been revoked.");
+    if (!added) return refusedAnswer("revoked", "The token has been revoked.");
   }
   return succeed({ token: refreshed.token, expires_at: millis(refreshed.expires_at) });
 };
@@ -275,7 +278,7 @@ const tokenProtectedAction: Workflow = async (request, app) => {
   // Step 1: JWT - Verify token. Revoked IDs = Search for Revoked tokens' jti.
   const revokedIds = app.search((db) => db.revokedIds());
   const verified = await app.step("JWT - Verify token", { token, revoked_ids: revokedIds });
-  if (verified.valid !== true) return refusal(verified);
+  if (verified.valid !== true) return stepRefusal(verified);
   // Step 2: Search for Users (unique id = Result of step 1's subject):first item.
   const user = app.search((db) => db.userById(text(verified.subject)));
   if (!user) return userGone();
@@ -329,12 +332,13 @@ function succeed(response: Record<string, unknown>): WorkflowAnswer {
 }
 
 /** A refusal: still Bubble's 200 success envelope, with only error_code and error_message. */
-function refuse(errorCode: string, message: string): WorkflowAnswer {
+function refusedAnswer(errorCode: string, message: string): WorkflowAnswer {
   return { response: { error_code: errorCode, error_message: message }, outcome: errorCode };
 }
 
-function refusal(values: Record<string, unknown>): WorkflowAnswer {
-  return refuse(text(values.error_code), text(values.error_message));
+/** A plugin step's refusal passed on as the workflow's answer: its error_code and error_message. */
+function stepRefusal(values: Record<string, unknown>): WorkflowAnswer {
+  return refusedAnswer(text(values.error_code), text(values.error_message));
 }
 
 /** A date return value as the answer carries it: milliseconds since 1970 (docs/sessions.md). */

@@ -15,7 +15,7 @@ export const MAX_LIFETIME_SECONDS = 15_777_000;
 
 export interface GenerateOptions {
   readonly alg: Algorithm;
-  readonly keys: KeyMaterial;
+  readonly material: KeyMaterial;
   readonly subject: string;
   readonly email?: string | undefined;
   /** Lifetime in whole seconds, 1 to MAX_LIFETIME_SECONDS (checked by the caller, which names the field). */
@@ -58,7 +58,7 @@ export interface IssuedTokens {
  * const { access } = await generateToken({ alg: "HS256", keys: { secret }, subject: "user-1", expiresIn: 3600 });
  */
 export async function generateToken(options: GenerateOptions): Promise<IssuedTokens> {
-  const key = await signingKey(options.keys, options.alg);
+  const key = await signingKey(options.material, options.alg);
   const extra = options.extraClaims ?? {};
   for (const name of Object.keys(extra)) {
     if ((RESERVED_CLAIMS as readonly string[]).includes(name)) {

@@ -19,7 +19,7 @@ import { type VerifiedToken, verifyToken } from "./verify.js";
 
 export interface RefreshOptions {
   readonly alg: Algorithm;
-  readonly keys: KeyMaterial;
+  readonly material: KeyMaterial;
   readonly expiresIn: number;
   /** Lifetime of the new refresh token, when a refresh token is presented. */
   readonly refreshExpiresIn: number;
@@ -56,7 +56,7 @@ const PER_TOKEN_CLAIMS = new Set(["iat", "exp", "nbf", "jti"]);
  */
 export async function refreshToken(input: unknown, options: RefreshOptions): Promise<RefreshedTokens> {
   // The signing key first, so a key the builder must fix is reported whatever the token.
-  const key = await signingKey(options.keys, options.alg);
+  const key = await signingKey(options.material, options.alg);
   const verified = await verifyToken(input, {
     ...options,
     expiryGrace: options.gracePeriod,

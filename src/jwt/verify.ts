@@ -13,7 +13,7 @@ import { type JsonObject, type ParsedToken, parseJsonObjectBytes, parseToken } f
 export interface VerifyOptions extends ClaimRules {
   /** The one algorithm accepted: a token whose header says otherwise is refused before any key is tried. */
   readonly alg: Algorithm;
-  readonly keys: KeyMaterial;
+  readonly material: KeyMaterial;
   /** The kinds of token taken (see session.ts); by default access tokens of either flow, never a refresh token. */
   readonly acceptedKinds?: readonly TokenKind[] | undefined;
   /** The time the claims are checked at, in seconds; now when absent (a caller checking a past moment). */
@@ -42,15 +42,15 @@ export interface VerifiedToken {
  */
 export async function verifyToken(input: unknown, options: VerifyOptions): Promise<VerifiedToken> {
   // Keys first: a key the builder must fix is reported whatever the token, not only for good tokens.
-  const keys = await verificationKeys(options.keys, options.alg);
+  const readyKeys = await verificationKeys(options.material, options.alg);
   const parsed = parseToken(input);
   checkHeader(parsed.header, options.alg);
   rejectHighS(parsed.compact.slice(parsed.compact.lastIndexOf(".") + 1), options.alg);
-  const { claims, key } = await verifySignature(parsed, keys, options.alg);
+  const { claims, key } = await verifySignature(parsed, readyKeys, options.alg);
   // After the signature, so a forged token is invalid_signature whatever its typ says.
   const kind = checkTokenKind(parsed.header, options.acceptedKinds ?? ACCESS_KINDS);
   validateClaims(claims, options, options.now ?? nowSeconds());
-  return { header: parsed.header, claims, key, currentKey: key === keys[0], kind };
+  return { header: parsed.header, claims, key, currentKey: key === readyKeys[0], kind };
 }
 
 /** Header rules that hold before any key is tried (RFC 8725 §3.1, §3.2). */

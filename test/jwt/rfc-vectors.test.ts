@@ -178,7 +178,7 @@ describe("RFC 7515 appendix A JWTs through verifyToken, checked at a time given 
   it("A.1 HS256, the key given as an oct JWK in JWT Secret, verifies before exp", async () => {
     const { claims, header } = await verifyToken(RFC7515_A1.token, {
       alg: "HS256",
-      keys: { secret: JSON.stringify(RFC7515_A1.jwk) },
+      material: { secret: JSON.stringify(RFC7515_A1.jwk) },
       issuer: "joe",
       now: BEFORE_EXP,
     });
@@ -191,11 +191,11 @@ describe("RFC 7515 appendix A JWTs through verifyToken, checked at a time given 
     // The RFC's signature has s above half the curve order: Verify takes only the low form (one string
     // per token, see src/jwt/ecdsa-low-s.ts), so the RFC's own string is refused and its twin verifies.
     expect(isHighS(RFC7515_A3.token, "ES256")).toBe(true);
-    for (const keys of [
+    for (const material of [
       { publicKey: JSON.stringify(publicJwk) },
       { privateKey: JSON.stringify(RFC7515_A3.jwk) },
     ]) {
-      const options = { alg: "ES256" as const, keys, now: BEFORE_EXP };
+      const options = { alg: "ES256" as const, material, now: BEFORE_EXP };
       expect(await codeOf(verifyToken(RFC7515_A3.token, options))).toBe("invalid_signature");
       const { claims } = await verifyToken(lowS(RFC7515_A3.token, "ES256"), options);
       expect(claims).toEqual(A_CLAIMS);
@@ -203,15 +203,19 @@ describe("RFC 7515 appendix A JWTs through verifyToken, checked at a time given 
   });
 
   it("both are expired at exp, and at the real time", async () => {
-    const a1 = { alg: "HS256" as const, keys: { secret: JSON.stringify(RFC7515_A1.jwk) } };
-    const a3 = { alg: "ES256" as const, keys: { publicKey: JSON.stringify(publicHalf(RFC7515_A3.jwk)) } };
+    const a1 = { alg: "HS256" as const, material: { secret: JSON.stringify(RFC7515_A1.jwk) } };
+    const a3 = { alg: "ES256" as const, material: { publicKey: JSON.stringify(publicHalf(RFC7515_A3.jwk)) } };
     expect(await codeOf(verifyToken(RFC7515_A1.token, { ...a1, now: A_CLAIMS.exp }))).toBe("expired");
     expect(await codeOf(verifyToken(RFC7515_A1.token, a1))).toBe("expired");
     expect(await codeOf(verifyToken(lowS(RFC7515_A3.token, "ES256"), a3))).toBe("expired");
   });
 
   it("a changed signature is invalid_signature, even checked before exp", async () => {
-    const a1 = { alg: "HS256" as const, keys: { secret: JSON.stringify(RFC7515_A1.jwk) }, now: BEFORE_EXP };
+    const a1 = {
+      alg: "HS256" as const,
+      material: { secret: JSON.stringify(RFC7515_A1.jwk) },
+      now: BEFORE_EXP,
+    };
     expect(await codeOf(verifyToken(tampered(RFC7515_A1.token), a1))).toBe("invalid_signature");
   });
 });
@@ -230,7 +234,7 @@ describe.each(TEXT_VECTORS)("$name", (vector) => {
   });
 
   it("through verifyToken, the signature holds (the text is then no claims set) and a changed one does not", async () => {
-    const options = { alg: vector.alg, keys: vector.verifyWith };
+    const options = { alg: vector.alg, material: vector.verifyWith };
     // An ECDSA vector signed in the high-S form is refused as such; its low twin is the same signature.
     const token = vector.alg.startsWith("ES") ? lowS(vector.token, vector.alg) : vector.token;
     if (token !== vector.token)
