@@ -1,5 +1,5 @@
 /**
- * The plugin contract (../shared/plugin-contract.md) against what Bubble syncs: every action, field and
+ * The plugin contract (the public names, as docs/actions.md lists them) against what Bubble syncs: every action, field and
  * return value name with its type. Names may be added, never renamed or dropped: this table is binding.
  */
 import { readdirSync, readFileSync } from "node:fs";
