@@ -1,3 +1,5 @@
+import { isJsonObject } from "../jwt/values.js";
+
 /** The parts of an `actions/<ID>/params.json` the runtime reads. */
 export interface ParamsField {
   readonly caption: string;
@@ -30,7 +32,7 @@ export interface ActionParams {
  * null and undefined are empty values. Returns the problems found, none when the object is right.
  */
 export function returnValueProblems(params: ActionParams, returned: unknown): string[] {
-  if (typeof returned !== "object" || returned === null || Array.isArray(returned)) {
+  if (!isJsonObject(returned)) {
     return ["the action did not return an object"];
   }
   const declared = new Map(Object.values(params.return_value).map((entry) => [entry.name, entry]));

@@ -5,7 +5,7 @@
  * any later step (a workflow, an action, the answer's JSON).
  */
 import type { IncomingMessage } from "node:http";
-import { jsonDepthExceeds } from "../jwt/values.js";
+import { isJsonObject, jsonDepthExceeds } from "../jwt/values.js";
 
 /** Largest body read; a workflow's parameters are a few hundred bytes, a token at most 16 KB. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -75,7 +75,7 @@ export async function readParameters(request: IncomingMessage): Promise<Paramete
       'The request body is not valid JSON; send one object such as {"email": "...", "password": "..."}.',
     );
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+  if (!isJsonObject(parsed)) {
     throw new HttpError(
       400,
       "INVALID_JSON",
@@ -94,12 +94,12 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let refused = false;
+    let overLimit = false;
     request.on("data", (chunk: Buffer) => {
-      if (refused) return;
+      if (overLimit) return;
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        refused = true;
+        overLimit = true;
         chunks.length = 0;
         reject(tooLarge());
       } else {
@@ -107,7 +107,7 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
       }
     });
     request.on("end", () => {
-      if (!refused) resolve(Buffer.concat(chunks));
+      if (!overLimit) resolve(Buffer.concat(chunks));
     });
     // The client went away mid-body: nobody reads this answer, but the log says what happened.
     request.on("error", () =>

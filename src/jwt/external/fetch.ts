@@ -2,6 +2,7 @@
  * Downloading one JWKS: a plain GET through the global `fetch` (Node 18 has it, and so does Bubble's
  * runtime) with a deadline and a size limit, and the freshness the response declares.
  */
+import { isJsonObject } from "../values.js";
 
 /** Why a download failed; the message is for the builder's log and never quotes the URL or the body. */
 export class JwksFetchError extends Error {
@@ -71,7 +72,7 @@ async function fetchJson(url: URL, limits: DownloadLimits, signal: AbortSignal):
   } catch {
     throw new JwksFetchError("the keys URL did not answer with JSON");
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+  if (!isJsonObject(body)) {
     throw new JwksFetchError("the keys URL did not answer with a JSON object");
   }
   return { body: body as Record<string, unknown>, maxAgeSeconds: maxAge(response.headers) };

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto"
 import { base64url } from "jose";
 import { HMAC_MIN_BYTES, type HmacAlgorithm } from "../algorithms.js";
 import { ConfigError } from "../errors.js";
+import { isJsonObject } from "../values.js";
 import { KEY_NAMES, type KeySlot } from "./names.js";
 import { parsePastedJson, stripPasteWrapping } from "./paste.js";
 
@@ -194,7 +195,7 @@ function parseOctJwk(text: string, alg: HmacAlgorithm, keyName: string): ParsedS
       `The ${keyName} plugin key starts with "{" but is not valid JSON; paste the whole JWK.`,
     );
   }
-  if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk)) {
+  if (!isJsonObject(jwk)) {
     throw new ConfigError(
       "unreadable_key",
       `The ${keyName} plugin key is JSON but not a JWK; paste plain text or an oct JWK.`,
