@@ -37,34 +37,22 @@ export class TokenError extends Error {
 }
 
 /**
- * The kinds of configuration problem (the README's list), one code each so a builder can search the
- * server logs for it: `JWT plugin (weak_key): …` in the stopped workflow, `configuration_error:weak_key`
- * in the action's log line.
+ * The kinds of configuration problem, one code each so a builder can search the server logs for it:
+ * `JWT plugin (weak_key): …` in the stopped workflow, `configuration_error:weak_key` in the action's log
+ * line. The README's table says what each means (test/manifest.test.ts keeps it in step with this list).
  */
 export const CONFIG_ERROR_CODES = [
-  /** A plugin key the action needs is empty. */
   "missing_key",
-  /** A secret or key that would let others forge tokens: too short, a placeholder, too little variety, RSA too small. */
   "weak_key",
-  /** A plugin key that cannot be read: not PEM, JWK or JSON, cut short, or protected by a passphrase. */
   "unreadable_key",
-  /** A readable key of the wrong kind for the algorithm: public for private, another curve or algorithm, a JWKS. */
   "wrong_key_kind",
-  /** A field the action (or the chosen provider) needs is empty. */
   "missing_field",
-  /** A number field outside its range. */
   "field_out_of_range",
-  /** A field's value is of the wrong form: not yes or no, not one of the choices, not JSON, not a list. */
   "invalid_field",
-  /** A URL or host field of the wrong form: not https, a path or credentials in it, a private address. */
   "invalid_url",
-  /** Two fields that cannot be set together. */
   "conflicting_fields",
-  /** A claim the plugin sets itself, set in claims or claims_json. */
   "reserved_claim",
-  /** A claim set twice, or without a name. */
   "duplicate_claim",
-  /** The claims would make a token longer than Verify accepts. */
   "claims_too_large",
 ] as const;
 
