@@ -9,6 +9,7 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { benchBackend } from "./backend.js";
 import { VARIANTS, type Variant } from "./cases.js";
 import { measureCold } from "./cold.js";
 import { measureProtectedAction } from "./load.js";
@@ -70,7 +71,9 @@ const figures = {
 console.error("local backend under load, then the cost of refusing a 1 MB token");
 const load = await measureProtectedAction({ requests: quick ? 5_000 : 20_000, concurrency: 50 });
 const refusalUs = await refuseOneMegabyteTokenMicros(quick ? 200 : 2_000);
-const document = renderDocument(figures, { load, refusalUs }, new Date());
+console.error("local backend: each workflow's cost at two database sizes, then autocannon");
+const backend = await benchBackend({ quick });
+const document = renderDocument(figures, { load, refusalUs, backend }, new Date());
 console.log(document);
 if (quick) {
   console.log(
@@ -81,4 +84,3 @@ if (quick) {
   console.error(`wrote ${PERFORMANCE_DOC}`);
 }
 if (load.errors > 0) process.exitCode = 1;
-console.log(await (await import("./backend.js")).benchBackend({ quick }));

@@ -165,6 +165,8 @@ export function targetLines(figures: BenchFigures): string[] {
 export interface BenchExtras {
   readonly load: LoadFigure;
   readonly refusalUs: number;
+  /** bench/backend.ts's markdown (its costs and load tables), appended last; empty leaves it out. */
+  readonly backend: string;
 }
 
 /** docs/performance.md: the whole report, generated, with a line saying so and how to make it again. */
@@ -186,5 +188,6 @@ export function renderDocument(figures: BenchFigures, extras: BenchExtras, date:
     "",
     `JWT - Verify token, warm, token_too_large: median ${extras.refusalUs.toFixed(1)} µs.`,
     "",
+    ...(extras.backend === "" ? [] : [extras.backend, ""]),
   ].join("\n");
 }
