@@ -1,8 +1,11 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 
-/** Debian's python, where python3-jwt and python3-jwcrypto are installed (.ci/run installs them). */
-export const SYSTEM_PYTHON = "/usr/bin/python3";
+/**
+ * Debian's python, where python3-jwt and python3-jwcrypto are installed (.ci/run installs them); `PYTHON`
+ * names another one that has PyJWT and jwcrypto (on macOS, say).
+ */
+export const SYSTEM_PYTHON = process.env.PYTHON || "/usr/bin/python3";
 const PYJWT = path.resolve(import.meta.dirname, "pyjwt.py");
 
 /** Runs one PyJWT request (see pyjwt.py) and returns its answer. */
