@@ -22,3 +22,13 @@ export interface KeyMaterial {
 export function keyError(code: ConfigErrorCode, keyName: string, whatAndFix: string): ConfigError {
   return new ConfigError(code, `The ${keyName} plugin key ${whatAndFix}`);
 }
+
+/** The plugin key cannot be read as what it should hold. */
+export function unreadableKey(keyName: string, whatAndFix: string): ConfigError {
+  return keyError("unreadable_key", keyName, whatAndFix);
+}
+
+/** The plugin key is read, but it is not the kind of key the algorithm needs. */
+export function wrongKeyKind(keyName: string, whatAndFix: string): ConfigError {
+  return keyError("wrong_key_kind", keyName, whatAndFix);
+}

@@ -3,7 +3,7 @@ import { base64url } from "jose";
 import { HMAC_MIN_BYTES, type HmacAlgorithm } from "../algorithms.js";
 import type { ConfigError } from "../errors.js";
 import { isJsonObject } from "../values.js";
-import { KEY_NAMES, type KeySlot, keyError } from "./names.js";
+import { KEY_NAMES, type KeySlot, keyError, unreadableKey, wrongKeyKind } from "./names.js";
 import { parsePastedJson, stripPasteWrapping } from "./paste.js";
 
 export interface ParsedSecret {
@@ -76,8 +76,7 @@ const JSON_KEY = "a public or private key as JSON";
 
 /** Key material (`material` says which form) where `alg` needs a random secret. */
 function keyMaterialError(keyName: string, material: string, alg: HmacAlgorithm): ConfigError {
-  return keyError(
-    "wrong_key_kind",
+  return wrongKeyKind(
     keyName,
     `holds ${material}, but ${alg} needs a random secret; put keys in Private Key and Public Key and choose an RS, PS, ES or EdDSA algorithm, or ${HOW_TO_MAKE_ONE}.`,
   );
@@ -162,12 +161,13 @@ function isDerKey(bytes: Uint8Array): boolean {
   // Every one of these is an ASN.1 SEQUENCE; anything else is not worth handing to OpenSSL.
   if (bytes[0] !== 0x30) return false;
   const key = Buffer.from(bytes);
+  const der = <T extends string>(type: T) => ({ key, format: "der" as const, type });
   const readers: (() => unknown)[] = [
-    () => createPublicKey({ key, format: "der", type: "spki" }),
-    () => createPublicKey({ key, format: "der", type: "pkcs1" }),
-    () => createPrivateKey({ key, format: "der", type: "pkcs8" }),
-    () => createPrivateKey({ key, format: "der", type: "pkcs1" }),
-    () => createPrivateKey({ key, format: "der", type: "sec1" }),
+    () => createPublicKey(der("spki")),
+    () => createPublicKey(der("pkcs1")),
+    () => createPrivateKey(der("pkcs8")),
+    () => createPrivateKey(der("pkcs1")),
+    () => createPrivateKey(der("sec1")),
     () => new X509Certificate(key),
   ];
   return readers.some((read) => {
@@ -190,8 +190,7 @@ function rejectQuotedJson(text: string, keyName: string, alg: HmacAlgorithm): vo
   const unwrapped = stripPasteWrapping(text);
   if (!unwrapped.startsWith("{")) return;
   if (isAsymmetricJson(unwrapped)) return; // keyMaterialIn names it.
-  throw keyError(
-    "unreadable_key",
+  throw unreadableKey(
     keyName,
     `is a JWK inside quotes; paste the JWK itself without the quotes (an "oct" JWK for ${alg}).`,
   );
@@ -202,46 +201,33 @@ function parseOctJwk(text: string, alg: HmacAlgorithm, keyName: string): ParsedS
   try {
     jwk = parsePastedJson(stripPasteWrapping(text));
   } catch {
-    throw keyError("unreadable_key", keyName, `starts with "{" but is not valid JSON; paste the whole JWK.`);
+    throw unreadableKey(keyName, `starts with "{" but is not valid JSON; paste the whole JWK.`);
   }
   if (!isJsonObject(jwk)) {
-    throw keyError("unreadable_key", keyName, "is JSON but not a JWK; paste plain text or an oct JWK.");
+    throw unreadableKey(keyName, "is JSON but not a JWK; paste plain text or an oct JWK.");
   }
   if (isAsymmetricJson(text)) {
     throw keyMaterialError(keyName, JSON_KEY, alg);
   }
   if (Array.isArray((jwk as { keys?: unknown }).keys)) {
-    throw keyError(
-      "wrong_key_kind",
+    throw wrongKeyKind(
       keyName,
       "is a JWKS; paste the one oct JWK that signs on its own (a rotation's previous one goes in Previous JWT Secret).",
     );
   }
   if ((jwk as { kty?: unknown }).kty !== "oct") {
-    throw keyError(
-      "wrong_key_kind",
-      keyName,
-      `is JSON but not an "oct" JWK; paste plain text or an oct JWK.`,
-    );
+    throw wrongKeyKind(keyName, `is JSON but not an "oct" JWK; paste plain text or an oct JWK.`);
   }
   const { k, kid, alg: jwkAlg } = jwk as { k?: unknown; kid?: unknown; alg?: unknown };
   if (jwkAlg !== undefined && jwkAlg !== alg) {
-    throw keyError(
-      "wrong_key_kind",
-      keyName,
-      `is a JWK for another algorithm; choose that algorithm or a key for ${alg}.`,
-    );
+    throw wrongKeyKind(keyName, `is a JWK for another algorithm; choose that algorithm or a key for ${alg}.`);
   }
   let bytes: Uint8Array;
   try {
     if (typeof k !== "string" || k === "") throw new Error("no k");
     bytes = base64url.decode(k);
   } catch {
-    throw keyError(
-      "unreadable_key",
-      keyName,
-      `is an oct JWK whose "k" is not base64url; paste the whole JWK.`,
-    );
+    throw unreadableKey(keyName, `is an oct JWK whose "k" is not base64url; paste the whole JWK.`);
   }
   return { bytes, kid: typeof kid === "string" && kid !== "" ? kid : undefined };
 }
