@@ -102,6 +102,7 @@ export function readNameList(properties: BubbleProperties, name: string): string
 export async function readTextList(properties: BubbleProperties, name: string): Promise<string[]> {
   const value = properties[name];
   if (isEmpty(value)) return [];
+  const notTexts = () => new ConfigError("invalid_field", `The ${name} field must be a list of texts.`);
   let items: unknown[];
   if (Array.isArray(value)) {
     items = value;
@@ -109,14 +110,14 @@ export async function readTextList(properties: BubbleProperties, name: string): 
     const length = await value.length();
     items = length > 0 ? await value.get(0, length) : [];
   } else {
-    throw new ConfigError("invalid_field", `The ${name} field must be a list of texts.`);
+    throw notTexts();
   }
   return items
     .filter((item) => !isEmpty(item))
     .map((item) => {
       // Anything but text (or a number) would become "[object Object]", or throw without a toString.
       if (typeof item !== "string" && typeof item !== "number") {
-        throw new ConfigError("invalid_field", `The ${name} field must be a list of texts.`);
+        throw notTexts();
       }
       return String(item).trim();
     })

@@ -13,12 +13,12 @@ import { TokenError } from "./errors.js";
  * cost every time, and no loop that could in principle run on. Signatures are JWS's fixed-size r ‖ s
  * (RFC 7518 §3.4), read and written with jose's base64url.
  */
+// The group order n of P-256, P-384, P-521 (SEC 2, FIPS 186-4 D.1.2). The last two are written as 2^bits
+// minus the rest: the same numbers, without their long runs of f in every server.js.
 const CURVE_ORDERS: Partial<Record<Algorithm, bigint>> = {
-  // P-256, P-384, P-521 (SEC 2, FIPS 186-4 D.1.2).
   ES256: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
-  ES384: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
-  ES512:
-    0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+  ES384: 2n ** 384n - 0x389cb27e0bc8d220a7e5f24db74f58851313e695333ad68dn,
+  ES512: 2n ** 521n - 0x5ae79787c40d069948033feb708f65a2fc44a36477663b851449048e16ec79bf7n,
 };
 
 /** floor(n/2) of each curve as big-endian bytes of the width of s, so Verify compares bytes, not numbers. */

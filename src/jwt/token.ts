@@ -49,7 +49,7 @@ export interface ParsedToken {
  */
 export function cleanTokenInput(input: unknown): string {
   if (input === null || input === undefined) throw missing();
-  if (typeof input !== "string") throw new TokenError("malformed", "The token is not text.");
+  if (typeof input !== "string") throw malformed("The token is not text.");
   if (input.length > MAX_RAW_INPUT) throw tooLarge();
   const compact = input.trim().replace(BEARER, "").trim();
   if (compact === "") throw missing();
@@ -65,27 +65,18 @@ export function cleanTokenInput(input: unknown): string {
 export function parseToken(input: unknown): ParsedToken {
   const compact = cleanTokenInput(input);
   if (compact.startsWith("{")) {
-    throw new TokenError(
-      "malformed",
-      "The token uses the JSON serialization; send the compact form (three parts).",
-    );
+    throw malformed("The token uses the JSON serialization; send the compact form (three parts).");
   }
   const parts = compact.split(".");
   if (parts.length === 5) {
-    throw new TokenError(
-      "malformed",
-      "The token is encrypted (JWE); only signed tokens (JWS) are supported.",
-    );
+    throw malformed("The token is encrypted (JWE); only signed tokens (JWS) are supported.");
   }
   if (parts.length !== 3) {
-    throw new TokenError(
-      "malformed",
-      `The token should be three parts separated by dots; it has ${parts.length}.`,
-    );
+    throw malformed(`The token should be three parts separated by dots; it has ${parts.length}.`);
   }
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
   if (!BASE64URL.test(headerPart) || !BASE64URL.test(payloadPart) || !BASE64URL.test(signaturePart)) {
-    throw new TokenError("malformed", "The token contains characters that are not base64url.");
+    throw malformed("The token contains characters that are not base64url.");
   }
   // Decoders ignore unused bits, so without this check up to 4 different strings would carry the same
   // signature bytes and verify alike. Refusing them keeps one token string per signed token, so a
@@ -95,7 +86,7 @@ export function parseToken(input: unknown): ParsedToken {
     !isCanonicalBase64url(payloadPart) ||
     !isCanonicalBase64url(signaturePart)
   ) {
-    throw new TokenError("malformed", "The token is not canonical base64url (RFC 7515 section 2).");
+    throw malformed("The token is not canonical base64url (RFC 7515 section 2).");
   }
   return { compact, header: decodeHeader(headerPart), payloadPart };
 }
@@ -115,12 +106,12 @@ function decodeHeader(part: string): JsonObject {
 
 /** Decodes one base64url part that must hold a JSON object (the header, or the claims set). */
 export function decodeJsonObjectPart(part: string, what: "header" | "claims set"): JsonObject {
-  if (part === "") throw new TokenError("malformed", `The token's ${what} is empty.`);
+  if (part === "") throw badPart(what, "empty");
   let text: string;
   try {
     text = utf8.decode(base64url.decode(part));
   } catch {
-    throw new TokenError("malformed", `The token's ${what} is not valid base64url-encoded UTF-8.`);
+    throw badPart(what, "not valid base64url-encoded UTF-8");
   }
   return parseJsonObject(text, what);
 }
@@ -131,7 +122,7 @@ export function parseJsonObjectBytes(bytes: Uint8Array, what: "header" | "claims
   try {
     text = utf8.decode(bytes);
   } catch {
-    throw new TokenError("malformed", `The token's ${what} is not valid UTF-8.`);
+    throw badPart(what, "not valid UTF-8");
   }
   return parseJsonObject(text, what);
 }
@@ -139,15 +130,15 @@ export function parseJsonObjectBytes(bytes: Uint8Array, what: "header" | "claims
 /** Parses a header or claims set, which must be a JSON object nested at most MAX_JSON_DEPTH levels. */
 export function parseJsonObject(text: string, what: "header" | "claims set"): JsonObject {
   if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
-    throw new TokenError("malformed", `The token's ${what} is nested too deeply.`);
+    throw badPart(what, "nested too deeply");
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new TokenError("malformed", `The token's ${what} is not valid JSON.`);
+    throw badPart(what, "not valid JSON");
   }
-  if (!isJsonObject(value)) throw new TokenError("malformed", `The token's ${what} is not a JSON object.`);
+  if (!isJsonObject(value)) throw badPart(what, "not a JSON object");
   return value;
 }
 
@@ -171,4 +162,13 @@ function missing(): TokenError {
 
 function tooLarge(): TokenError {
   return new TokenError("token_too_large", `The token is longer than ${MAX_TOKEN_LENGTH} characters.`);
+}
+
+function malformed(message: string): TokenError {
+  return new TokenError("malformed", message);
+}
+
+/** A header or claims set that cannot be read: "The token's header is <why>." */
+function badPart(what: "header" | "claims set", why: string): TokenError {
+  return malformed(`The token's ${what} is ${why}.`);
 }

@@ -1,9 +1,9 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { type AsymmetricAlgorithm, EC_CURVES, keyTypeFor, RSA_MIN_BITS } from "../algorithms.js";
-import { ConfigError, type ConfigErrorCode } from "../errors.js";
+import type { ConfigErrorCode } from "../errors.js";
 import { isJsonObject, isNonEmptyString } from "../values.js";
 import { isSoundRsaExponent, jwkAlgAllows, jwkFitsAlgorithm, keyOpsAllow } from "./jwk-fit.js";
-import { KEY_NAMES } from "./names.js";
+import { KEY_NAMES, keyError, unreadableKey, wrongKeyKind } from "./names.js";
 import {
   bareBase64Blocks,
   findPemBlocks,
@@ -36,6 +36,8 @@ const CURVE_NAMES: Record<string, string> = { prime256v1: "P-256", secp384r1: "P
 const BARE_PRIVATE_LABELS = ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"];
 const BARE_PUBLIC_LABELS = ["PUBLIC KEY", "CERTIFICATE", "RSA PUBLIC KEY"];
 
+const WHOLE_PEM = "pasted whole with its BEGIN and END lines";
+
 /** Reads `Private Key`: PEM (PKCS#8, PKCS#1, SEC1), a private JWK, or a Google service-account JSON file. */
 export function parsePrivateKey(raw: string, alg: AsymmetricAlgorithm): ParsedKeyPair {
   const keyName = KEY_NAMES.privateKey;
@@ -51,19 +53,13 @@ export function parsePrivateKey(raw: string, alg: AsymmetricAlgorithm): ParsedKe
     } else if (typeof json.kty === "string" || Array.isArray(json.keys)) {
       const jwk = Array.isArray(json.keys) ? onlyPrivateJwk(json.keys, alg, keyName, needs) : json;
       if (jwk.d === undefined) {
-        throw new ConfigError(
-          "wrong_key_kind",
-          `The ${keyName} plugin key holds a public JWK (it has no "d"); ${needs}.`,
-        );
+        throw wrongKeyKind(keyName, `holds a public JWK (it has no "d"); ${needs}.`);
       }
       checkJwkFor(jwk, alg, keyName, needs);
       keyObject = fromJwk(jwk, "private", keyName, needs);
       kid = nonEmptyString(jwk.kid);
     } else {
-      throw new ConfigError(
-        "unreadable_key",
-        `The ${keyName} plugin key is JSON but neither a JWK nor a service-account file; ${needs}.`,
-      );
+      throw unreadableKey(keyName, `is JSON but neither a JWK nor a service-account file; ${needs}.`);
     }
   } else {
     keyObject = privateFromPem(text, keyName, needs);
@@ -88,11 +84,11 @@ function onlyPrivateJwk(
   const fitting = candidates.filter((jwk) => jwkFitsAlgorithm(jwk, alg));
   if (fitting.length === 1) return fitting[0] as Record<string, unknown>;
   if (fitting.length === 0 && candidates.length === 1) return candidates[0] as Record<string, unknown>;
-  throw new ConfigError(
-    "wrong_key_kind",
+  throw wrongKeyKind(
+    keyName,
     fitting.length > 1
-      ? `The ${keyName} plugin key is a JWKS with several private keys for ${alg}; paste the one that signs on its own (${needs}).`
-      : `The ${keyName} plugin key is a JWKS without a private key for ${alg}; ${needs}.`,
+      ? `is a JWKS with several private keys for ${alg}; paste the one that signs on its own (${needs}).`
+      : `is a JWKS without a private key for ${alg}; ${needs}.`,
   );
 }
 
@@ -114,9 +110,9 @@ export function parsePublicKeys(raw: string, alg: AsymmetricAlgorithm): ParsedKe
       (jwk): jwk is Record<string, unknown> => isJsonObject(jwk) && jwkFitsAlgorithm(jwk, alg),
     );
     if (fitting.length === 0) {
-      throw new ConfigError(
-        "wrong_key_kind",
-        `The ${keyName} plugin key is a JWKS without a signing key for ${alg}; add one (${needs}) or choose the algorithm of its keys.`,
+      throw wrongKeyKind(
+        keyName,
+        `is a JWKS without a signing key for ${alg}; add one (${needs}) or choose the algorithm of its keys.`,
       );
     }
     return fitting.map((jwk) => ({
@@ -125,10 +121,7 @@ export function parsePublicKeys(raw: string, alg: AsymmetricAlgorithm): ParsedKe
     }));
   }
   if (typeof json.kty !== "string") {
-    throw new ConfigError(
-      "unreadable_key",
-      `The ${keyName} plugin key is JSON but neither a JWK nor a JWKS; ${needs}.`,
-    );
+    throw unreadableKey(keyName, `is JSON but neither a JWK nor a JWKS; ${needs}.`);
   }
   checkJwkFor(json, alg, keyName, needs);
   const publicKey = fitKey(fromJwk(json, "public", keyName, needs), alg, keyName, needs);
@@ -153,29 +146,23 @@ function privateFromPem(text: string, keyName: string, needs: string): KeyObject
   const block = blocks.find((b) => b.label.endsWith("PRIVATE KEY")) ?? blocks[0];
   if (!block) {
     return readFirst(bareBase64Blocks(text, BARE_PRIVATE_LABELS), "private", () => {
-      throw new ConfigError(
-        "unreadable_key",
-        `The ${keyName} plugin key is not a PEM key, a JWK or a service-account file; ${needs}, pasted whole.`,
+      throw unreadableKey(
+        keyName,
+        `is not a PEM key, a JWK or a service-account file; ${needs}, pasted whole.`,
       );
     });
   }
   if (block.encrypted || block.label.includes("ENCRYPTED")) {
-    throw new ConfigError(
-      "unreadable_key",
-      `The ${keyName} plugin key is protected by a passphrase; ${needs} without one (export it unencrypted, e.g. as PKCS#8).`,
+    throw unreadableKey(
+      keyName,
+      `is protected by a passphrase; ${needs} without one (export it unencrypted, e.g. as PKCS#8).`,
     );
   }
   if (!block.label.endsWith("PRIVATE KEY")) {
-    throw new ConfigError(
-      "wrong_key_kind",
-      `The ${keyName} plugin key holds a public key or certificate; ${needs}.`,
-    );
+    throw wrongKeyKind(keyName, `holds a public key or certificate; ${needs}.`);
   }
   return readFirst([block], "private", () => {
-    throw new ConfigError(
-      "unreadable_key",
-      `The ${keyName} plugin key could not be read as a private key; ${needs}, pasted whole with its BEGIN and END lines.`,
-    );
+    throw unreadableKey(keyName, `could not be read as a private key; ${needs}, ${WHOLE_PEM}.`);
   });
 }
 
@@ -183,24 +170,18 @@ function publicFromPem(text: string, keyName: string, needs: string): KeyObject 
   const block = findPemBlocks(text)[0];
   if (!block) {
     return readFirst(bareBase64Blocks(text, BARE_PUBLIC_LABELS), "public", () => {
-      throw new ConfigError(
-        "unreadable_key",
-        `The ${keyName} plugin key is not a PEM key, a certificate, a JWK or a JWKS; ${needs}, pasted whole.`,
+      throw unreadableKey(
+        keyName,
+        `is not a PEM key, a certificate, a JWK or a JWKS; ${needs}, pasted whole.`,
       );
     });
   }
   if (block.encrypted || block.label.includes("ENCRYPTED")) {
-    throw new ConfigError(
-      "unreadable_key",
-      `The ${keyName} plugin key is an encrypted private key; ${needs}.`,
-    );
+    throw unreadableKey(keyName, `is an encrypted private key; ${needs}.`);
   }
   // createPublicKey also reads X.509 certificates, and derives the public half of a private PEM.
   return readFirst([block], "public", () => {
-    throw new ConfigError(
-      "unreadable_key",
-      `The ${keyName} plugin key could not be read as a public key or certificate; ${needs}, pasted whole with its BEGIN and END lines.`,
-    );
+    throw unreadableKey(keyName, `could not be read as a public key or certificate; ${needs}, ${WHOLE_PEM}.`);
   });
 }
 
@@ -223,10 +204,7 @@ function fromJwk(jwk: Record<string, unknown>, half: Half, keyName: string, need
     // From a private JWK pasted as Public Key, createPublicKey keeps the public half only.
     return half === "private" ? createPrivateKey(key) : createPublicKey(key);
   } catch {
-    throw new ConfigError(
-      "unreadable_key",
-      `The ${keyName} plugin key is a JWK that could not be read; ${needs}, pasted whole.`,
-    );
+    throw unreadableKey(keyName, `is a JWK that could not be read; ${needs}, pasted whole.`);
   }
 }
 
@@ -235,10 +213,7 @@ function parseJson(text: string, keyName: string, needs: string): Record<string,
   try {
     json = parsePastedJson(text);
   } catch {
-    throw new ConfigError(
-      "unreadable_key",
-      `The ${keyName} plugin key starts with "{" but is not valid JSON; paste the whole file (${needs}).`,
-    );
+    throw unreadableKey(keyName, `starts with "{" but is not valid JSON; paste the whole file (${needs}).`);
   }
   // The text starts with "{", so whatever parses is an object.
   return json as Record<string, unknown>;
@@ -252,22 +227,16 @@ function checkJwkFor(
   needs: string,
 ): void {
   if (!jwkAlgAllows(jwk.alg, alg)) {
-    throw new ConfigError(
-      "wrong_key_kind",
-      `The ${keyName} plugin key is a JWK marked for another algorithm (its "alg"); set the action's algorithm to the JWK's, or paste another key (${needs}).`,
+    throw wrongKeyKind(
+      keyName,
+      `is a JWK marked for another algorithm (its "alg"); set the action's algorithm to the JWK's, or paste another key (${needs}).`,
     );
   }
   if (jwk.use !== undefined && jwk.use !== "sig") {
-    throw new ConfigError(
-      "wrong_key_kind",
-      `The ${keyName} plugin key is a JWK marked for encryption, not signatures (its "use"); ${needs}.`,
-    );
+    throw wrongKeyKind(keyName, `is a JWK marked for encryption, not signatures (its "use"); ${needs}.`);
   }
   if (!keyOpsAllow(jwk.key_ops, ["sign", "verify"])) {
-    throw new ConfigError(
-      "wrong_key_kind",
-      `The ${keyName} plugin key is a JWK whose "key_ops" allow neither signing nor verifying; ${needs}.`,
-    );
+    throw wrongKeyKind(keyName, `is a JWK whose "key_ops" allow neither signing nor verifying; ${needs}.`);
   }
 }
 
@@ -279,16 +248,13 @@ function fitKey(key: KeyObject, alg: AsymmetricAlgorithm, keyName: string, needs
   const type = key.asymmetricKeyType;
   const details = key.asymmetricKeyDetails ?? {};
   const misfit = (code: ConfigErrorCode = "wrong_key_kind") =>
-    new ConfigError(code, `The ${keyName} plugin key is ${describeKey(key)}; ${needs}.`);
+    keyError(code, keyName, `is ${describeKey(key)}; ${needs}.`);
   const kty = keyTypeFor(alg);
   if (kty === "RSA") {
     if (type !== "rsa" && type !== "rsa-pss") throw misfit();
     if ((details.modulusLength ?? 0) < RSA_MIN_BITS) throw misfit("weak_key");
     if (!isSoundRsaExponent(details.publicExponent)) {
-      throw new ConfigError(
-        "weak_key",
-        `The ${keyName} plugin key is an RSA key with an unsafe public exponent; ${needs}.`,
-      );
+      throw keyError("weak_key", keyName, `is an RSA key with an unsafe public exponent; ${needs}.`);
     }
     if (type === "rsa") return key;
     if (!alg.startsWith("PS")) throw misfit();
@@ -299,18 +265,15 @@ function fitKey(key: KeyObject, alg: AsymmetricAlgorithm, keyName: string, needs
       (details.mgf1HashAlgorithm === undefined || details.mgf1HashAlgorithm === hash) &&
       (details.saltLength === undefined || details.saltLength <= hashBytes);
     if (!allowed) {
-      throw new ConfigError(
-        "wrong_key_kind",
-        `The ${keyName} plugin key is an RSA-PSS key restricted to other parameters than ${alg} uses; set the action's algorithm to the one it was made for, or paste another key (${needs}).`,
+      throw wrongKeyKind(
+        keyName,
+        `is an RSA-PSS key restricted to other parameters than ${alg} uses; set the action's algorithm to the one it was made for, or paste another key (${needs}).`,
       );
     }
     try {
       return plainRsaFromPss(key);
     } catch {
-      throw new ConfigError(
-        "unreadable_key",
-        `The ${keyName} plugin key is an RSA-PSS key that could not be read; ${needs}.`,
-      );
+      throw unreadableKey(keyName, `is an RSA-PSS key that could not be read; ${needs}.`);
     }
   }
   if (kty === "EC") {

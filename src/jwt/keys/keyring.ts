@@ -7,10 +7,9 @@ import {
   type HmacAlgorithm,
   isHmac,
 } from "../algorithms.js";
-import { ConfigError } from "../errors.js";
 import { keyNeeded, parsePrivateKey, parsePublicKeys } from "./asymmetric.js";
 import { LruCache, materialCacheKey } from "./cache.js";
-import { KEY_NAMES, type KeyMaterial } from "./names.js";
+import { KEY_NAMES, type KeyMaterial, keyError } from "./names.js";
 import { parseHmacSecret } from "./secret.js";
 import { importForJws } from "./webcrypto-import.js";
 
@@ -75,9 +74,10 @@ export async function verificationKeys(material: KeyMaterial, alg: Algorithm): P
   if (publicKey) return publicKeys(publicKey, alg);
   const privateKeyText = present(material.privateKey);
   if (!privateKeyText) {
-    throw new ConfigError(
+    throw keyError(
       "missing_key",
-      `The ${KEY_NAMES.publicKey} plugin key is empty (and so is ${KEY_NAMES.privateKey}); ${keyNeeded(alg, "public")} there to verify tokens.`,
+      KEY_NAMES.publicKey,
+      `is empty (and so is ${KEY_NAMES.privateKey}); ${keyNeeded(alg, "public")} there to verify tokens.`,
     );
   }
   return [await (await privateKey(privateKeyText, alg)).verifier()];
@@ -170,13 +170,11 @@ function required(value: string | undefined, slot: "secret" | "privateKey", alg:
   const text = present(value);
   if (text) return text;
   if (isHmac(alg)) {
-    throw new ConfigError(
+    throw keyError(
       "missing_key",
-      `The ${KEY_NAMES[slot]} plugin key is empty; ${alg} needs a random secret of at least ${HMAC_MIN_BYTES[alg]} bytes there (64 random characters from a password manager's generator are enough for every HS algorithm).`,
+      KEY_NAMES[slot],
+      `is empty; ${alg} needs a random secret of at least ${HMAC_MIN_BYTES[alg]} bytes there (64 random characters from a password manager's generator are enough for every HS algorithm).`,
     );
   }
-  throw new ConfigError(
-    "missing_key",
-    `The ${KEY_NAMES[slot]} plugin key is empty; ${keyNeeded(alg, "private")} there.`,
-  );
+  throw keyError("missing_key", KEY_NAMES[slot], `is empty; ${keyNeeded(alg, "private")} there.`);
 }

@@ -1,9 +1,9 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
 import { base64url } from "jose";
 import { HMAC_MIN_BYTES, type HmacAlgorithm } from "../algorithms.js";
-import { ConfigError } from "../errors.js";
+import type { ConfigError } from "../errors.js";
 import { isJsonObject } from "../values.js";
-import { KEY_NAMES, type KeySlot } from "./names.js";
+import { KEY_NAMES, type KeySlot, keyError, unreadableKey, wrongKeyKind } from "./names.js";
 import { parsePastedJson, stripPasteWrapping } from "./paste.js";
 
 export interface ParsedSecret {
@@ -72,6 +72,16 @@ export function parseHmacSecret(raw: string, alg: HmacAlgorithm, slot: KeySlot):
   return { bytes };
 }
 
+const JSON_KEY = "a public or private key as JSON";
+
+/** Key material (`material` says which form) where `alg` needs a random secret. */
+function keyMaterialError(keyName: string, material: string, alg: HmacAlgorithm): ConfigError {
+  return wrongKeyKind(
+    keyName,
+    `holds ${material}, but ${alg} needs a random secret; put keys in Private Key and Public Key and choose an RS, PS, ES or EdDSA algorithm, or ${HOW_TO_MAKE_ONE}.`,
+  );
+}
+
 /** The one path every encoding takes: key material, length, variety, placeholders, in that order. */
 function checkSecret(
   bytes: Uint8Array,
@@ -82,29 +92,29 @@ function checkSecret(
 ): void {
   const material = keyMaterialIn(bytes, textView);
   if (material) {
-    throw new ConfigError(
-      "wrong_key_kind",
-      `The ${keyName} plugin key holds ${material}, but ${alg} needs a random secret; put keys in Private Key and Public Key and choose an RS, PS, ES or EdDSA algorithm, or ${HOW_TO_MAKE_ONE}.`,
-    );
+    throw keyMaterialError(keyName, material, alg);
   }
   const min = HMAC_MIN_BYTES[alg];
   if (bytes.length < min) {
-    throw new ConfigError(
+    throw keyError(
       "weak_key",
-      `The ${keyName} plugin key is too short for ${alg}: it needs at least ${min} bytes; ${HOW_TO_MAKE_ONE}.`,
+      keyName,
+      `is too short for ${alg}: it needs at least ${min} bytes; ${HOW_TO_MAKE_ONE}.`,
     );
   }
   const squashed = textView.toLowerCase().replace(/[^a-z0-9]/g, "");
   if (PLACEHOLDERS.some((placeholder) => squashed.includes(placeholder))) {
-    throw new ConfigError(
+    throw keyError(
       "weak_key",
-      `The ${keyName} plugin key contains a well-known placeholder phrase, so anyone could forge tokens; ${HOW_TO_MAKE_ONE}.`,
+      keyName,
+      `contains a well-known placeholder phrase, so anyone could forge tokens; ${HOW_TO_MAKE_ONE}.`,
     );
   }
   if (new Set(units).size < MIN_DISTINCT_UNITS || hasShortPeriod(units)) {
-    throw new ConfigError(
+    throw keyError(
       "weak_key",
-      `The ${keyName} plugin key has too little variety (a few characters, or a short run repeated) to be secret; ${HOW_TO_MAKE_ONE}.`,
+      keyName,
+      `has too little variety (a few characters, or a short run repeated) to be secret; ${HOW_TO_MAKE_ONE}.`,
     );
   }
 }
@@ -118,7 +128,7 @@ function keyMaterialIn(bytes: Uint8Array, text: string): string | undefined {
   if (text.includes("-----BEGIN")) return "a PEM key";
   const unwrapped = stripPasteWrapping(text);
   if (unwrapped.includes("-----BEGIN")) return "a PEM key";
-  if (unwrapped.startsWith("{") && isAsymmetricJson(unwrapped)) return "a public or private key as JSON";
+  if (unwrapped.startsWith("{") && isAsymmetricJson(unwrapped)) return JSON_KEY;
   if (isDerKey(bytes)) return "a key or certificate in binary (DER) form";
   const body = unwrapped.replace(/\\r\\n|\\n|\\r|\s+/g, "");
   if (body.length >= 16 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(body) && isDerKey(Buffer.from(body, "base64"))) {
@@ -151,12 +161,13 @@ function isDerKey(bytes: Uint8Array): boolean {
   // Every one of these is an ASN.1 SEQUENCE; anything else is not worth handing to OpenSSL.
   if (bytes[0] !== 0x30) return false;
   const key = Buffer.from(bytes);
+  const der = <T extends string>(type: T) => ({ key, format: "der" as const, type });
   const readers: (() => unknown)[] = [
-    () => createPublicKey({ key, format: "der", type: "spki" }),
-    () => createPublicKey({ key, format: "der", type: "pkcs1" }),
-    () => createPrivateKey({ key, format: "der", type: "pkcs8" }),
-    () => createPrivateKey({ key, format: "der", type: "pkcs1" }),
-    () => createPrivateKey({ key, format: "der", type: "sec1" }),
+    () => createPublicKey(der("spki")),
+    () => createPublicKey(der("pkcs1")),
+    () => createPrivateKey(der("pkcs8")),
+    () => createPrivateKey(der("pkcs1")),
+    () => createPrivateKey(der("sec1")),
     () => new X509Certificate(key),
   ];
   return readers.some((read) => {
@@ -179,9 +190,9 @@ function rejectQuotedJson(text: string, keyName: string, alg: HmacAlgorithm): vo
   const unwrapped = stripPasteWrapping(text);
   if (!unwrapped.startsWith("{")) return;
   if (isAsymmetricJson(unwrapped)) return; // keyMaterialIn names it.
-  throw new ConfigError(
-    "unreadable_key",
-    `The ${keyName} plugin key is a JWK inside quotes; paste the JWK itself without the quotes (an "oct" JWK for ${alg}).`,
+  throw unreadableKey(
+    keyName,
+    `is a JWK inside quotes; paste the JWK itself without the quotes (an "oct" JWK for ${alg}).`,
   );
 }
 
@@ -190,51 +201,33 @@ function parseOctJwk(text: string, alg: HmacAlgorithm, keyName: string): ParsedS
   try {
     jwk = parsePastedJson(stripPasteWrapping(text));
   } catch {
-    throw new ConfigError(
-      "unreadable_key",
-      `The ${keyName} plugin key starts with "{" but is not valid JSON; paste the whole JWK.`,
-    );
+    throw unreadableKey(keyName, `starts with "{" but is not valid JSON; paste the whole JWK.`);
   }
   if (!isJsonObject(jwk)) {
-    throw new ConfigError(
-      "unreadable_key",
-      `The ${keyName} plugin key is JSON but not a JWK; paste plain text or an oct JWK.`,
-    );
+    throw unreadableKey(keyName, "is JSON but not a JWK; paste plain text or an oct JWK.");
   }
   if (isAsymmetricJson(text)) {
-    throw new ConfigError(
-      "wrong_key_kind",
-      `The ${keyName} plugin key holds a public or private key as JSON, but ${alg} needs a random secret; put keys in Private Key and Public Key and choose an RS, PS, ES or EdDSA algorithm, or ${HOW_TO_MAKE_ONE}.`,
-    );
+    throw keyMaterialError(keyName, JSON_KEY, alg);
   }
   if (Array.isArray((jwk as { keys?: unknown }).keys)) {
-    throw new ConfigError(
-      "wrong_key_kind",
-      `The ${keyName} plugin key is a JWKS; paste the one oct JWK that signs on its own (a rotation's previous one goes in Previous JWT Secret).`,
+    throw wrongKeyKind(
+      keyName,
+      "is a JWKS; paste the one oct JWK that signs on its own (a rotation's previous one goes in Previous JWT Secret).",
     );
   }
   if ((jwk as { kty?: unknown }).kty !== "oct") {
-    throw new ConfigError(
-      "wrong_key_kind",
-      `The ${keyName} plugin key is JSON but not an "oct" JWK; paste plain text or an oct JWK.`,
-    );
+    throw wrongKeyKind(keyName, `is JSON but not an "oct" JWK; paste plain text or an oct JWK.`);
   }
   const { k, kid, alg: jwkAlg } = jwk as { k?: unknown; kid?: unknown; alg?: unknown };
   if (jwkAlg !== undefined && jwkAlg !== alg) {
-    throw new ConfigError(
-      "wrong_key_kind",
-      `The ${keyName} plugin key is a JWK for another algorithm; choose that algorithm or a key for ${alg}.`,
-    );
+    throw wrongKeyKind(keyName, `is a JWK for another algorithm; choose that algorithm or a key for ${alg}.`);
   }
   let bytes: Uint8Array;
   try {
     if (typeof k !== "string" || k === "") throw new Error("no k");
     bytes = base64url.decode(k);
   } catch {
-    throw new ConfigError(
-      "unreadable_key",
-      `The ${keyName} plugin key is an oct JWK whose "k" is not base64url; paste the whole JWK.`,
-    );
+    throw unreadableKey(keyName, `is an oct JWK whose "k" is not base64url; paste the whole JWK.`);
   }
   return { bytes, kid: typeof kid === "string" && kid !== "" ? kid : undefined };
 }
