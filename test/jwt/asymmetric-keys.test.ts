@@ -12,6 +12,7 @@ import {
 import { plainRsaFromPss } from "../../src/jwt/keys/rsa-pss.js";
 import { configErrorOf } from "../support/config-error.js";
 import { fixtureKey, pem, privateJwk, publicJwk, testKeys, thumbprint } from "../support/keys.js";
+import { thrownBy } from "../support/thrown.js";
 
 describe("paste normalisation", () => {
   it("strips quotes and spaces, and decodes a JSON string literal once or twice", () => {
@@ -115,12 +116,7 @@ describe("asymmetric key reading", () => {
 
   it("throws ConfigErrors that quote nothing of the key", () => {
     const text = pem.pkcs8(testKeys().current.p256);
-    let thrown: unknown;
-    try {
-      parsePrivateKey(text, "RS512");
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => parsePrivateKey(text, "RS512"));
     expect(thrown).toBeInstanceOf(ConfigError);
     for (const line of text.split("\n").filter((l) => l.length > 20))
       expect(String(thrown)).not.toContain(line);

@@ -10,6 +10,7 @@ import { resolveProvider } from "../../src/jwt/external/presets.js";
 import { parseJwksUrl } from "../../src/jwt/external/url.js";
 import { configErrorOf } from "../support/config-error.js";
 import { JwksTestServer, jwksOf, type TestKey, testKey } from "../support/jwks-server.js";
+import { thrownBy } from "../support/thrown.js";
 
 const MINUTE = 60_000;
 
@@ -181,12 +182,7 @@ describe("the jwks_url rule", () => {
     "file:///etc/passwd",
     "javascript:alert(1)",
   ])("refuses %s with a message naming jwks_url and not the value", (url) => {
-    let thrown: unknown;
-    try {
-      parseJwksUrl(url);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => parseJwksUrl(url));
     expect(thrown).toBeInstanceOf(ConfigError);
     expect((thrown as ConfigError).code).toBe("invalid_url");
     expect((thrown as Error).message).toMatch(/^The jwks_url field must be an https URL/);
@@ -218,12 +214,7 @@ describe("the jwks_url rule for https addresses", () => {
     ["IPv6 link-local", "https://[fe80::1]/jwks.json"],
     ["IPv6 multicast", "https://[ff02::1]/jwks.json"],
   ])("refuses %s (%s), naming the problem and not the value", (_what, url) => {
-    let thrown: unknown;
-    try {
-      parseJwksUrl(url);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => parseJwksUrl(url));
     expect(thrown).toBeInstanceOf(ConfigError);
     expect((thrown as ConfigError).code).toBe("invalid_url");
     expect((thrown as Error).message).toMatch(

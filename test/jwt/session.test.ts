@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { TokenError } from "../../src/jwt/errors.js";
 import { checkTokenKind, successorJti, tokenKind } from "../../src/jwt/session.js";
+import { thrownBy } from "../support/thrown.js";
 
 describe("tokenKind", () => {
   it.each([
@@ -35,12 +36,7 @@ describe("checkTokenKind", () => {
       ["refresh+jwt", ["paired-access", "single"]],
       ["at+jwt", ["refresh", "single"]],
     ] as const) {
-      let thrown: unknown;
-      try {
-        checkTokenKind({ typ }, accepted);
-      } catch (error) {
-        thrown = error;
-      }
+      const thrown = thrownBy(() => checkTokenKind({ typ }, accepted));
       expect(thrown).toBeInstanceOf(TokenError);
       expect((thrown as TokenError).code).toBe("wrong_token_type");
     }
