@@ -55,7 +55,7 @@ export interface IssuedTokens {
  * token (`typ` refresh+jwt) with the same claims but its own `jti` and `exp`, and the access token typed at+jwt.
  *
  * @example
- * const { access } = await generateToken({ alg: "HS256", keys: { secret }, subject: "user-1", expiresIn: 3600 });
+ * const { access } = await generateToken({ alg: "HS256", material: { secret }, subject: "user-1", expiresIn: 3600 });
  */
 export async function generateToken(options: GenerateOptions): Promise<IssuedTokens> {
   const key = await signingKey(options.material, options.alg);

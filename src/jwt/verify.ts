@@ -38,7 +38,7 @@ export interface VerifiedToken {
  * a ConfigError when the plugin keys cannot verify anything.
  *
  * @example
- * const { claims } = await verifyToken(`Bearer ${token}`, { alg: "HS256", keys: { secret }, issuer: "my-app" });
+ * const { claims } = await verifyToken(`Bearer ${token}`, { alg: "HS256", material: { secret }, issuer: "my-app" });
  */
 export async function verifyToken(input: unknown, options: VerifyOptions): Promise<VerifiedToken> {
   // Keys first: a key the builder must fix is reported whatever the token, not only for good tokens.
