@@ -38,14 +38,15 @@ describe("the session set's targets", () => {
   });
 
   it("counts what the definitions hold: a condition made of two clauses and a second Terminate show up", () => {
-    const changed = structuredClone(APP) as AppDefinition & { workflows: { steps: unknown[] }[] };
-    const refresh = changed.workflows.find(
-      (workflow) => (workflow as { name: string }).name === "refresh-token",
-    );
+    // The definitions are plain data: a copy can be changed as the mistakes suite does.
+    const changed = structuredClone(APP) as unknown as {
+      workflows: { name: string; steps: { onlyWhen?: { rest?: unknown[] } }[] }[];
+    };
+    const refresh = changed.workflows.find((workflow) => workflow.name === "refresh-token");
     const step = refresh?.steps[2] as { onlyWhen: { rest?: unknown[] } };
     step.onlyWhen.rest = [{ join: "or", clause: { isEmpty: { result: 2, field: "error_code" } } }];
-    refresh?.steps.push({ kind: "terminate" }, { kind: "terminate" });
-    const after = sessionSetTotals(changed);
+    refresh?.steps.push({ kind: "terminate" } as never, { kind: "terminate" } as never);
+    const after = sessionSetTotals(changed as unknown as AppDefinition);
     expect(after.multiClause).toBe(1);
     expect(after.maxTerminatesPerWorkflow).toBe(2);
     expect(after.actions).toBe(totals.actions + 2);
