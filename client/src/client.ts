@@ -1,6 +1,7 @@
 /**
- * The session client: signs in through the app's `login` workflow, keeps the token pair in a storage
- * adapter, sends the access token as the `token` parameter of every call, and rotates the pair through
+ * The session client: signs in through the app's `login` workflow, keeps the token pair and the session's
+ * `session_id` in a storage adapter, sends the access token as the `token` parameter and the `session_id`
+ * with every call (the workflows find the Session by it, in one search), and rotates the pair through
  * `refresh-token` before the access token expires (or when a workflow refuses it as `expired`, ...).
  *
  * Refresh is single-flight: every call that needs a refresh while one is running waits for that one, so a
@@ -22,8 +23,26 @@ import { guardedStorage, memoryStorage, type SessionStorage } from "./storage.js
 import { createTransport, type FetchFunction, type Transport, type WorkflowResponse } from "./transport.js";
 
 /**
+ * The client's time: when a token is due for a refresh, the retry window of a lost refresh, and the pauses
+ * between its resends. Tests pass one they move forward; a request's deadline (`requestTimeout`) is a real
+ * timer, since it bounds the network, which no clock speeds up.
+ */
+export interface Clock {
+  /** Milliseconds since 1970. */
+  now(): number;
+  /** Resolves after `ms` milliseconds. */
+  sleep(ms: number): Promise<void>;
+}
+
+const SYSTEM_CLOCK: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
  * Why a session ended, as `onSessionEnd` listeners are told:
- * - `logged_out`: `logOut()` or `logOutEverywhere()` on this client (or a new `logIn` replaced it);
+ * - `logged_out`: `logOut()` or `logOutEverywhere()` on this client (or a new `logIn` replaced it), or a
+ *   logout or another login by a client on the same storage;
  * - `session_expired`: the refresh token expired (unused too long) or the login is older than the maximum;
  * - `refresh_token_reused`: the server saw an already rotated refresh token again and revoked the session;
  * - `revoked`: the server ended the session (logout on another device or everywhere, a deleted user);
@@ -76,6 +95,8 @@ export interface ClientOptions {
   readonly workflows?: Partial<WorkflowNames>;
   /** Allow `http://` to a host other than localhost (a phone on the LAN, Android's emulator at 10.0.2.2). */
   readonly allowHttp?: boolean;
+  /** Default the device's clock; tests pass one they move forward. */
+  readonly clock?: Clock;
 }
 
 export interface BubbleClient {
@@ -91,9 +112,9 @@ export interface BubbleClient {
   /** Ends every session of the user (`logout-everywhere`), then this one. Throws and keeps it on failure. */
   logOutEverywhere(): Promise<void>;
   /**
-   * Posts `parameters` plus `token` to a workflow and resolves with its `response`. Refreshes first when the
-   * token is about to expire, and once more when the workflow refuses the token (`expired`, `revoked`, ...),
-   * then retries once.
+   * Posts `parameters` plus `token` and `session_id` to a workflow and resolves with its `response`. Refreshes
+   * first when the token is about to expire, and once more when the workflow refuses the token (`expired`,
+   * `revoked`, ...), then retries once.
    */
   call<T extends WorkflowResponse = WorkflowResponse>(
     workflow: string,
@@ -124,6 +145,7 @@ const MAX_REFRESH_ATTEMPTS = 8;
 const RENEWABLE_CALL_CODES = new Set([
   "expired",
   "revoked",
+  "session_expired",
   "user_not_found",
   "invalid_signature",
   "malformed",
@@ -168,6 +190,7 @@ class SessionClient implements BubbleClient {
   private readonly refreshMargin: number;
   private readonly requestTimeout: number;
   private readonly refreshRetryWindow: number;
+  private readonly clock: Clock;
   private readonly listeners = new Set<SessionEndListener>();
   private current: StoredSession | null = null;
   private loading: Promise<void> | null = null;
@@ -186,6 +209,7 @@ class SessionClient implements BubbleClient {
       options.refreshRetryWindow,
       DEFAULT_REFRESH_RETRY_WINDOW_MS,
     );
+    this.clock = checkedClock(options.clock);
     this.workflows = { ...DEFAULT_WORKFLOWS, ...options.workflows };
     for (const [role, name] of Object.entries(this.workflows)) checkWorkflowName(name, `workflows.${role}`);
     this.storage = guardedStorage(options.storage ?? memoryStorage());
@@ -209,14 +233,12 @@ class SessionClient implements BubbleClient {
     checkCredentials(email, password);
     await this.load();
     const answer = await this.transport.post(this.workflows.login, { email, password });
-    const next = sessionFromAnswer(this.workflows.login, answer, Date.now());
+    const next = sessionFromAnswer(this.workflows.login, answer, this.clock.now());
     const previous = this.current;
     if (previous) {
-      // Best effort: the new session is what the user asked for; the old one lapses if this fails.
-      await this.transport
-        .post(this.workflows.logout, { refresh_token: previous.refreshToken })
-        .catch(() => {});
       this.end(previous, "logged_out");
+      // Best effort: the new session is what the user asked for; the old one lapses if this fails.
+      await this.logOutOnServer(previous).catch(() => {});
     }
     await this.keep(next);
     return infoOf(next);
@@ -229,7 +251,7 @@ class SessionClient implements BubbleClient {
     if (!session) return;
     let unreached: unknown = null;
     try {
-      await this.transport.post(this.workflows.logout, { refresh_token: session.refreshToken });
+      await this.logOutOnServer(session);
     } catch (error) {
       // A refusal (revoked, expired, ...) says the server holds the session over already.
       if (!(error instanceof WorkflowError)) unreached = error;
@@ -239,9 +261,9 @@ class SessionClient implements BubbleClient {
   }
 
   async logOutEverywhere(): Promise<void> {
+    const session = await this.signedIn();
     await this.withToken(this.workflows.logoutEverywhere, {});
-    const session = this.current;
-    if (session) await this.endAndForget(session, "logged_out");
+    await this.endAndForget(this.current ?? session, "logged_out");
   }
 
   async call<T extends WorkflowResponse = WorkflowResponse>(
@@ -252,7 +274,9 @@ class SessionClient implements BubbleClient {
     if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
       throw new UsageError("call() takes the workflow's parameters as one object.");
     }
-    if ("token" in parameters) throw new UsageError("call() sends the token parameter itself; leave it out.");
+    for (const own of ["token", "session_id"]) {
+      if (own in parameters) throw new UsageError(`call() sends the ${own} parameter itself; leave it out.`);
+    }
     return (await this.withToken(workflow, parameters)) as T;
   }
 
@@ -272,13 +296,23 @@ class SessionClient implements BubbleClient {
   private async withToken(workflow: string, parameters: Record<string, unknown>): Promise<WorkflowResponse> {
     let session = await this.signedIn();
     if (this.expiresSoon(session)) session = await this.refreshFrom(session);
+    const send = (from: StoredSession) =>
+      this.transport.post(workflow, { ...parameters, token: from.token, session_id: from.sessionId });
     try {
-      return await this.transport.post(workflow, { ...parameters, token: session.token });
+      return await send(session);
     } catch (error) {
       if (!(error instanceof WorkflowError) || !RENEWABLE_CALL_CODES.has(error.code)) throw error;
       session = await this.refreshFrom(session);
-      return this.transport.post(workflow, { ...parameters, token: session.token });
+      return send(session);
     }
+  }
+
+  /** The `logout` workflow for `session`: its refresh token (valid longer than the access token). */
+  private logOutOnServer(session: StoredSession): Promise<WorkflowResponse> {
+    return this.transport.post(this.workflows.logout, {
+      refresh_token: session.refreshToken,
+      session_id: session.sessionId,
+    });
   }
 
   private async signedIn(): Promise<StoredSession> {
@@ -290,7 +324,7 @@ class SessionClient implements BubbleClient {
   private expiresSoon(session: StoredSession): boolean {
     // A margin as long as the token's life would refresh before every call: at most half of it.
     const margin = Math.min(this.refreshMargin, Math.max(0, session.expiresAt - session.receivedAt) / 2);
-    return Date.now() >= session.expiresAt - margin;
+    return this.clock.now() >= session.expiresAt - margin;
   }
 
   /**
@@ -315,21 +349,28 @@ class SessionClient implements BubbleClient {
     const from = await this.adoptShared(stale);
     if (from !== stale && !this.expiresSoon(from)) return from;
     const workflow = this.workflows.refresh;
-    const sendRetriesUntil = Date.now() + this.refreshRetryWindow * RETRY_SEND_SHARE;
+    const sendRetriesUntil = this.clock.now() + this.refreshRetryWindow * RETRY_SEND_SHARE;
     for (let attempt = 1; ; attempt++) {
       let answer: WorkflowResponse;
       try {
-        answer = await this.transport.post(workflow, { refresh_token: from.refreshToken });
+        answer = await this.transport.post(workflow, {
+          refresh_token: from.refreshToken,
+          session_id: from.sessionId,
+        });
       } catch (error) {
         if (error instanceof WorkflowError) throw await this.refused(from, error);
         const delay = Math.min(FIRST_RETRY_DELAY_MS * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
         const retry =
-          isLostAnswer(error) && attempt < MAX_REFRESH_ATTEMPTS && Date.now() + delay < sendRetriesUntil;
+          isLostAnswer(error) &&
+          attempt < MAX_REFRESH_ATTEMPTS &&
+          this.clock.now() + delay < sendRetriesUntil;
         if (!retry) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await this.clock.sleep(delay);
+        if (this.current !== from)
+          throw new SessionError("not_signed_in", "The session ended during a refresh.");
         continue;
       }
-      const next = sessionFromAnswer(workflow, answer, Date.now());
+      const next = sessionFromAnswer(workflow, answer, this.clock.now(), from.sessionId);
       if (this.current !== from)
         throw new SessionError("not_signed_in", "The session ended during a refresh.");
       await this.keep(next);
@@ -421,6 +462,14 @@ function milliseconds(name: string, value: number | undefined, fallback: number)
     throw new UsageError(`${name} is a number of milliseconds, 0 or more.`);
   }
   return value;
+}
+
+function checkedClock(clock: Clock | undefined): Clock {
+  if (clock === undefined) return SYSTEM_CLOCK;
+  if (typeof clock?.now !== "function" || typeof clock.sleep !== "function") {
+    throw new UsageError("clock has now() and sleep(ms).");
+  }
+  return clock;
 }
 
 function checkWorkflowName(name: unknown, what: string): void {

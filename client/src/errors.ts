@@ -52,7 +52,7 @@ export class WorkflowError extends BubbleClientError {
  * `missing_data` (a required parameter was not sent: Bubble's MISSING_DATA 400), `unauthorized` (Bubble's
  * 401: the workflow is not set to run without authentication), `not_found` (no such public workflow),
  * `server_error` (5xx), `http_error` (any other status), `bad_response` (not Bubble's JSON envelope, or a
- * login answer without its tokens).
+ * login answer without its tokens or session_id).
  */
 export class BubbleHttpError extends BubbleClientError {
   override readonly name = "BubbleHttpError";

@@ -1,7 +1,9 @@
 /**
  * The client against an in-test fake of the session workflows (fake-backend.ts): the envelope, the
- * single-flight refresh, the retry of a lost refresh answer, the end of a session, storage, and errors
- * that never carry a token. The same behaviour against the real local backend is in backend.test.ts.
+ * session_id sent back, the single-flight refresh, the retry of a lost refresh answer, the end of a session
+ * (told once), logout racing a refresh, redirects never followed, storage, and errors that never carry a
+ * token. Time is a test clock the tests move (clock.ts): nothing waits for an expiry. The same behaviour
+ * against the real local backend is in backend.test.ts.
  */
 import { describe, expect, it, vi } from "vitest";
 import {
@@ -15,16 +17,19 @@ import {
   UsageError,
   WorkflowError,
 } from "../../client/src/index.js";
+import { testClock } from "./clock.js";
 import { fakeBackend } from "./fake-backend.js";
 
 const APP = "https://myapp.bubbleapps.io";
 const EMAIL = "ada@example.com";
 const PASSWORD = "correct horse battery staple";
 
+/** A fake backend with one user, on a test clock of its own (`backend.clock`) for it and its clients. */
 function setup(options: Parameters<typeof fakeBackend>[0] = {}) {
-  const backend = fakeBackend(options);
+  const clock = testClock();
+  const backend = fakeBackend({ now: clock.now, ...options });
   backend.addUser(EMAIL, PASSWORD);
-  return backend;
+  return Object.assign(backend, { clock });
 }
 
 /** Every text a token could hide in: the error's message, its JSON, and its own enumerable properties. */
@@ -50,6 +55,58 @@ describe("the client's requests", () => {
       expect(call?.headers.authorization).toBeUndefined();
       expect(call?.body.token).toMatch(/^eyJ/);
     }
+  });
+
+  it("sends the session_id login answered with every refresh, call, logout and logout-everywhere", async () => {
+    const backend = setup({ tokenTtlMs: 1000 });
+    const client = createClient({
+      appUrl: APP,
+      fetch: backend.fetch,
+      clock: backend.clock,
+      refreshMargin: 0,
+    });
+    const { sessionId } = await client.logIn(EMAIL, PASSWORD);
+    expect(sessionId).toMatch(/^[0-9a-f]{12}$/);
+    await client.call("protected-action", { note: "a" });
+    backend.clock.advance(1000);
+    await client.call("protected-action", { note: "b" });
+    await client.logOutEverywhere();
+    await client.logIn(EMAIL, PASSWORD);
+    await client.logOut();
+    const sent = backend.requests.map((r) => [r.workflow, Object.keys(r.body).sort()]);
+    expect(sent).toEqual([
+      ["login", ["email", "password"]],
+      ["protected-action", ["note", "session_id", "token"]],
+      ["refresh-token", ["refresh_token", "session_id"]],
+      ["protected-action", ["note", "session_id", "token"]],
+      ["logout-everywhere", ["session_id", "token"]],
+      ["login", ["email", "password"]],
+      ["logout", ["refresh_token", "session_id"]],
+    ]);
+    expect(backend.requests.slice(1, 5).every((r) => r.body.session_id === sessionId)).toBe(true);
+    expect(backend.requests[6]?.body.session_id).not.toBe(sessionId);
+  });
+
+  it("refuses a login answer without its session_id, and a refresh answer for another session", async () => {
+    const answer = (response: object) => new Response(JSON.stringify({ status: "success", response }));
+    const pair = { user_id: "u", token: "t", expires_at: 1, refresh_token: "r" };
+    const noSession = createClient({ appUrl: APP, fetch: async () => answer(pair) });
+    await expect(noSession.logIn(EMAIL, PASSWORD)).rejects.toMatchObject({
+      code: "bad_response",
+      message: expect.stringContaining("session_id"),
+    });
+    const clock = testClock();
+    const elsewhere = createClient({
+      appUrl: APP,
+      clock,
+      refreshMargin: 0,
+      fetch: async (url) =>
+        answer({ ...pair, expires_at: clock.now() + 1000, session_id: url.endsWith("/login") ? "s1" : "s2" }),
+    });
+    await elsewhere.logIn(EMAIL, PASSWORD);
+    clock.advance(1000);
+    await expect(elsewhere.call("protected-action")).rejects.toMatchObject({ code: "bad_response" });
+    expect((await elsewhere.session())?.sessionId).toBe("s1");
   });
 
   it("takes other workflow names", async () => {
@@ -151,11 +208,9 @@ describe("the client's requests", () => {
   it("reads dates as milliseconds or ISO texts", async () => {
     for (const isoDates of [false, true]) {
       const backend = setup({ isoDates, tokenTtlMs: 600_000 });
-      const client = createClient({ appUrl: APP, fetch: backend.fetch });
-      const before = Date.now();
+      const client = createClient({ appUrl: APP, fetch: backend.fetch, clock: backend.clock });
       const session = await client.logIn(EMAIL, PASSWORD);
-      expect(session.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 600_000 - 1000);
-      expect(session.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 600_000);
+      expect(session.expiresAt.getTime()).toBe(backend.clock.now() + 600_000);
       expect(session.refreshExpiresAt).toBeInstanceOf(Date);
       expect(Object.keys(session).sort()).toEqual(["expiresAt", "refreshExpiresAt", "sessionId", "userId"]);
     }
@@ -176,9 +231,10 @@ describe("the client's requests", () => {
     expect(() => createClient({ appUrl: APP, fetch, version: "prod" as "live" })).toThrow(UsageError);
     expect(() => createClient({ appUrl: APP, fetch, refreshMargin: -1 })).toThrow(UsageError);
     expect(() => createClient({ appUrl: APP, fetch, workflows: { login: "../admin" } })).toThrow(UsageError);
+    expect(() => createClient({ appUrl: APP, fetch, clock: { now: () => 0 } as never })).toThrow(UsageError);
   });
 
-  it("refuses a call before login, a call with its own token, and a workflow name with a path", async () => {
+  it("refuses a call before login, a call with its own token or session_id, and a workflow name with a path", async () => {
     const client = createClient({ appUrl: APP, fetch: setup().fetch });
     await expect(client.call("protected-action")).rejects.toMatchObject({
       name: "SessionError",
@@ -186,22 +242,26 @@ describe("the client's requests", () => {
     });
     await client.logIn(EMAIL, PASSWORD);
     await expect(client.call("protected-action", { token: "x" })).rejects.toBeInstanceOf(UsageError);
+    await expect(client.call("protected-action", { session_id: "x" })).rejects.toBeInstanceOf(UsageError);
     await expect(client.call("a/b")).rejects.toBeInstanceOf(UsageError);
   });
 });
 
 describe("refresh", () => {
   const TTL = 300;
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const expire = () => sleep(TTL + 50);
 
   it("refreshes before a call when the token expires within the margin (at most half its life)", async () => {
     const backend = setup({ tokenTtlMs: 2 * TTL });
-    const client = createClient({ appUrl: APP, fetch: backend.fetch, refreshMargin: 60_000 });
+    const client = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      refreshMargin: 60_000,
+    });
     await client.logIn(EMAIL, PASSWORD);
     await client.call("protected-action");
     expect(backend.count("refresh-token")).toBe(0);
-    await expire();
+    backend.clock.advance(TTL + 50);
     await client.call("protected-action");
     expect(backend.count("refresh-token")).toBe(1);
   });
@@ -212,6 +272,7 @@ describe("refresh", () => {
     const seen: string[] = [];
     const client = createClient({
       appUrl: APP,
+      clock: backend.clock,
       refreshMargin: 0,
       fetch: async (url, init) => {
         const workflow = url.slice(url.lastIndexOf("/") + 1);
@@ -232,11 +293,12 @@ describe("refresh", () => {
   });
 
   it("lets a refresh settle the other refusals of the token: a retry, or the end of the session", async () => {
-    for (const code of ["invalid_signature", "user_not_found", "revoked"]) {
+    for (const code of ["invalid_signature", "user_not_found", "revoked", "session_expired"]) {
       const backend = setup();
       let refuse = true;
       const client = createClient({
         appUrl: APP,
+        clock: backend.clock,
         fetch: async (url, init) => {
           if (refuse && url.endsWith("/protected-action")) {
             refuse = false;
@@ -253,6 +315,7 @@ describe("refresh", () => {
     const backend = setup();
     const client = createClient({
       appUrl: APP,
+      clock: backend.clock,
       fetch: async (url, init) =>
         url.endsWith("/protected-action")
           ? new Response('{"status":"success","response":{"error_code":"not_enough_credits"}}')
@@ -267,6 +330,7 @@ describe("refresh", () => {
     const backend = setup();
     const client = createClient({
       appUrl: APP,
+      clock: backend.clock,
       fetch: async (url, init) =>
         url.endsWith("/protected-action")
           ? new Response('{"status":"success","response":{"error_code":"expired"}}')
@@ -282,9 +346,14 @@ describe("refresh", () => {
 
   it("makes one refresh for 20 concurrent calls after expiry", async () => {
     const backend = setup({ tokenTtlMs: TTL });
-    const client = createClient({ appUrl: APP, fetch: backend.fetch, refreshMargin: 0 });
+    const client = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      refreshMargin: 0,
+    });
     await client.logIn(EMAIL, PASSWORD);
-    await expire();
+    backend.clock.advance(TTL + 50);
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, n) => client.call("protected-action", { n })),
     );
@@ -298,6 +367,7 @@ describe("refresh", () => {
     let drop = 2;
     const client = createClient({
       appUrl: APP,
+      clock: backend.clock,
       refreshMargin: 0,
       fetch: async (url, init) => {
         const answer = await backend.fetch(url, init);
@@ -308,13 +378,13 @@ describe("refresh", () => {
     const ended = vi.fn();
     client.onSessionEnd(ended);
     await client.logIn(EMAIL, PASSWORD);
-    await expire();
+    backend.clock.advance(TTL + 50);
     await expect(client.call("protected-action")).resolves.toMatchObject({ user_id: "user-1" });
     const refreshes = backend.requests.filter((r) => r.workflow === "refresh-token");
     expect(refreshes).toHaveLength(3);
     expect(new Set(refreshes.map((r) => r.body.refresh_token)).size).toBe(1);
     // The kept pair rotates normally next time.
-    await expire();
+    backend.clock.advance(TTL + 50);
     await client.call("protected-action");
     expect(backend.count("refresh-token")).toBe(4);
     expect(ended).not.toHaveBeenCalled();
@@ -325,6 +395,7 @@ describe("refresh", () => {
     let attempts = 0;
     const client = createClient({
       appUrl: APP,
+      clock: backend.clock,
       refreshMargin: 0,
       refreshRetryWindow: 1000,
       fetch: async (url, init) => {
@@ -334,7 +405,7 @@ describe("refresh", () => {
       },
     });
     await client.logIn(EMAIL, PASSWORD);
-    await expire();
+    backend.clock.advance(TTL + 50);
     const error = await client.call("protected-action").catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "NetworkError", code: "network_error", workflow: "refresh-token" });
     // Sent at 0, 250 and 750 ms; the next, at 1750 ms, would not be inside 80% of the 1000 ms window.
@@ -346,6 +417,7 @@ describe("refresh", () => {
     const backend = setup({ tokenTtlMs: TTL });
     const client = createClient({
       appUrl: APP,
+      clock: backend.clock,
       refreshMargin: 0,
       fetch: async (url, init) =>
         url.endsWith("/refresh-token")
@@ -353,7 +425,7 @@ describe("refresh", () => {
           : backend.fetch(url, init),
     });
     await client.logIn(EMAIL, PASSWORD);
-    await expire();
+    backend.clock.advance(TTL + 50);
     await expect(client.call("protected-action")).rejects.toMatchObject({
       code: "missing_data",
       status: 400,
@@ -365,19 +437,31 @@ describe("refresh", () => {
   it("ends the session once, for every waiting call, when the server detects reuse", async () => {
     const backend = setup({ tokenTtlMs: TTL, retryWindowMs: 0 });
     const storage = memoryStorage();
-    const client = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const client = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      storage,
+      refreshMargin: 0,
+    });
     const ended = vi.fn();
     client.onSessionEnd(ended);
     await client.logIn(EMAIL, PASSWORD);
     // A thief's copy of the stored session rotates first.
     const stolen = memoryStorage();
     await stolen.set("bubble_jwt_session", (await storage.get("bubble_jwt_session")) as string);
-    const thief = createClient({ appUrl: APP, fetch: backend.fetch, storage: stolen, refreshMargin: 0 });
+    const thief = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      storage: stolen,
+      refreshMargin: 0,
+    });
     const thiefEnded = vi.fn();
     thief.onSessionEnd(thiefEnded);
-    await expire();
+    backend.clock.advance(TTL + 50);
     await thief.call("protected-action");
-    await sleep(5);
+    backend.clock.advance(5);
     const errors = await Promise.all(
       Array.from({ length: 5 }, () => client.call("protected-action").catch((e: unknown) => e)),
     );
@@ -392,7 +476,7 @@ describe("refresh", () => {
     expect(await client.session()).toBeNull();
     expect(await storage.get("bubble_jwt_session")).toBeNull();
     // The thief's session is the same session: revoked with it at its next refresh.
-    await expire();
+    backend.clock.advance(TTL + 50);
     await expect(thief.call("protected-action")).rejects.toMatchObject({
       code: "revoked",
       reason: "revoked",
@@ -405,15 +489,18 @@ describe("logout, storage and errors", () => {
   it("logs out on the server and here, once, and a new login works", async () => {
     const backend = setup();
     const storage = memoryStorage();
-    const client = createClient({ appUrl: APP, fetch: backend.fetch, storage });
+    const client = createClient({ appUrl: APP, clock: backend.clock, fetch: backend.fetch, storage });
     const ended = vi.fn();
     client.onSessionEnd(ended);
     const { sessionId } = await client.logIn(EMAIL, PASSWORD);
     await client.logOut();
     await client.logOut();
     expect(backend.requests.at(-1)?.workflow).toBe("logout");
-    expect(backend.requests.at(-1)?.body).toEqual({ refresh_token: expect.stringMatching(/^eyJ/) });
-    expect(backend.session(sessionId as string)?.revoked).toBe(true);
+    expect(backend.requests.at(-1)?.body).toEqual({
+      refresh_token: expect.stringMatching(/^eyJ/),
+      session_id: sessionId,
+    });
+    expect(backend.session(sessionId)?.revoked).toBe(true);
     expect(ended.mock.calls).toEqual([["logged_out", expect.objectContaining({ sessionId })]]);
     expect(await client.session()).toBeNull();
     expect(await storage.get("bubble_jwt_session")).toBeNull();
@@ -426,6 +513,7 @@ describe("logout, storage and errors", () => {
     const backend = setup();
     const client = createClient({
       appUrl: APP,
+      clock: backend.clock,
       fetch: async (url, init) => {
         if (url.endsWith("/logout")) throw new TypeError("Network request failed");
         return backend.fetch(url, init);
@@ -436,24 +524,28 @@ describe("logout, storage and errors", () => {
     expect(await client.session()).toBeNull();
   });
 
-  it("logs out everywhere: another device's session ends at its next refresh", async () => {
-    const backend = setup({ tokenTtlMs: 300 });
-    const phone = createClient({ appUrl: APP, fetch: backend.fetch, refreshMargin: 0 });
-    const tablet = createClient({ appUrl: APP, fetch: backend.fetch, refreshMargin: 0 });
+  it("logs out everywhere: another device's session ends at its next call, its access token still valid", async () => {
+    const backend = setup();
+    const phone = createClient({ appUrl: APP, clock: backend.clock, fetch: backend.fetch, refreshMargin: 0 });
+    const tablet = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      refreshMargin: 0,
+    });
     const phoneEnded = vi.fn();
     const tabletEnded = vi.fn();
     phone.onSessionEnd(phoneEnded);
     tablet.onSessionEnd(tabletEnded);
     await tablet.logIn(EMAIL, PASSWORD);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    await phone.logIn(EMAIL, PASSWORD);
+    backend.clock.advance(5);
+    const { sessionId } = await phone.logIn(EMAIL, PASSWORD);
     await phone.logOutEverywhere();
     expect(backend.requests.at(-1)).toMatchObject({
       workflow: "logout-everywhere",
-      body: { token: expect.any(String) },
+      body: { token: expect.any(String), session_id: sessionId },
     });
     expect(phoneEnded.mock.calls).toEqual([["logged_out", expect.anything()]]);
-    await new Promise((resolve) => setTimeout(resolve, 350));
     await expect(tablet.call("protected-action")).rejects.toMatchObject({
       name: "SessionError",
       reason: "revoked",
@@ -465,6 +557,7 @@ describe("logout, storage and errors", () => {
     const backend = setup();
     const client = createClient({
       appUrl: APP,
+      clock: backend.clock,
       fetch: async (url, init) =>
         url.endsWith("/logout-everywhere") ? new Response("", { status: 503 }) : backend.fetch(url, init),
     });
@@ -485,14 +578,32 @@ describe("logout, storage and errors", () => {
         values.delete(key);
       },
     };
-    const first = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const first = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      storage,
+      refreshMargin: 0,
+    });
     const signedIn = await first.logIn(EMAIL, PASSWORD);
     expect([...values.keys()]).toEqual(["bubble_jwt_session"]);
-    const second = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const second = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      storage,
+      refreshMargin: 0,
+    });
     expect(await second.session()).toEqual(signedIn);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    backend.clock.advance(350);
     await expect(second.call("protected-action")).resolves.toMatchObject({ user_id: "user-1" });
-    const third = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const third = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      storage,
+      refreshMargin: 0,
+    });
     const resumed = await third.session();
     expect(resumed?.expiresAt.getTime()).toBeGreaterThan(signedIn.expiresAt.getTime());
     await third.logOut();
@@ -514,8 +625,18 @@ describe("logout, storage and errors", () => {
     expect((error as Error).message).not.toMatch(/eyJ/);
   });
 
-  it("treats a damaged stored value as no session", async () => {
-    for (const stored of ["not json", '{"version":1,"userId":"u"}', '"text"', "null"]) {
+  it("treats a damaged stored value, or one without its session_id, as no session", async () => {
+    const withoutSessionId = JSON.stringify({
+      version: 1,
+      userId: "u",
+      sessionId: null,
+      token: "t",
+      expiresAt: 1,
+      refreshToken: "r",
+      refreshExpiresAt: null,
+      receivedAt: 1,
+    });
+    for (const stored of ["not json", '{"version":1,"userId":"u"}', '"text"', "null", withoutSessionId]) {
       const storage = memoryStorage();
       await storage.set("bubble_jwt_session", stored);
       const client = createClient({ appUrl: APP, fetch: setup().fetch, storage });
@@ -528,6 +649,7 @@ describe("logout, storage and errors", () => {
     let token = "";
     const client = createClient({
       appUrl: APP,
+      clock: backend.clock,
       refreshMargin: 0,
       refreshRetryWindow: 0,
       fetch: async (url, init) => {
@@ -551,7 +673,7 @@ describe("logout, storage and errors", () => {
     expect(token).toMatch(/^eyJ/);
     expect(exposedText(refused)).not.toContain(token);
     expect((refused as Error).message).toBe("Refused [token]");
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    backend.clock.advance(350);
     const lost = await client.call("protected-action").catch((e: unknown) => e);
     expect(lost).toMatchObject({ code: "network_error" });
     expect(exposedText(lost)).not.toContain(token);
@@ -562,20 +684,32 @@ describe("two clients on one storage (two tabs, two instances)", () => {
   it("takes over the pair the other one rotated instead of presenting the old refresh token", async () => {
     const backend = setup({ tokenTtlMs: 300, retryWindowMs: 0 });
     const storage = memoryStorage();
-    const tabA = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
-    const tabB = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const tabA = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      storage,
+      refreshMargin: 0,
+    });
+    const tabB = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      storage,
+      refreshMargin: 0,
+    });
     const ended = vi.fn();
     tabA.onSessionEnd(ended);
     tabB.onSessionEnd(ended);
     await tabA.logIn(EMAIL, PASSWORD);
     await tabB.call("protected-action");
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    backend.clock.advance(350);
     await tabA.call("protected-action");
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    backend.clock.advance(5);
     // B's token expired too, but A's fresh pair is in the storage: no refresh, no reuse.
     await expect(tabB.call("protected-action")).resolves.toMatchObject({ user_id: "user-1" });
     expect(backend.count("refresh-token")).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    backend.clock.advance(350);
     await tabB.call("protected-action");
     await tabA.call("protected-action");
     expect(backend.count("refresh-token")).toBe(2);
@@ -586,12 +720,24 @@ describe("two clients on one storage (two tabs, two instances)", () => {
     const backend = setup({ tokenTtlMs: 300 });
     backend.addUser("grace@example.com", PASSWORD);
     const storage = memoryStorage();
-    const tabA = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
-    const tabB = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const tabA = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      storage,
+      refreshMargin: 0,
+    });
+    const tabB = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      storage,
+      refreshMargin: 0,
+    });
     await tabA.logIn(EMAIL, PASSWORD);
     expect((await tabB.session())?.userId).toBe("user-1");
     await tabA.logIn("grace@example.com", PASSWORD);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    backend.clock.advance(350);
     await expect(tabB.call("protected-action")).rejects.toMatchObject({
       code: "not_signed_in",
       reason: "logged_out",
@@ -603,14 +749,26 @@ describe("two clients on one storage (two tabs, two instances)", () => {
   it("ends its session when the other one logged out", async () => {
     const backend = setup({ tokenTtlMs: 300 });
     const storage = memoryStorage();
-    const tabA = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
-    const tabB = createClient({ appUrl: APP, fetch: backend.fetch, storage, refreshMargin: 0 });
+    const tabA = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      storage,
+      refreshMargin: 0,
+    });
+    const tabB = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      storage,
+      refreshMargin: 0,
+    });
     const ended = vi.fn();
     tabB.onSessionEnd(ended);
     await tabA.logIn(EMAIL, PASSWORD);
     await tabB.session();
     await tabA.logOut();
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    backend.clock.advance(350);
     await expect(tabB.call("protected-action")).rejects.toMatchObject({
       code: "not_signed_in",
       reason: "logged_out",
