@@ -246,9 +246,15 @@ class SessionClient implements BubbleClient {
 
   async logOut(): Promise<void> {
     await this.load();
-    await this.refreshing?.catch(() => {});
     const session = this.current;
     if (!session) return;
+    // Ended here first, before anything is awaited: a refresh in flight then finds its session over and
+    // keeps nothing, and the logout below revokes the session on the server whichever pair it carries.
+    this.end(session, "logged_out");
+    const forgotten = this.forget().then(
+      () => null,
+      (error: unknown) => error,
+    );
     let unreached: unknown = null;
     try {
       await this.logOutOnServer(session);
@@ -256,8 +262,9 @@ class SessionClient implements BubbleClient {
       // A refusal (revoked, expired, ...) says the server holds the session over already.
       if (!(error instanceof WorkflowError)) unreached = error;
     }
-    await this.endAndForget(session, "logged_out");
+    const storageFailure = await forgotten;
     if (unreached) throw unreached;
+    if (storageFailure) throw storageFailure;
   }
 
   async logOutEverywhere(): Promise<void> {

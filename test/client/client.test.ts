@@ -32,6 +32,15 @@ function setup(options: Parameters<typeof fakeBackend>[0] = {}) {
   return Object.assign(backend, { clock });
 }
 
+/** A promise and its resolve, to hold a request until the test lets it go. */
+function deferred() {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
 /** Every text a token could hide in: the error's message, its JSON, and its own enumerable properties. */
 function exposedText(error: unknown): string {
   return `${String((error as Error).message)} ${JSON.stringify(error)} ${JSON.stringify({ ...(error as object) })}`;
@@ -507,6 +516,60 @@ describe("logout, storage and errors", () => {
     await expect(client.call("protected-action")).rejects.toMatchObject({ code: "not_signed_in" });
     await client.logIn(EMAIL, PASSWORD);
     await expect(client.call("protected-action")).resolves.toMatchObject({ user_id: "user-1" });
+  });
+
+  it("logOut() ends the session while a refresh races it, the logout answer delayed, and nothing goes out after", async () => {
+    for (const first of ["logOut", "refresh"] as const) {
+      const backend = setup({ tokenTtlMs: 1000 });
+      const storage = memoryStorage();
+      const refreshSent = deferred();
+      const refreshHeld = deferred();
+      const logoutHeld = deferred();
+      const client = createClient({
+        appUrl: APP,
+        clock: backend.clock,
+        storage,
+        refreshMargin: 0,
+        fetch: async (url, init) => {
+          // The logout reaches the server late (a slow network): after the refresh racing it.
+          if (url.endsWith("/logout")) await logoutHeld.promise;
+          if (url.endsWith("/refresh-token")) {
+            refreshSent.resolve();
+            await refreshHeld.promise;
+          }
+          const answer = await backend.fetch(url, init);
+          if (url.endsWith("/refresh-token")) logoutHeld.resolve();
+          return answer;
+        },
+      });
+      const ended = vi.fn();
+      client.onSessionEnd(ended);
+      const { sessionId } = await client.logIn(EMAIL, PASSWORD);
+      backend.clock.advance(1000);
+      let loggingOut: Promise<void>;
+      let racing: Promise<unknown>;
+      if (first === "logOut") {
+        loggingOut = client.logOut();
+        racing = client.call("protected-action").catch((e: unknown) => e);
+        refreshHeld.resolve();
+        // Where the refresh never starts, nothing holds the logout back.
+        racing.finally(logoutHeld.resolve);
+      } else {
+        racing = client.call("protected-action").catch((e: unknown) => e);
+        await refreshSent.promise;
+        loggingOut = client.logOut();
+        refreshHeld.resolve();
+      }
+      await loggingOut;
+      await racing;
+      expect(ended.mock.calls, first).toEqual([["logged_out", expect.objectContaining({ sessionId })]]);
+      expect(await client.session(), first).toBeNull();
+      expect(await storage.get("bubble_jwt_session"), first).toBeNull();
+      expect(backend.session(sessionId)?.revoked, first).toBe(true);
+      const sent = backend.requests.length;
+      await expect(client.call("protected-action"), first).rejects.toMatchObject({ code: "not_signed_in" });
+      expect(backend.requests.length, first).toBe(sent);
+    }
   });
 
   it("ends the session here even when logout cannot reach the server, and says so", async () => {
