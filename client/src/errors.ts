@@ -51,8 +51,8 @@ export class WorkflowError extends BubbleClientError {
  * Bubble (not the workflow) refused the request, or the answer was not a workflow's answer. Codes:
  * `missing_data` (a required parameter was not sent: Bubble's MISSING_DATA 400), `unauthorized` (Bubble's
  * 401: the workflow is not set to run without authentication), `not_found` (no such public workflow),
- * `server_error` (5xx), `http_error` (any other status), `bad_response` (not Bubble's JSON envelope, or a
- * login answer without its tokens or session_id).
+ * `server_error` (5xx), `http_error` (any other status), `redirect` (a 3xx, never followed), `bad_response`
+ * (not Bubble's JSON envelope, or a login answer without its tokens or session_id).
  */
 export class BubbleHttpError extends BubbleClientError {
   override readonly name = "BubbleHttpError";

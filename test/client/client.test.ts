@@ -5,7 +5,9 @@
  * token. Time is a test clock the tests move (clock.ts): nothing waits for an expiry. The same behaviour
  * against the real local backend is in backend.test.ts.
  */
-import { describe, expect, it, vi } from "vitest";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   BubbleClientError,
   BubbleHttpError,
@@ -491,6 +493,122 @@ describe("refresh", () => {
       reason: "revoked",
     });
     expect(thiefEnded).toHaveBeenCalledWith("revoked", expect.objectContaining({ userId: "user-1" }));
+  });
+});
+
+/** An HTTP server on 127.0.0.1 whose answers `answer` writes; its URL, the bodies it got, and close(). */
+async function loopbackServer(
+  answer: (request: IncomingMessage, body: string) => Promise<Response> | Response,
+): Promise<{ url: string; bodies: string[]; close: () => Promise<void> }> {
+  const bodies: string[] = [];
+  const server: Server = createServer(async (request, response) => {
+    let body = "";
+    for await (const chunk of request) body += chunk;
+    bodies.push(body);
+    const reply = await answer(request, body);
+    response.writeHead(reply.status, Object.fromEntries(reply.headers.entries()));
+    response.end(await reply.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bodies,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("redirects", () => {
+  // The app (an allowed https host, served here on loopback) starts answering 307 to a plain-http host, the
+  // thief's: a fetch that follows it sends the same body there, password and tokens included.
+  const backend = setup({ tokenTtlMs: 1000 });
+  let redirecting = false;
+  let app: Awaited<ReturnType<typeof loopbackServer>>;
+  let thief: Awaited<ReturnType<typeof loopbackServer>>;
+  beforeAll(async () => {
+    thief = await loopbackServer(
+      () => new Response('{"status":"success","response":{"user_id":"thief","session_id":"thief"}}'),
+    );
+    app = await loopbackServer((request, body) =>
+      redirecting
+        ? new Response(null, { status: 307, headers: { Location: `${thief.url}${request.url}` } })
+        : backend.fetch(`${APP}${request.url}`, { method: "POST", body }),
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+    await thief?.close();
+  });
+
+  it("never follows a 307 to a plain-http host: the password and the tokens never reach it", async () => {
+    // Node's own fetch, sent to the loopback server that stands for the app's https address (as a DNS
+    // answer would: the answer keeps the address the client asked for).
+    const fetch = async (url: string, init: RequestInit) => {
+      const answer = await globalThis.fetch(url.replace(APP, app.url), init);
+      return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    };
+    const client = createClient({ appUrl: APP, fetch, clock: backend.clock, refreshMargin: 0 });
+    await client.logIn(EMAIL, PASSWORD);
+    redirecting = true;
+    const attempts = [
+      () => client.logIn(EMAIL, PASSWORD),
+      () => client.call("protected-action", { note: "hello" }),
+      () => {
+        backend.clock.advance(1000);
+        return client.call("protected-action");
+      },
+      () => client.logOut(),
+    ];
+    for (const attempt of attempts) {
+      await expect(attempt()).rejects.toMatchObject({
+        name: "BubbleHttpError",
+        code: "redirect",
+        status: 307,
+      });
+    }
+    expect(thief.bodies).toEqual([]);
+    // Four requests reached the app after the first login, none more: a redirect is not resent anywhere.
+    expect(app.bodies).toHaveLength(5);
+  });
+
+  it("refuses every redirect status, a browser's opaque redirect, and an answer a fetch got by following one", async () => {
+    const answers: Array<[string, () => Response]> = [
+      ...[301, 302, 303, 307, 308].map(
+        (status) =>
+          [
+            String(status),
+            () => new Response(null, { status, headers: { Location: "http://thief.example/" } }),
+          ] as [string, () => Response],
+      ),
+      [
+        "opaqueredirect",
+        () => Object.defineProperty(new Response(null), "type", { value: "opaqueredirect" }),
+      ],
+      ["redirected", () => Object.defineProperty(new Response("{}"), "redirected", { value: true })],
+      [
+        "another url",
+        () => Object.defineProperty(new Response("{}"), "url", { value: "http://thief.example/" }),
+      ],
+    ];
+    for (const [what, answer] of answers) {
+      const sent: RequestInit[] = [];
+      const client = createClient({
+        appUrl: APP,
+        fetch: async (_url, init) => {
+          sent.push(init);
+          return answer();
+        },
+      });
+      await expect(client.logIn(EMAIL, PASSWORD), what).rejects.toMatchObject({ code: "redirect" });
+      expect(sent.map((init) => init.redirect)).toEqual(["manual"]);
+    }
+    // The same address spelled otherwise (host case, default port) is no redirect.
+    const spelled = createClient({
+      appUrl: "https://MyApp.bubbleapps.io:443",
+      fetch: async (url, init) =>
+        Object.defineProperty(await setup().fetch(url, init), "url", { value: `${APP}/api/1.1/wf/login` }),
+    });
+    await expect(spelled.logIn(EMAIL, PASSWORD)).resolves.toMatchObject({ userId: "user-1" });
   });
 });
 
