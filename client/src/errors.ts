@@ -5,12 +5,78 @@
  * pass through `redact`, and `toJSON` lists exactly what is serialised.
  */
 
-/** Anything shaped like a JWT (three base64url parts, the first a JSON object's encoding). */
+/** Anything shaped like a JWT: three base64url parts (or the first two), the first a JSON object's encoding. */
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
 
-/** Removes every JWT-shaped text from a message written by someone else (a workflow, Bubble, a fetch). */
+/**
+ * A run of text an encoded token can hide in: base64, base64url, percent escapes and dots, with line breaks
+ * inside (base64 wrapped at 64 or 76 characters).
+ */
+const ENCODED_RUN = /[A-Za-z0-9+/=_.%-]+(?:\r?\n[A-Za-z0-9+/=_.%-]+)*/g;
+
+/** How many encodings deep a token is looked for (base64 of a percent-encoded base64 text is 3). */
+const DECODING_DEPTH = 3;
+
+/** Longer messages are cut first: nobody reads them, and the search below stays cheap. */
+const MAX_MESSAGE_LENGTH = 4096;
+
+/**
+ * Removes every JWT-shaped text from a message written by someone else (a workflow, Bubble, a fetch): as it
+ * is, and inside base64, base64url or percent-encoded text (a run that decodes to a token is removed whole).
+ */
 export function redact(text: string): string {
-  return text.replace(JWT_LIKE, "[token]");
+  const cut = text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text;
+  return cut
+    .replace(JWT_LIKE, "[token]")
+    .replace(ENCODED_RUN, (run) => (hidesToken(run, DECODING_DEPTH) ? "[token]" : run));
+}
+
+function hidesToken(run: string, depth: number): boolean {
+  for (const decoded of decodings(run.replace(/\s+/g, ""))) {
+    if (new RegExp(JWT_LIKE.source).test(decoded)) return true;
+    if (depth > 1 && (decoded.match(ENCODED_RUN) ?? []).some((inner) => hidesToken(inner, depth - 1))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The texts `run` may stand for: percent-decoded, and base64-decoded from each of the 4 alignments. */
+function decodings(run: string): string[] {
+  const found: string[] = [];
+  if (/%[0-9A-Fa-f]{2}/.test(run)) {
+    found.push(run.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))));
+  }
+  // A token's shortest encoding is longer than this; shorter pieces are words, not blobs.
+  for (const piece of run.split(/[.%=]+/).filter((p) => p.length >= 16)) {
+    for (let skip = 0; skip < 4; skip++) found.push(base64Bytes(piece.slice(skip)));
+  }
+  return found;
+}
+
+const BASE64_VALUES = new Map(
+  [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"].map((c, i) => [c, i] as const),
+);
+
+/**
+ * Base64 or base64url text as a string of its bytes (one character per byte). By hand because neither
+ * `atob` (missing from older React Native) nor Node's Buffer is everywhere the client runs.
+ */
+function base64Bytes(text: string): string {
+  let bytes = "";
+  let bits = 0;
+  let bitCount = 0;
+  for (const c of text) {
+    const value = c === "+" || c === "-" ? 62 : c === "/" || c === "_" ? 63 : BASE64_VALUES.get(c);
+    if (value === undefined) continue;
+    bits = ((bits << 6) | value) & 0xffffff;
+    bitCount += 6;
+    if (bitCount >= 8) {
+      bitCount -= 8;
+      bytes += String.fromCharCode((bits >> bitCount) & 0xff);
+    }
+  }
+  return bytes;
 }
 
 /** The base class: `instanceof BubbleClientError` catches every error the client throws. */
@@ -20,7 +86,8 @@ export class BubbleClientError extends Error {
 
   constructor(code: string, message: string) {
     super(redact(message));
-    this.code = code;
+    // A code comes from the server too: a workflow could answer with a token in its error_code.
+    this.code = redact(code);
   }
 
   toJSON(): Record<string, unknown> {

@@ -861,6 +861,96 @@ describe("logout, storage and errors", () => {
   });
 });
 
+describe("no token in an error, however it is encoded", () => {
+  const b64 = (text: string) => Buffer.from(text).toString("base64");
+  const b64url = (text: string) => Buffer.from(text).toString("base64url");
+  const everyCharEscaped = (text: string) =>
+    [...text].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`).join("");
+  /** What a server or a library could write a token as, in a message. */
+  const encodings: Record<string, (token: string) => string> = {
+    raw: (t) => t,
+    base64: (t) => b64(t),
+    base64url: (t) => b64url(t),
+    "base64 of a JSON object holding it": (t) => b64(JSON.stringify({ debug: { token: t } })),
+    "base64 of a text with it after 1 character": (t) => b64(`x${t}`),
+    "base64 of a text with it after 2 characters": (t) => b64(`xy${t}`),
+    "base64 glued to a word": (t) => `token=${b64(t)}`,
+    "base64 glued to letters (another alignment)": (t) => `ref${b64(t)}`,
+    "base64 in 76-character lines": (t) => (b64(`Bearer ${t}`).match(/.{1,76}/g) ?? []).join("\r\n"),
+    "base64 of base64": (t) => b64(b64(t)),
+    "percent-encoded base64": (t) => encodeURIComponent(b64(`${t}??>`)),
+    "percent-encoded base64url of JSON": (t) => encodeURIComponent(b64url(JSON.stringify([t]))),
+    "every character percent-encoded": (t) => everyCharEscaped(t),
+    "percent-encoded twice": (t) => encodeURIComponent(everyCharEscaped(t)),
+  };
+
+  it("keeps a token out of every error, raw, base64, base64url or percent-encoded, in its message or code", async () => {
+    for (const [how, encode] of Object.entries(encodings)) {
+      const backend = setup();
+      let token = "";
+      let where: "message" | "code" | "fetch" | "storage" = "message";
+      let failStorage = false;
+      const client = createClient({
+        appUrl: APP,
+        clock: backend.clock,
+        storage: {
+          get: async () => null,
+          set: async () => {
+            if (failStorage) throw new Error(`keychain refused ${encode(token)}`);
+          },
+          remove: async () => {},
+        },
+        fetch: async (url, init) => {
+          token = JSON.parse(String(init.body)).token ?? token;
+          if (!url.endsWith("/protected-action")) return backend.fetch(url, init);
+          if (where === "fetch") throw new TypeError(`fetch failed: ${encode(token)}`);
+          const refusal =
+            where === "code"
+              ? { error_code: encode(token), error_message: "" }
+              : { error_code: "bad", error_message: `Refused (${encode(token)}).` };
+          return new Response(JSON.stringify({ status: "success", response: refusal }));
+        },
+      });
+      await client.logIn(EMAIL, PASSWORD);
+      const errors: unknown[] = [];
+      for (where of ["message", "code", "fetch"] as const) {
+        errors.push(await client.call("protected-action").catch((e: unknown) => e));
+      }
+      failStorage = true;
+      errors.push(await client.logIn(EMAIL, PASSWORD).catch((e: unknown) => e));
+      expect(token, how).toMatch(/^eyJ/);
+      for (const error of errors) {
+        expect(error, how).toBeInstanceOf(BubbleClientError);
+        const text = exposedText(error);
+        expect(text, how).not.toContain(token);
+        expect(text, how).not.toContain(encode(token));
+        expect(text, how).toContain("[token]");
+      }
+    }
+  });
+
+  it("leaves messages without a token as they are", async () => {
+    for (const message of [
+      "Wrong email or password.",
+      "See https://myapp.bubbleapps.io/version-test/api/1.1/wf/login?debug=1 for details.",
+      "Quota reached: 1024 of 1024 requests, retry after 2026-12-05T00:00:00.000Z (id 1733356800000x4271).",
+      "ZGVidWcgb25seQ== is base64 for something harmless; so is SGVsbG8sIHdvcmxkIQ%3D%3D.",
+    ]) {
+      const client = createClient({
+        appUrl: APP,
+        fetch: async () =>
+          new Response(
+            JSON.stringify({
+              status: "success",
+              response: { error_code: "invalid_credentials", error_message: message },
+            }),
+          ),
+      });
+      await expect(client.logIn(EMAIL, PASSWORD)).rejects.toMatchObject({ message });
+    }
+  });
+});
+
 describe("two clients on one storage (two tabs, two instances)", () => {
   it("takes over the pair the other one rotated instead of presenting the old refresh token", async () => {
     const backend = setup({ tokenTtlMs: 300, retryWindowMs: 0 });
