@@ -40,7 +40,7 @@ const SYSTEM_CLOCK: Clock = {
 };
 
 /**
- * Why a session ended, as `onSessionEnd` listeners are told:
+ * Why a session ended, as `onSessionEnd` listeners are told (once per session):
  * - `logged_out`: `logOut()` or `logOutEverywhere()` on this client (or a new `logIn` replaced it), or a
  *   logout or another login by a client on the same storage;
  * - `session_expired`: the refresh token expired (unused too long) or the login is older than the maximum;
@@ -122,7 +122,10 @@ export interface BubbleClient {
   ): Promise<T>;
   /** The signed-in user and the session's dates, or null; no token. */
   session(): Promise<SessionInfo | null>;
-  /** Called once each time a session ends, with the reason. Returns a function that unsubscribes. */
+  /**
+   * Called once for each session that ends, with the reason (once in all, too, for the clients that share one
+   * storage object). Returns a function that unsubscribes.
+   */
   onSessionEnd(listener: SessionEndListener): () => void;
 }
 
@@ -156,6 +159,14 @@ const RENEWABLE_CALL_CODES = new Set([
 /** Refresh refusals after which the session may still work (a clock or a key fetch), not an end. */
 const TRANSIENT_REFRESH_CODES = new Set(["not_yet_valid", "jwks_unavailable", "unknown_key"]);
 
+/**
+ * The sessions whose end was told, per storage (the object the app passed) and storage key. Clients of one
+ * app on one storage are views of one session (two screens that each made a client): its end is told once,
+ * by the first client with listeners that sees it; each client still forgets it. Another tab, another
+ * JavaScript realm, keeps its own.
+ */
+const toldEnds = new WeakMap<object, Set<string>>();
+
 function endReasonOf(code: string): SessionEndReason | null {
   if (TRANSIENT_REFRESH_CODES.has(code)) return null;
   switch (code) {
@@ -185,6 +196,8 @@ export function createClient(options: ClientOptions): BubbleClient {
 class SessionClient implements BubbleClient {
   private readonly transport: Transport;
   private readonly storage: SessionStorage;
+  /** The ends told through any client on this storage (see toldEnds). */
+  private readonly told: Set<string>;
   private readonly storageKey: string;
   private readonly workflows: WorkflowNames;
   private readonly refreshMargin: number;
@@ -212,8 +225,11 @@ class SessionClient implements BubbleClient {
     this.clock = checkedClock(options.clock);
     this.workflows = { ...DEFAULT_WORKFLOWS, ...options.workflows };
     for (const [role, name] of Object.entries(this.workflows)) checkWorkflowName(name, `workflows.${role}`);
-    this.storage = guardedStorage(options.storage ?? memoryStorage());
+    const storage = options.storage ?? memoryStorage();
+    this.storage = guardedStorage(storage);
     this.storageKey = options.storageKey ?? DEFAULT_STORAGE_KEY;
+    this.told = toldEnds.get(storage) ?? new Set();
+    toldEnds.set(storage, this.told);
     const fetchFunction =
       options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
     this.transport = createTransport({
@@ -444,10 +460,16 @@ class SessionClient implements BubbleClient {
     if (this.end(session, reason)) await this.forget();
   }
 
-  /** Ends `session` when it is still the current one, and tells the listeners; false when it was not. */
+  /**
+   * Ends `session` when it is still the current one, and tells the listeners unless a client on the same
+   * storage told this session's end to its own already; false when it was not current.
+   */
   private end(session: StoredSession, reason: SessionEndReason): boolean {
     if (this.current !== session) return false;
     this.current = null;
+    const told = `${this.storageKey}\n${session.sessionId}`;
+    if (this.told.has(told) || this.listeners.size === 0) return true;
+    this.told.add(told);
     const info = infoOf(session);
     for (const listener of [...this.listeners]) {
       try {

@@ -9,12 +9,16 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
+  type BubbleClient,
   BubbleClientError,
   BubbleHttpError,
+  type ClientOptions,
   createClient,
   memoryStorage,
   NetworkError,
+  type SessionEndReason,
   SessionError,
+  type SessionInfo,
   type SessionStorage,
   UsageError,
   WorkflowError,
@@ -861,6 +865,146 @@ describe("logout, storage and errors", () => {
   });
 });
 
+describe("onSessionEnd: told once per ended session, for each reason", () => {
+  type Ended = Array<[SessionEndReason, SessionInfo]>;
+
+  /** A client on `backend` whose ends are recorded, and what comes after an end: none of it tells again. */
+  function watched(backend: ReturnType<typeof setup>, options: Partial<ClientOptions> = {}) {
+    const client = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: backend.fetch,
+      refreshMargin: 0,
+      ...options,
+    });
+    const ended: Ended = [];
+    client.onSessionEnd((reason, info) => ended.push([reason, info]));
+    const aftermath = async () => {
+      await Promise.all(Array.from({ length: 3 }, () => client.call("protected-action").catch(() => {})));
+      await client.logOutEverywhere().catch(() => {});
+      await client.logOut();
+      expect(await client.session()).toBeNull();
+    };
+    return { client, ended, aftermath };
+  }
+
+  const once = (ended: Ended, reason: SessionEndReason, sessionId: string) =>
+    expect(ended).toEqual([[reason, expect.objectContaining({ sessionId })]]);
+
+  it("logged_out: logOut(), then calls and logouts", async () => {
+    const backend = setup();
+    const { client, ended, aftermath } = watched(backend);
+    const { sessionId } = await client.logIn(EMAIL, PASSWORD);
+    await client.logOut();
+    await aftermath();
+    once(ended, "logged_out", sessionId);
+  });
+
+  it("logged_out: logOutEverywhere(), then calls and logouts", async () => {
+    const backend = setup();
+    const { client, ended, aftermath } = watched(backend);
+    const { sessionId } = await client.logIn(EMAIL, PASSWORD);
+    await client.logOutEverywhere();
+    await aftermath();
+    once(ended, "logged_out", sessionId);
+  });
+
+  it("logged_out: a new logIn() ends the previous session once, and the new one on its own logout", async () => {
+    const backend = setup();
+    const { client, ended } = watched(backend);
+    const first = await client.logIn(EMAIL, PASSWORD);
+    backend.clock.advance(1);
+    const second = await client.logIn(EMAIL, PASSWORD);
+    await client.call("protected-action");
+    await client.logOut();
+    await client.logOut();
+    expect(ended).toEqual([
+      ["logged_out", expect.objectContaining({ sessionId: first.sessionId })],
+      ["logged_out", expect.objectContaining({ sessionId: second.sessionId })],
+    ]);
+  });
+
+  it("logged_out: another client on the same storage logged out", async () => {
+    const backend = setup({ tokenTtlMs: 1000 });
+    const storage = memoryStorage();
+    const other = createClient({ appUrl: APP, clock: backend.clock, fetch: backend.fetch, storage });
+    const { client, ended, aftermath } = watched(backend, { storage });
+    const { sessionId } = await other.logIn(EMAIL, PASSWORD);
+    expect((await client.session())?.sessionId).toBe(sessionId);
+    await other.logOut();
+    backend.clock.advance(1000);
+    await aftermath();
+    once(ended, "logged_out", sessionId);
+  });
+
+  it("session_expired: the login passed its maximum age", async () => {
+    const backend = setup({ tokenTtlMs: 1000, maxSessionMs: 5000 });
+    const { client, ended, aftermath } = watched(backend);
+    const { sessionId } = await client.logIn(EMAIL, PASSWORD);
+    backend.clock.advance(5000);
+    await expect(client.call("protected-action")).rejects.toMatchObject({ reason: "session_expired" });
+    await aftermath();
+    once(ended, "session_expired", sessionId);
+  });
+
+  it("refresh_token_reused: a copy of the refresh token rotated first", async () => {
+    const backend = setup({ tokenTtlMs: 1000, retryWindowMs: 0 });
+    const storage = memoryStorage();
+    const { client, ended, aftermath } = watched(backend, { storage });
+    const { sessionId } = await client.logIn(EMAIL, PASSWORD);
+    const copy = memoryStorage();
+    await copy.set("bubble_jwt_session", (await storage.get("bubble_jwt_session")) as string);
+    const thief = createClient({ appUrl: APP, clock: backend.clock, fetch: backend.fetch, storage: copy });
+    backend.clock.advance(1000);
+    await thief.call("protected-action");
+    backend.clock.advance(1);
+    const waiting = await Promise.all(
+      Array.from({ length: 5 }, () => client.call("protected-action").catch((e: unknown) => e)),
+    );
+    expect(waiting.every((e) => (e as SessionError).reason === "refresh_token_reused")).toBe(true);
+    await aftermath();
+    once(ended, "refresh_token_reused", sessionId);
+  });
+
+  it("revoked: the user logged out everywhere on another device (refused at once, still in its token's life)", async () => {
+    const backend = setup();
+    const { client, ended, aftermath } = watched(backend);
+    const { sessionId } = await client.logIn(EMAIL, PASSWORD);
+    const phone = createClient({ appUrl: APP, clock: backend.clock, fetch: backend.fetch });
+    backend.clock.advance(1);
+    await phone.logIn(EMAIL, PASSWORD);
+    await phone.logOutEverywhere();
+    const waiting = await Promise.all(
+      Array.from({ length: 5 }, () => client.call("protected-action").catch((e: unknown) => e)),
+    );
+    expect(waiting.every((e) => e instanceof SessionError)).toBe(true);
+    await aftermath();
+    once(ended, "revoked", sessionId);
+  });
+
+  it("invalid_session: the server refuses the refresh token itself", async () => {
+    const backend = setup({ tokenTtlMs: 1000 });
+    const { client, ended, aftermath } = watched(backend, {
+      // As after the app's secret changed: the refresh token no longer verifies.
+      fetch: (url, init) =>
+        url.endsWith("/refresh-token")
+          ? backend.fetch(url, {
+              ...init,
+              body: String(init.body).replace(/"refresh_token":"/, '"refresh_token":"x'),
+            })
+          : backend.fetch(url, init),
+    });
+    const { sessionId } = await client.logIn(EMAIL, PASSWORD);
+    backend.clock.advance(1000);
+    await expect(client.call("protected-action")).rejects.toMatchObject({
+      code: "invalid_signature",
+      reason: "invalid_session",
+    });
+    await aftermath();
+    once(ended, "invalid_session", sessionId);
+  });
+});
+
 describe("no token in an error, however it is encoded", () => {
   const b64 = (text: string) => Buffer.from(text).toString("base64");
   const b64url = (text: string) => Buffer.from(text).toString("base64url");
@@ -1015,6 +1159,34 @@ describe("two clients on one storage (two tabs, two instances)", () => {
     });
     expect(await tabB.session()).toBeNull();
     expect((await tabA.session())?.userId).toBe("user-2");
+  });
+
+  it("tells an ended session once, however many clients on the storage see it end", async () => {
+    for (const how of ["logOut", "revoked"] as const) {
+      const backend = setup();
+      const storage = memoryStorage();
+      const ended = vi.fn();
+      // One app, two instances (two screens each made their own), one listener each.
+      const [first, second] = [0, 1].map(() => {
+        const client = createClient({ appUrl: APP, clock: backend.clock, fetch: backend.fetch, storage });
+        client.onSessionEnd((reason) => ended(reason));
+        return client;
+      }) as [BubbleClient, BubbleClient];
+      await first.logIn(EMAIL, PASSWORD);
+      await second.session();
+      if (how === "logOut") {
+        await first.logOut();
+      } else {
+        const phone = createClient({ appUrl: APP, clock: backend.clock, fetch: backend.fetch });
+        backend.clock.advance(1);
+        await phone.logIn(EMAIL, PASSWORD);
+        await phone.logOutEverywhere();
+        await expect(first.call("protected-action"), how).rejects.toMatchObject({ reason: "revoked" });
+      }
+      await expect(second.call("protected-action"), how).rejects.toBeInstanceOf(SessionError);
+      expect(await second.session(), how).toBeNull();
+      expect(ended.mock.calls, how).toEqual([[how === "logOut" ? "logged_out" : "revoked"]]);
+    }
   });
 
   it("ends its session when the other one logged out", async () => {
