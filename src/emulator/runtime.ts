@@ -12,6 +12,12 @@ export interface RuntimeOptions {
   readonly lists?: "bubble" | "array";
   /** What an empty optional field arrives as. */
   readonly empty?: null | undefined | "";
+  /**
+   * The clock the evaluated actions see, in milliseconds since 1970; default the real one. Set, it stands
+   * in for `Date` inside server.js (`Date.now()` and `new Date()`), so a test can move time forward past
+   * an expiry or a retry window without waiting for it.
+   */
+  readonly now?: () => number;
 }
 
 export interface CallResult {
@@ -39,6 +45,13 @@ export class ReturnValueError extends Error {
 }
 
 const callLogs = new AsyncLocalStorage<string[]>();
+
+/**
+ * The clock of the call in progress. A built server.js keeps its module on globalThis (evaluated once per
+ * process, whichever runtime evaluated it first), so the `Date` it closes over must be the same for every
+ * runtime: RUNTIME_DATE reads the clock of whichever call is running, the real one outside any call.
+ */
+const callClock = new AsyncLocalStorage<() => number>();
 let consoleRouted = false;
 
 /** Sends console.log lines written inside a call to that call's log, leaving all others alone. */
@@ -63,6 +76,8 @@ export class BubbleRuntime {
   private readonly options: Required<Pick<RuntimeOptions, "evaluate" | "lists">> & {
     empty: null | undefined | "";
   };
+  /** The clock of this runtime's calls (callClock). */
+  private readonly now: () => number;
 
   constructor(
     readonly actionsDir: string,
@@ -73,6 +88,7 @@ export class BubbleRuntime {
       lists: options.lists ?? "bubble",
       empty: "empty" in options ? (options.empty as null | undefined | "") : null,
     };
+    this.now = options.now ?? Date.now;
     for (const id of readdirSync(actionsDir)) {
       const dir = path.join(actionsDir, id);
       const params = JSON.parse(readFileSync(path.join(dir, "params.json"), "utf8")) as ActionParams;
@@ -99,7 +115,7 @@ export class BubbleRuntime {
     const properties = this.properties(loaded.params, inputs);
     const context = this.context(keys);
     const fn = this.evaluate(loaded);
-    const values = await callLogs.run(logs, () => fn(properties, context));
+    const values = await callLogs.run(logs, () => callClock.run(this.now, () => fn(properties, context)));
     const problems = returnValueProblems(loaded.params, values);
     if (problems.length > 0)
       throw new ReturnValueError(`${loaded.params.display} returned: ${problems.join("; ")}`);
@@ -120,7 +136,7 @@ export class BubbleRuntime {
     const loaded = this.find(action);
     const properties = this.properties(loaded.params, inputs);
     const context = this.context(keys);
-    return () => this.evaluate(loaded)(properties, context);
+    return () => callClock.run(this.now, () => this.evaluate(loaded)(properties, context));
   }
 
   private context(keys: Record<string, string | undefined>): Record<string, unknown> {
@@ -142,10 +158,12 @@ export class BubbleRuntime {
   private evaluate(action: LoadedAction): ActionFunction {
     if (this.options.evaluate === "once" && action.evaluated) return action.evaluated;
     // server.js is one function expression, not a script: wrap it in parentheses to evaluate it.
-    const factory = new Function("require", `"use strict";\nreturn (${action.source}\n);`) as (
+    // `Date` is a parameter so that an injected clock reaches every use of it inside the bundle.
+    const factory = new Function("require", "Date", `"use strict";\nreturn (${action.source}\n);`) as (
       req: NodeJS.Require,
+      date: DateConstructor,
     ) => ActionFunction;
-    const fn = factory(createRequire(action.file));
+    const fn = factory(createRequire(action.file), RUNTIME_DATE);
     if (typeof fn !== "function") throw new Error(`${action.file} does not evaluate to a function`);
     action.evaluated = fn;
     return fn;
@@ -173,6 +191,25 @@ export class BubbleRuntime {
     return properties;
   }
 }
+
+/**
+ * A `Date` whose "now" is `now()`: `Date.now()` and `new Date()` read the clock, every other use is the
+ * real Date's (parsing, `new Date(ms)`, instances are real Dates, so `instanceof Date` holds).
+ */
+export function clockedDate(now: () => number): DateConstructor {
+  const Real = Date;
+  function ClockedDate(this: unknown, ...args: unknown[]): Date | string {
+    if (!new.target) return new Real(now()).toString();
+    return args.length === 0 ? new Real(now()) : new Real(...(args as [number]));
+  }
+  ClockedDate.prototype = Real.prototype;
+  ClockedDate.now = () => now();
+  ClockedDate.parse = Real.parse;
+  ClockedDate.UTC = Real.UTC;
+  return ClockedDate as unknown as DateConstructor;
+}
+
+const RUNTIME_DATE = clockedDate(() => (callClock.getStore() ?? Date.now)());
 
 /** A list as Bubble passes it to a plugin in API v4: items read through async length() and get(). */
 export function bubbleList<T>(items: readonly T[]) {
