@@ -62,7 +62,7 @@ describe("the client's requests", () => {
       const client = createClient({ appUrl: `${APP}/`, version, fetch: backend.fetch });
       await client.logIn(EMAIL, PASSWORD);
       const answer = await client.call("protected-action", { note: "hello" });
-      expect(answer).toMatchObject({ user_id: "user-1", note: "hello" });
+      expect(answer).toMatchObject({ user_id: "user-1", email: EMAIL, parameters: { note: "hello" } });
       const [login, call] = backend.requests;
       expect(login?.url).toBe(`${prefix}login`);
       expect(call?.url).toBe(`${prefix}protected-action`);
@@ -303,7 +303,7 @@ describe("refresh", () => {
       },
     });
     await client.logIn(EMAIL, PASSWORD);
-    await expect(client.call("protected-action", { n: 1 })).resolves.toMatchObject({ n: 1 });
+    await expect(client.call("protected-action", { n: 1 })).resolves.toMatchObject({ parameters: { n: 1 } });
     expect(seen).toEqual(["login", "protected-action", "refresh-token", "protected-action"]);
   });
 
@@ -372,7 +372,9 @@ describe("refresh", () => {
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, n) => client.call("protected-action", { n })),
     );
-    expect(answers.map((a) => a.n)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+    expect(answers.map((a) => (a.parameters as { n: number }).n)).toEqual(
+      Array.from({ length: 20 }, (_, n) => n),
+    );
     expect(backend.count("refresh-token")).toBe(1);
     expect(backend.count("protected-action")).toBe(20);
   });

@@ -3,7 +3,8 @@
  * `error_code`, MISSING_DATA 400, and the session decision the plugin makes: the Session is found by the
  * `session_id` the client sends; a token of another session or user is `revoked`; a refresh rotates
  * (successor rule), is a retry inside the window, or is reuse (revoked); protected-action, logout and
- * logout-everywhere find the Session too (instant logout). Tokens are opaque random texts shaped like JWTs (so
+ * logout-everywhere find the Session too (instant logout); protected-action answers user_id, email and
+ * the parameters it does not declare (as the recommended workflow's "your work" does). Tokens are opaque random texts shaped like JWTs (so
  * redaction is tested on realistic text). Time is `now`, so tests move it instead of waiting. It lets the
  * client's unit tests run without the local backend; the end-to-end tests use the real one.
  */
@@ -169,9 +170,10 @@ export function fakeBackend(options: FakeOptions = {}) {
       run(p) {
         const decided = decide(p.token, "access", p.session_id);
         if ("error_code" in decided) return decided;
-        const { token: _token, ...rest } = p;
+        // Your work: here, the parameters the workflow does not declare, echoed.
+        const { token: _token, session_id: _sessionId, ...parameters } = p;
         const user = userById(decided.session.userId);
-        return { user_id: user?.id, email: user?.email, ...rest };
+        return { user_id: user?.id, email: user?.email, parameters };
       },
     },
     logout: {
