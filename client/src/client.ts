@@ -251,12 +251,12 @@ class SessionClient implements BubbleClient {
     const answer = await this.transport.post(this.workflows.login, { email, password });
     const next = sessionFromAnswer(this.workflows.login, answer, this.clock.now());
     const previous = this.current;
-    if (previous) {
-      this.end(previous, "logged_out");
-      // Best effort: the new session is what the user asked for; the old one lapses if this fails.
-      await this.logOutOnServer(previous).catch(() => {});
-    }
+    if (previous) this.end(previous, "logged_out");
+    // Best effort, beside keeping the new one: the new session is what the user asked for; the old one
+    // lapses with its refresh token if this fails.
+    const previousLoggedOut = previous ? this.logOutOnServer(previous).catch(() => {}) : null;
     await this.keep(next);
+    await previousLoggedOut;
     return infoOf(next);
   }
 
