@@ -183,6 +183,10 @@ function endReasonOf(code: string): SessionEndReason | null {
   }
 }
 
+function endedDuringRefresh(): SessionError {
+  return new SessionError("not_signed_in", "The session ended during a refresh.");
+}
+
 /** Worth sending the same refresh again: the request may have reached the server, its answer did not. */
 function isLostAnswer(error: unknown): boolean {
   if (error instanceof NetworkError) return true;
@@ -389,13 +393,11 @@ class SessionClient implements BubbleClient {
           this.clock.now() + delay < sendRetriesUntil;
         if (!retry) throw error;
         await this.clock.sleep(delay);
-        if (this.current !== from)
-          throw new SessionError("not_signed_in", "The session ended during a refresh.");
+        if (this.current !== from) throw endedDuringRefresh();
         continue;
       }
       const next = sessionFromAnswer(workflow, answer, this.clock.now(), from.sessionId);
-      if (this.current !== from)
-        throw new SessionError("not_signed_in", "The session ended during a refresh.");
+      if (this.current !== from) throw endedDuringRefresh();
       await this.keep(next);
       return next;
     }
@@ -409,8 +411,7 @@ class SessionClient implements BubbleClient {
    */
   private async adoptShared(stale: StoredSession): Promise<StoredSession> {
     const stored = deserialise(await this.storage.get(this.storageKey));
-    if (this.current !== stale)
-      throw new SessionError("not_signed_in", "The session ended during a refresh.");
+    if (this.current !== stale) throw endedDuringRefresh();
     if (!stored || stored.userId !== stale.userId || stored.sessionId !== stale.sessionId) {
       this.end(stale, "logged_out");
       throw new SessionError(
@@ -428,6 +429,8 @@ class SessionClient implements BubbleClient {
   private async refused(stale: StoredSession, error: WorkflowError): Promise<Error> {
     const reason = endReasonOf(error.code);
     if (!reason) return error;
+    // Ended meanwhile (a logOut): its listeners were told why already.
+    if (this.current !== stale) return endedDuringRefresh();
     await this.endAndForget(stale, reason);
     return new SessionError(error.code, `The session ended (${reason}): ${error.message}`, reason);
   }

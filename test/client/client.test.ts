@@ -685,7 +685,12 @@ describe("logout, storage and errors", () => {
         refreshHeld.resolve();
       }
       await loggingOut;
-      await racing;
+      // The racing call finds the session ended, without a reason of its own: the listeners were told one.
+      expect(await racing, first).toMatchObject({
+        name: "SessionError",
+        code: "not_signed_in",
+        reason: null,
+      });
       expect(ended.mock.calls, first).toEqual([["logged_out", expect.objectContaining({ sessionId })]]);
       expect(await client.session(), first).toBeNull();
       expect(await storage.get("bubble_jwt_session"), first).toBeNull();
