@@ -57,7 +57,7 @@ export type SessionEndReason =
 
 export type SessionEndListener = (reason: SessionEndReason, session: SessionInfo) => void;
 
-/** The backend workflows the client calls; the defaults are the names in docs/sessions.md. */
+/** The backend workflows the client calls; the defaults are the recommended workflows' names (docs/workflows.md). */
 export interface WorkflowNames {
   readonly signup: string;
   readonly login: string;
