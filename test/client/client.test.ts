@@ -102,6 +102,29 @@ describe("the client's requests", () => {
     expect(backend.requests[6]?.body.session_id).not.toBe(sessionId);
   });
 
+  it("a session_id that is not the token's (a tampered storage) is refused as revoked, and revokes nothing", async () => {
+    const backend = setup();
+    const mine = memoryStorage();
+    const client = createClient({ appUrl: APP, clock: backend.clock, fetch: backend.fetch, storage: mine });
+    const other = createClient({ appUrl: APP, clock: backend.clock, fetch: backend.fetch });
+    const { sessionId: otherId } = await other.logIn(EMAIL, PASSWORD);
+    const { sessionId } = await client.logIn(EMAIL, PASSWORD);
+    const stored = JSON.parse((await mine.get("bubble_jwt_session")) as string);
+    await mine.set("bubble_jwt_session", JSON.stringify({ ...stored, sessionId: otherId }));
+    const tampered = createClient({ appUrl: APP, clock: backend.clock, fetch: backend.fetch, storage: mine });
+    await expect(tampered.call("protected-action")).rejects.toMatchObject({
+      code: "revoked",
+      reason: "revoked",
+    });
+    expect(backend.requests.slice(-2).map((r) => [r.workflow, r.body.session_id])).toEqual([
+      ["protected-action", otherId],
+      ["refresh-token", otherId],
+    ]);
+    expect(backend.session(otherId)?.revoked).toBe(false);
+    expect(backend.session(sessionId)?.revoked).toBe(false);
+    await expect(other.call("protected-action")).resolves.toMatchObject({ user_id: "user-1" });
+  });
+
   it("refuses a login answer without its session_id, and a refresh answer for another session", async () => {
     const answer = (response: object) => new Response(JSON.stringify({ status: "success", response }));
     const pair = { user_id: "u", token: "t", expires_at: 1, refresh_token: "r" };
