@@ -1,6 +1,6 @@
 /**
  * The local backend runs only what ships: nothing under src/emulator imports src/jwt, directly or through
- * the modules it uses (src/shared, app/, ...), so every JWT decision it makes is the built actions/'s.
+ * the modules it uses (src/common, app/, ...), so every JWT decision it makes is the built actions/'s.
  * Type-only imports are erased and do not count; build/ (npm start rebuilds stale actions) is not followed.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -58,9 +58,9 @@ describe("the local backend runs only what ships", () => {
     expect(intoJwt).toEqual([]);
   });
 
-  it("the walk sees imports: it finds src/shared and app/ from src/emulator, and src/jwt from src/bubble", () => {
+  it("the walk sees imports: it finds src/common and app/ from src/emulator, and src/jwt from src/bubble", () => {
     const seen = reachable(emulator);
-    expect(seen.has("src/shared/json.ts")).toBe(true);
+    expect(seen.has("src/common/json.ts")).toBe(true);
     expect(seen.has("app/app.ts")).toBe(true);
     expect([...reachable(["src/bubble/properties.ts"]).keys()]).toContain("src/jwt/values.ts");
   });
