@@ -5,8 +5,12 @@
  * pass through `redact`, and `toJSON` lists exactly what is serialised.
  */
 
-/** Anything shaped like a JWT: three base64url parts (or the first two), the first a JSON object's encoding. */
-const JWT_LIKE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
+/**
+ * Anything shaped like a JWT or a piece of one: a JSON object's base64url encoding (`eyJ` and at least 8 more
+ * characters: a header, or a token cut short), and the parts that follow it after dots.
+ */
+const JWT_LIKE = /eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}/g;
+const HOLDS_JWT = new RegExp(JWT_LIKE.source);
 
 /**
  * A run of text an encoded token can hide in: base64, base64url, percent escapes and dots, with line breaks
@@ -33,7 +37,7 @@ export function redact(text: string): string {
 
 function hidesToken(run: string, depth: number): boolean {
   for (const decoded of decodings(run.replace(/\s+/g, ""))) {
-    if (new RegExp(JWT_LIKE.source).test(decoded)) return true;
+    if (HOLDS_JWT.test(decoded)) return true;
     if (depth > 1 && (decoded.match(ENCODED_RUN) ?? []).some((inner) => hidesToken(inner, depth - 1))) {
       return true;
     }

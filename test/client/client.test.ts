@@ -1103,6 +1103,27 @@ describe("no token in an error, however it is encoded", () => {
     }
   });
 
+  it("keeps even the start of a token out of a long message cut short", async () => {
+    const backend = setup();
+    let token = "";
+    const client = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      fetch: async (url, init) => {
+        token = JSON.parse(String(init.body)).token ?? token;
+        if (!url.endsWith("/protected-action")) return backend.fetch(url, init);
+        // Cut after its first 14 characters: the first part of the token, without a dot.
+        const message = `${"x".repeat(4081)} ${token}`;
+        const refusal = { error_code: "bad", error_message: message };
+        return new Response(JSON.stringify({ status: "success", response: refusal }));
+      },
+    });
+    await client.logIn(EMAIL, PASSWORD);
+    const error = await client.call("protected-action").catch((e: unknown) => e);
+    expect((error as Error).message.length).toBeLessThan(4200);
+    expect(exposedText(error)).not.toContain(token.slice(0, 12));
+  });
+
   it("leaves messages without a token as they are", async () => {
     for (const message of [
       "Wrong email or password.",
