@@ -205,9 +205,10 @@ describe("the client against the local backend", () => {
       if (workflow === "refresh-token" && hang-- > 0) return new Promise<Response>(() => {});
       return answer;
     });
-    // The request deadline is a real timer (it bounds the network): short here, on a client that only
-    // refreshes and calls. A loaded machine may time out a resend too; each resend is inside the window.
-    const bubble = client(http.fetch, { storage, requestTimeout: 300 });
+    // The request deadline is a real timer (it bounds the network): the one real wait of these tests, short,
+    // on a client that only refreshes and calls. A loaded machine may time out a resend too; each resend is
+    // inside the window.
+    const bubble = client(http.fetch, { storage, requestTimeout: 1000 });
     expire();
     await expect(bubble.call("protected-action")).resolves.toMatchObject({ email: user.email });
     const refreshes = http.bodies.filter((_, i) => http.workflows[i] === "refresh-token");

@@ -430,6 +430,30 @@ describe("refresh", () => {
     expect(ended).not.toHaveBeenCalled();
   });
 
+  it("sends a refresh whose answer never came (the request deadline) again with the same refresh token", async () => {
+    const backend = setup({ tokenTtlMs: TTL });
+    let hang = 1;
+    const client = createClient({
+      appUrl: APP,
+      clock: backend.clock,
+      refreshMargin: 0,
+      requestTimeout: 50,
+      fetch: async (url, init) => {
+        const answer = await backend.fetch(url, init);
+        if (url.endsWith("/refresh-token") && hang-- > 0) return new Promise<Response>(() => {});
+        return answer;
+      },
+    });
+    await client.logIn(EMAIL, PASSWORD);
+    backend.clock.advance(TTL + 50);
+    await expect(client.call("protected-action")).resolves.toMatchObject({ user_id: "user-1" });
+    const refreshes = backend.requests.filter((r) => r.workflow === "refresh-token");
+    expect(refreshes.map((r) => r.body.refresh_token)).toEqual([
+      refreshes[0]?.body.refresh_token,
+      refreshes[0]?.body.refresh_token,
+    ]);
+  });
+
   it("stops resending a lost refresh before the retry window closes, and keeps the session", async () => {
     const backend = setup({ tokenTtlMs: TTL });
     let attempts = 0;
