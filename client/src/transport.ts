@@ -74,7 +74,9 @@ async function exchange(
       );
     }
     if (isRedirect(response, url)) {
-      // Nothing more is read or sent: the app's address is appUrl, not where a redirect points.
+      // Nothing more is read or sent: the app's address is appUrl, not where a redirect points. The body is
+      // let go, so the connection is freed.
+      response.body?.cancel().catch(() => {});
       throw new BubbleHttpError(
         workflow,
         "redirect",
