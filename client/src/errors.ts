@@ -26,7 +26,8 @@ const MAX_MESSAGE_LENGTH = 4096;
 
 /**
  * Removes every JWT-shaped text from a message written by someone else (a workflow, Bubble, a fetch): as it
- * is, and inside base64, base64url or percent-encoded text (a run that decodes to a token is removed whole).
+ * is, and inside base64, base64url, hex or percent-encoded text (a run that decodes to a token is removed
+ * whole).
  */
 export function redact(text: string): string {
   const cut = text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text;
@@ -45,7 +46,7 @@ function hidesToken(run: string, depth: number): boolean {
   return false;
 }
 
-/** The texts `run` may stand for: percent-decoded, and base64-decoded from each of the 4 alignments. */
+/** The texts `run` may stand for: percent-decoded, hex-decoded, and base64-decoded from each of the 4 alignments. */
 function decodings(run: string): string[] {
   const found: string[] = [];
   if (/%[0-9A-Fa-f]{2}/.test(run)) {
@@ -54,6 +55,11 @@ function decodings(run: string): string[] {
   // A token's shortest encoding is longer than this; shorter pieces are words, not blobs.
   for (const piece of run.split(/[.%=]+/).filter((p) => p.length >= 16)) {
     for (let skip = 0; skip < 4; skip++) found.push(base64Bytes(piece.slice(skip)));
+    for (const hex of piece.match(/[0-9A-Fa-f]{16,}/g) ?? []) {
+      for (let skip = 0; skip < 2; skip++) {
+        found.push(hex.slice(skip).replace(/../g, (pair) => String.fromCharCode(parseInt(pair, 16))));
+      }
+    }
   }
   return found;
 }

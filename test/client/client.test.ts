@@ -1079,10 +1079,12 @@ describe("no token in an error, however it is encoded", () => {
     "percent-encoded base64": (t) => encodeURIComponent(b64(`${t}??>`)),
     "percent-encoded base64url of JSON": (t) => encodeURIComponent(b64url(JSON.stringify([t]))),
     "every character percent-encoded": (t) => everyCharEscaped(t),
+    hex: (t) => Buffer.from(t).toString("hex"),
+    "hex, after an odd number of hex digits": (t) => `a${Buffer.from(t).toString("hex")}`,
     "percent-encoded twice": (t) => encodeURIComponent(everyCharEscaped(t)),
   };
 
-  it("keeps a token out of every error, raw, base64, base64url or percent-encoded, in its message or code", async () => {
+  it("keeps a token out of every error, raw, base64, base64url, hex or percent-encoded, in its message or code", async () => {
     for (const [how, encode] of Object.entries(encodings)) {
       const backend = setup();
       let token = "";
