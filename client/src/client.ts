@@ -1,6 +1,7 @@
 /**
- * The session client: signs in through the app's `login` workflow, keeps the token pair in a storage
- * adapter, sends the access token as the `token` parameter of every call, and rotates the pair through
+ * The session client: signs in through the app's `login` workflow, keeps the token pair and the session's
+ * `session_id` in a storage adapter, sends the access token as the `token` parameter and the `session_id`
+ * with every call (the workflows find the Session by it, in one search), and rotates the pair through
  * `refresh-token` before the access token expires (or when a workflow refuses it as `expired`, ...).
  *
  * Refresh is single-flight: every call that needs a refresh while one is running waits for that one, so a
@@ -22,8 +23,26 @@ import { guardedStorage, memoryStorage, type SessionStorage } from "./storage.js
 import { createTransport, type FetchFunction, type Transport, type WorkflowResponse } from "./transport.js";
 
 /**
- * Why a session ended, as `onSessionEnd` listeners are told:
- * - `logged_out`: `logOut()` or `logOutEverywhere()` on this client (or a new `logIn` replaced it);
+ * The client's time: when a token is due for a refresh, the retry window of a lost refresh, and the pauses
+ * between its resends. Tests pass one they move forward; a request's deadline (`requestTimeout`) is a real
+ * timer, since it bounds the network, which no clock speeds up.
+ */
+export interface Clock {
+  /** Milliseconds since 1970. */
+  now(): number;
+  /** Resolves after `ms` milliseconds. */
+  sleep(ms: number): Promise<void>;
+}
+
+const SYSTEM_CLOCK: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * Why a session ended, as `onSessionEnd` listeners are told (once per session):
+ * - `logged_out`: `logOut()` or `logOutEverywhere()` on this client (or a new `logIn` replaced it), or a
+ *   logout or another login by a client on the same storage;
  * - `session_expired`: the refresh token expired (unused too long) or the login is older than the maximum;
  * - `refresh_token_reused`: the server saw an already rotated refresh token again and revoked the session;
  * - `revoked`: the server ended the session (logout on another device or everywhere, a deleted user);
@@ -38,7 +57,7 @@ export type SessionEndReason =
 
 export type SessionEndListener = (reason: SessionEndReason, session: SessionInfo) => void;
 
-/** The backend workflows the client calls; the defaults are the names in docs/sessions.md. */
+/** The backend workflows the client calls; the defaults are the recommended workflows' names (docs/workflows.md). */
 export interface WorkflowNames {
   readonly signup: string;
   readonly login: string;
@@ -76,6 +95,8 @@ export interface ClientOptions {
   readonly workflows?: Partial<WorkflowNames>;
   /** Allow `http://` to a host other than localhost (a phone on the LAN, Android's emulator at 10.0.2.2). */
   readonly allowHttp?: boolean;
+  /** Default the device's clock; tests pass one they move forward. */
+  readonly clock?: Clock;
 }
 
 export interface BubbleClient {
@@ -91,9 +112,9 @@ export interface BubbleClient {
   /** Ends every session of the user (`logout-everywhere`), then this one. Throws and keeps it on failure. */
   logOutEverywhere(): Promise<void>;
   /**
-   * Posts `parameters` plus `token` to a workflow and resolves with its `response`. Refreshes first when the
-   * token is about to expire, and once more when the workflow refuses the token (`expired`, `revoked`, ...),
-   * then retries once.
+   * Posts `parameters` plus `token` and `session_id` to a workflow and resolves with its `response`. Refreshes
+   * first when the token is about to expire, and once more when the workflow refuses the token (`expired`,
+   * `revoked`, ...), then retries once.
    */
   call<T extends WorkflowResponse = WorkflowResponse>(
     workflow: string,
@@ -101,7 +122,10 @@ export interface BubbleClient {
   ): Promise<T>;
   /** The signed-in user and the session's dates, or null; no token. */
   session(): Promise<SessionInfo | null>;
-  /** Called once each time a session ends, with the reason. Returns a function that unsubscribes. */
+  /**
+   * Called once for each session that ends, with the reason (once in all, too, for the clients that share one
+   * storage object). Returns a function that unsubscribes.
+   */
   onSessionEnd(listener: SessionEndListener): () => void;
 }
 
@@ -124,6 +148,7 @@ const MAX_REFRESH_ATTEMPTS = 8;
 const RENEWABLE_CALL_CODES = new Set([
   "expired",
   "revoked",
+  "session_expired",
   "user_not_found",
   "invalid_signature",
   "malformed",
@@ -133,6 +158,14 @@ const RENEWABLE_CALL_CODES = new Set([
 
 /** Refresh refusals after which the session may still work (a clock or a key fetch), not an end. */
 const TRANSIENT_REFRESH_CODES = new Set(["not_yet_valid", "jwks_unavailable", "unknown_key"]);
+
+/**
+ * The sessions whose end was told, per storage (the object the app passed) and storage key. Clients of one
+ * app on one storage are views of one session (two screens that each made a client): its end is told once,
+ * by the first client with listeners that sees it; each client still forgets it. Another tab, another
+ * JavaScript realm, keeps its own.
+ */
+const toldEnds = new WeakMap<object, Set<string>>();
 
 function endReasonOf(code: string): SessionEndReason | null {
   if (TRANSIENT_REFRESH_CODES.has(code)) return null;
@@ -150,6 +183,10 @@ function endReasonOf(code: string): SessionEndReason | null {
   }
 }
 
+function endedDuringRefresh(): SessionError {
+  return new SessionError("not_signed_in", "The session ended during a refresh.");
+}
+
 /** Worth sending the same refresh again: the request may have reached the server, its answer did not. */
 function isLostAnswer(error: unknown): boolean {
   if (error instanceof NetworkError) return true;
@@ -163,11 +200,14 @@ export function createClient(options: ClientOptions): BubbleClient {
 class SessionClient implements BubbleClient {
   private readonly transport: Transport;
   private readonly storage: SessionStorage;
+  /** The ends told through any client on this storage (see toldEnds). */
+  private readonly told: Set<string>;
   private readonly storageKey: string;
   private readonly workflows: WorkflowNames;
   private readonly refreshMargin: number;
   private readonly requestTimeout: number;
   private readonly refreshRetryWindow: number;
+  private readonly clock: Clock;
   private readonly listeners = new Set<SessionEndListener>();
   private current: StoredSession | null = null;
   private loading: Promise<void> | null = null;
@@ -186,10 +226,14 @@ class SessionClient implements BubbleClient {
       options.refreshRetryWindow,
       DEFAULT_REFRESH_RETRY_WINDOW_MS,
     );
+    this.clock = checkedClock(options.clock);
     this.workflows = { ...DEFAULT_WORKFLOWS, ...options.workflows };
     for (const [role, name] of Object.entries(this.workflows)) checkWorkflowName(name, `workflows.${role}`);
-    this.storage = guardedStorage(options.storage ?? memoryStorage());
+    const storage = options.storage ?? memoryStorage();
+    this.storage = guardedStorage(storage);
     this.storageKey = options.storageKey ?? DEFAULT_STORAGE_KEY;
+    this.told = toldEnds.get(storage) ?? new Set();
+    toldEnds.set(storage, this.told);
     const fetchFunction =
       options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
     this.transport = createTransport({
@@ -209,39 +253,44 @@ class SessionClient implements BubbleClient {
     checkCredentials(email, password);
     await this.load();
     const answer = await this.transport.post(this.workflows.login, { email, password });
-    const next = sessionFromAnswer(this.workflows.login, answer, Date.now());
+    const next = sessionFromAnswer(this.workflows.login, answer, this.clock.now());
     const previous = this.current;
-    if (previous) {
-      // Best effort: the new session is what the user asked for; the old one lapses if this fails.
-      await this.transport
-        .post(this.workflows.logout, { refresh_token: previous.refreshToken })
-        .catch(() => {});
-      this.end(previous, "logged_out");
-    }
+    if (previous) this.end(previous, "logged_out");
+    // Best effort, beside keeping the new one: the new session is what the user asked for; the old one
+    // lapses with its refresh token if this fails.
+    const previousLoggedOut = previous ? this.logOutOnServer(previous).catch(() => {}) : null;
     await this.keep(next);
+    await previousLoggedOut;
     return infoOf(next);
   }
 
   async logOut(): Promise<void> {
     await this.load();
-    await this.refreshing?.catch(() => {});
     const session = this.current;
     if (!session) return;
+    // Ended here first, before anything is awaited: a refresh in flight then finds its session over and
+    // keeps nothing, and the logout below revokes the session on the server whichever pair it carries.
+    this.end(session, "logged_out");
+    const forgotten = this.forget().then(
+      () => null,
+      (error: unknown) => error,
+    );
     let unreached: unknown = null;
     try {
-      await this.transport.post(this.workflows.logout, { refresh_token: session.refreshToken });
+      await this.logOutOnServer(session);
     } catch (error) {
       // A refusal (revoked, expired, ...) says the server holds the session over already.
       if (!(error instanceof WorkflowError)) unreached = error;
     }
-    await this.endAndForget(session, "logged_out");
+    const storageFailure = await forgotten;
     if (unreached) throw unreached;
+    if (storageFailure) throw storageFailure;
   }
 
   async logOutEverywhere(): Promise<void> {
+    const session = await this.signedIn();
     await this.withToken(this.workflows.logoutEverywhere, {});
-    const session = this.current;
-    if (session) await this.endAndForget(session, "logged_out");
+    await this.endAndForget(this.current ?? session, "logged_out");
   }
 
   async call<T extends WorkflowResponse = WorkflowResponse>(
@@ -252,7 +301,9 @@ class SessionClient implements BubbleClient {
     if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
       throw new UsageError("call() takes the workflow's parameters as one object.");
     }
-    if ("token" in parameters) throw new UsageError("call() sends the token parameter itself; leave it out.");
+    for (const own of ["token", "session_id"]) {
+      if (own in parameters) throw new UsageError(`call() sends the ${own} parameter itself; leave it out.`);
+    }
     return (await this.withToken(workflow, parameters)) as T;
   }
 
@@ -272,13 +323,23 @@ class SessionClient implements BubbleClient {
   private async withToken(workflow: string, parameters: Record<string, unknown>): Promise<WorkflowResponse> {
     let session = await this.signedIn();
     if (this.expiresSoon(session)) session = await this.refreshFrom(session);
+    const send = (from: StoredSession) =>
+      this.transport.post(workflow, { ...parameters, token: from.token, session_id: from.sessionId });
     try {
-      return await this.transport.post(workflow, { ...parameters, token: session.token });
+      return await send(session);
     } catch (error) {
       if (!(error instanceof WorkflowError) || !RENEWABLE_CALL_CODES.has(error.code)) throw error;
       session = await this.refreshFrom(session);
-      return this.transport.post(workflow, { ...parameters, token: session.token });
+      return send(session);
     }
+  }
+
+  /** The `logout` workflow for `session`: its refresh token (valid longer than the access token). */
+  private logOutOnServer(session: StoredSession): Promise<WorkflowResponse> {
+    return this.transport.post(this.workflows.logout, {
+      refresh_token: session.refreshToken,
+      session_id: session.sessionId,
+    });
   }
 
   private async signedIn(): Promise<StoredSession> {
@@ -290,7 +351,7 @@ class SessionClient implements BubbleClient {
   private expiresSoon(session: StoredSession): boolean {
     // A margin as long as the token's life would refresh before every call: at most half of it.
     const margin = Math.min(this.refreshMargin, Math.max(0, session.expiresAt - session.receivedAt) / 2);
-    return Date.now() >= session.expiresAt - margin;
+    return this.clock.now() >= session.expiresAt - margin;
   }
 
   /**
@@ -315,23 +376,28 @@ class SessionClient implements BubbleClient {
     const from = await this.adoptShared(stale);
     if (from !== stale && !this.expiresSoon(from)) return from;
     const workflow = this.workflows.refresh;
-    const sendRetriesUntil = Date.now() + this.refreshRetryWindow * RETRY_SEND_SHARE;
+    const sendRetriesUntil = this.clock.now() + this.refreshRetryWindow * RETRY_SEND_SHARE;
     for (let attempt = 1; ; attempt++) {
       let answer: WorkflowResponse;
       try {
-        answer = await this.transport.post(workflow, { refresh_token: from.refreshToken });
+        answer = await this.transport.post(workflow, {
+          refresh_token: from.refreshToken,
+          session_id: from.sessionId,
+        });
       } catch (error) {
         if (error instanceof WorkflowError) throw await this.refused(from, error);
         const delay = Math.min(FIRST_RETRY_DELAY_MS * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
         const retry =
-          isLostAnswer(error) && attempt < MAX_REFRESH_ATTEMPTS && Date.now() + delay < sendRetriesUntil;
+          isLostAnswer(error) &&
+          attempt < MAX_REFRESH_ATTEMPTS &&
+          this.clock.now() + delay < sendRetriesUntil;
         if (!retry) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await this.clock.sleep(delay);
+        if (this.current !== from) throw endedDuringRefresh();
         continue;
       }
-      const next = sessionFromAnswer(workflow, answer, Date.now());
-      if (this.current !== from)
-        throw new SessionError("not_signed_in", "The session ended during a refresh.");
+      const next = sessionFromAnswer(workflow, answer, this.clock.now(), from.sessionId);
+      if (this.current !== from) throw endedDuringRefresh();
       await this.keep(next);
       return next;
     }
@@ -345,8 +411,7 @@ class SessionClient implements BubbleClient {
    */
   private async adoptShared(stale: StoredSession): Promise<StoredSession> {
     const stored = deserialise(await this.storage.get(this.storageKey));
-    if (this.current !== stale)
-      throw new SessionError("not_signed_in", "The session ended during a refresh.");
+    if (this.current !== stale) throw endedDuringRefresh();
     if (!stored || stored.userId !== stale.userId || stored.sessionId !== stale.sessionId) {
       this.end(stale, "logged_out");
       throw new SessionError(
@@ -364,6 +429,8 @@ class SessionClient implements BubbleClient {
   private async refused(stale: StoredSession, error: WorkflowError): Promise<Error> {
     const reason = endReasonOf(error.code);
     if (!reason) return error;
+    // Ended meanwhile (a logOut): its listeners were told why already.
+    if (this.current !== stale) return endedDuringRefresh();
     await this.endAndForget(stale, reason);
     return new SessionError(error.code, `The session ended (${reason}): ${error.message}`, reason);
   }
@@ -396,10 +463,16 @@ class SessionClient implements BubbleClient {
     if (this.end(session, reason)) await this.forget();
   }
 
-  /** Ends `session` when it is still the current one, and tells the listeners; false when it was not. */
+  /**
+   * Ends `session` when it is still the current one, and tells the listeners unless a client on the same
+   * storage told this session's end to its own already; false when it was not current.
+   */
   private end(session: StoredSession, reason: SessionEndReason): boolean {
     if (this.current !== session) return false;
     this.current = null;
+    const told = `${this.storageKey}\n${session.sessionId}`;
+    if (this.told.has(told) || this.listeners.size === 0) return true;
+    this.told.add(told);
     const info = infoOf(session);
     for (const listener of [...this.listeners]) {
       try {
@@ -421,6 +494,14 @@ function milliseconds(name: string, value: number | undefined, fallback: number)
     throw new UsageError(`${name} is a number of milliseconds, 0 or more.`);
   }
   return value;
+}
+
+function checkedClock(clock: Clock | undefined): Clock {
+  if (clock === undefined) return SYSTEM_CLOCK;
+  if (typeof clock?.now !== "function" || typeof clock.sleep !== "function") {
+    throw new UsageError("clock has now() and sleep(ms).");
+  }
+  return clock;
 }
 
 function checkWorkflowName(name: unknown, what: string): void {

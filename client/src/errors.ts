@@ -5,12 +5,88 @@
  * pass through `redact`, and `toJSON` lists exactly what is serialised.
  */
 
-/** Anything shaped like a JWT (three base64url parts, the first a JSON object's encoding). */
-const JWT_LIKE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
+/**
+ * Anything shaped like a JWT or a piece of one: a JSON object's base64url encoding (`eyJ` and at least 8 more
+ * characters: a header, or a token cut short), and the parts that follow it after dots.
+ */
+const JWT_LIKE = /eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}/g;
+const HOLDS_JWT = new RegExp(JWT_LIKE.source);
 
-/** Removes every JWT-shaped text from a message written by someone else (a workflow, Bubble, a fetch). */
+/**
+ * A run of text an encoded token can hide in: base64, base64url, percent escapes and dots, with line breaks
+ * inside (base64 wrapped at 64 or 76 characters).
+ */
+const ENCODED_RUN = /[A-Za-z0-9+/=_.%-]+(?:\r?\n[A-Za-z0-9+/=_.%-]+)*/g;
+
+/** How many encodings deep a token is looked for (base64 of a percent-encoded base64 text is 3). */
+const DECODING_DEPTH = 3;
+
+/** Longer messages are cut first: nobody reads them, and the search below stays cheap. */
+const MAX_MESSAGE_LENGTH = 4096;
+
+/**
+ * Removes every JWT-shaped text from a message written by someone else (a workflow, Bubble, a fetch): as it
+ * is, and inside base64, base64url, hex or percent-encoded text (a run that decodes to a token is removed
+ * whole).
+ */
 export function redact(text: string): string {
-  return text.replace(JWT_LIKE, "[token]");
+  const cut = text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text;
+  return cut
+    .replace(JWT_LIKE, "[token]")
+    .replace(ENCODED_RUN, (run) => (hidesToken(run, DECODING_DEPTH) ? "[token]" : run));
+}
+
+function hidesToken(run: string, depth: number): boolean {
+  for (const decoded of decodings(run.replace(/\s+/g, ""))) {
+    if (HOLDS_JWT.test(decoded)) return true;
+    if (depth > 1 && (decoded.match(ENCODED_RUN) ?? []).some((inner) => hidesToken(inner, depth - 1))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The texts `run` may stand for: percent-decoded, hex-decoded, and base64-decoded from each of the 4 alignments. */
+function decodings(run: string): string[] {
+  const found: string[] = [];
+  if (/%[0-9A-Fa-f]{2}/.test(run)) {
+    found.push(run.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))));
+  }
+  // A token's shortest encoding is longer than this; shorter pieces are words, not blobs.
+  for (const piece of run.split(/[.%=]+/).filter((p) => p.length >= 16)) {
+    for (let skip = 0; skip < 4; skip++) found.push(base64Bytes(piece.slice(skip)));
+    for (const hex of piece.match(/[0-9A-Fa-f]{16,}/g) ?? []) {
+      for (let skip = 0; skip < 2; skip++) {
+        found.push(hex.slice(skip).replace(/../g, (pair) => String.fromCharCode(parseInt(pair, 16))));
+      }
+    }
+  }
+  return found;
+}
+
+const BASE64_VALUES = new Map(
+  [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"].map((c, i) => [c, i] as const),
+);
+
+/**
+ * Base64 or base64url text as a string of its bytes (one character per byte). By hand because neither
+ * `atob` (missing from older React Native) nor Node's Buffer is everywhere the client runs.
+ */
+function base64Bytes(text: string): string {
+  let bytes = "";
+  let bits = 0;
+  let bitCount = 0;
+  for (const c of text) {
+    const value = c === "+" || c === "-" ? 62 : c === "/" || c === "_" ? 63 : BASE64_VALUES.get(c);
+    if (value === undefined) continue;
+    bits = ((bits << 6) | value) & 0xffffff;
+    bitCount += 6;
+    if (bitCount >= 8) {
+      bitCount -= 8;
+      bytes += String.fromCharCode((bits >> bitCount) & 0xff);
+    }
+  }
+  return bytes;
 }
 
 /** The base class: `instanceof BubbleClientError` catches every error the client throws. */
@@ -20,7 +96,8 @@ export class BubbleClientError extends Error {
 
   constructor(code: string, message: string) {
     super(redact(message));
-    this.code = code;
+    // A code comes from the server too: a workflow could answer with a token in its error_code.
+    this.code = redact(code);
   }
 
   toJSON(): Record<string, unknown> {
@@ -51,8 +128,8 @@ export class WorkflowError extends BubbleClientError {
  * Bubble (not the workflow) refused the request, or the answer was not a workflow's answer. Codes:
  * `missing_data` (a required parameter was not sent: Bubble's MISSING_DATA 400), `unauthorized` (Bubble's
  * 401: the workflow is not set to run without authentication), `not_found` (no such public workflow),
- * `server_error` (5xx), `http_error` (any other status), `bad_response` (not Bubble's JSON envelope, or a
- * login answer without its tokens).
+ * `server_error` (5xx), `http_error` (any other status), `redirect` (a 3xx, never followed), `bad_response`
+ * (not Bubble's JSON envelope, or a login answer without its tokens or session_id).
  */
 export class BubbleHttpError extends BubbleClientError {
   override readonly name = "BubbleHttpError";

@@ -2,6 +2,7 @@
 export {
   type BubbleClient,
   type ClientOptions,
+  type Clock,
   createClient,
   DEFAULT_WORKFLOWS,
   type SessionEndListener,

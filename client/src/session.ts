@@ -1,13 +1,15 @@
 /**
- * The session as the client keeps it: the token pair a `login` or `refresh-token` answer carries, read
- * strictly (a login answer without its tokens is an error, not a session), and its stored form.
+ * The session as the client keeps it: the token pair and the `session_id` a `login` or `refresh-token`
+ * answer carries, read strictly (a login answer without its tokens or its session_id is an error, not a
+ * session), and its stored form. The session_id is sent back with every request: the workflows find the
+ * Session by it.
  */
 import { BubbleHttpError } from "./errors.js";
 import type { WorkflowResponse } from "./transport.js";
 
 export interface StoredSession {
   readonly userId: string;
-  readonly sessionId: string | null;
+  readonly sessionId: string;
   readonly token: string;
   /** Milliseconds since 1970, as the server's clock says. */
   readonly expiresAt: number;
@@ -20,7 +22,8 @@ export interface StoredSession {
 /** What `session()` tells the app; never a token. */
 export interface SessionInfo {
   readonly userId: string;
-  readonly sessionId: string | null;
+  /** The session (one login on one device), as the server names it. */
+  readonly sessionId: string;
   /** When the access token expires (the client refreshes it by itself). */
   readonly expiresAt: Date;
   /** When the session ends unless it is used: the refresh token's expiry. */
@@ -40,20 +43,26 @@ export function parseDate(value: unknown): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-/** Reads the pair out of a `login` or `refresh-token` answer. */
+/**
+ * Reads the pair out of a `login` or `refresh-token` answer; a refresh's answer names the session it
+ * refreshed (`sessionId`), or it is not this session's.
+ */
 export function sessionFromAnswer(
   workflow: string,
   answer: WorkflowResponse,
   receivedAt: number,
+  sessionId?: string,
 ): StoredSession {
   const token = answer.token;
   const refreshToken = answer.refresh_token;
   const userId = answer.user_id;
+  const answeredSessionId = answer.session_id;
   const expiresAt = parseDate(answer.expires_at);
   const missing = [
     typeof token === "string" && token !== "" ? null : "token",
     typeof refreshToken === "string" && refreshToken !== "" ? null : "refresh_token",
     typeof userId === "string" && userId !== "" ? null : "user_id",
+    typeof answeredSessionId === "string" && answeredSessionId !== "" ? null : "session_id",
     expiresAt === null ? "expires_at (milliseconds or an ISO 8601 date)" : null,
   ].filter((name) => name !== null);
   if (missing.length > 0) {
@@ -64,9 +73,17 @@ export function sessionFromAnswer(
       200,
     );
   }
+  if (sessionId !== undefined && answeredSessionId !== sessionId) {
+    throw new BubbleHttpError(
+      workflow,
+      "bad_response",
+      `The ${workflow} workflow answered another session_id than the one sent: return the session's own.`,
+      200,
+    );
+  }
   return {
     userId: userId as string,
-    sessionId: typeof answer.session_id === "string" && answer.session_id !== "" ? answer.session_id : null,
+    sessionId: answeredSessionId as string,
     token: token as string,
     expiresAt: expiresAt as number,
     refreshToken: refreshToken as string,
@@ -93,7 +110,9 @@ export function deserialise(text: string | null | undefined): StoredSession | nu
   const ok =
     v.version === 1 &&
     typeof v.userId === "string" &&
-    (typeof v.sessionId === "string" || v.sessionId === null) &&
+    // A session stored without its session_id (before the workflows needed it) cannot be refreshed: none.
+    typeof v.sessionId === "string" &&
+    v.sessionId !== "" &&
     typeof v.token === "string" &&
     typeof v.expiresAt === "number" &&
     typeof v.refreshToken === "string" &&
@@ -102,7 +121,7 @@ export function deserialise(text: string | null | undefined): StoredSession | nu
   if (!ok) return null;
   return {
     userId: v.userId as string,
-    sessionId: v.sessionId as string | null,
+    sessionId: v.sessionId as string,
     token: v.token as string,
     expiresAt: v.expiresAt as number,
     refreshToken: v.refreshToken as string,

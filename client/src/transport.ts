@@ -2,7 +2,8 @@
  * One POST to a Bubble backend workflow, and the reading of Bubble's answer: the envelope
  * `{"status":"success","response":{...}}`, a refusal inside it (`error_code`), Bubble's own errors
  * (MISSING_DATA 400, the 401 it answers for an `Authorization` header it does not know) and the local
- * backend's. The token travels in the JSON body only: never in a header, never in the URL.
+ * backend's. The token travels in the JSON body only: never in a header, never in the URL. Redirects are
+ * never followed: a 307 or 308 would carry the body (a password, the tokens) to wherever it points.
  */
 import { BubbleHttpError, NetworkError, WorkflowError } from "./errors.js";
 
@@ -53,13 +54,16 @@ async function exchange(
       );
     }, timeoutMs);
   });
+  const url = `${options.baseUrl}${encodeURIComponent(workflow)}`;
   const request = (async () => {
     let response: Response;
     try {
-      response = await options.fetch(`${options.baseUrl}${encodeURIComponent(workflow)}`, {
+      response = await options.fetch(url, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify(parameters),
+        // The redirect comes back as an answer (a browser's "opaqueredirect"), read as an error below.
+        redirect: "manual",
         signal: controller.signal,
       });
     } catch (error) {
@@ -67,6 +71,17 @@ async function exchange(
         workflow,
         "network_error",
         `The ${workflow} workflow could not be reached: ${describe(error)}`,
+      );
+    }
+    if (isRedirect(response, url)) {
+      // Nothing more is read or sent: the app's address is appUrl, not where a redirect points. The body is
+      // let go, so the connection is freed.
+      response.body?.cancel().catch(() => {});
+      throw new BubbleHttpError(
+        workflow,
+        "redirect",
+        `The ${workflow} workflow answered with a redirect (HTTP ${response.status}), which the client never follows: set appUrl to the app's address as it answers.`,
+        response.status,
       );
     }
     try {
@@ -86,6 +101,26 @@ async function exchange(
     // The loser of the race may still reject (an aborted fetch); that is expected, not unhandled.
     request.catch(() => {});
   }
+}
+
+/**
+ * A redirect, however `fetch` shows it: a 3xx status (Node, and `redirect: "manual"`), a browser's opaque
+ * redirect (status 0), or an answer from another address (a `fetch` that ignores `redirect` and followed it;
+ * the request is then gone already, but its answer is still refused).
+ */
+function isRedirect(response: Response, url: string): boolean {
+  if (response.type === "opaqueredirect" || response.redirected === true) return true;
+  if (response.status >= 300 && response.status < 400) return true;
+  return (
+    typeof response.url === "string" && response.url !== "" && addressOf(response.url) !== addressOf(url)
+  );
+}
+
+/** A URL as two spellings of one address agree on: scheme and host in lower case, no default port. */
+function addressOf(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)/i, (origin) =>
+    origin.toLowerCase().replace(/^(https:\/\/[^/]*):443$|^(http:\/\/[^/]*):80$/, "$1$2"),
+  );
 }
 
 /** Reads an answer's body: a workflow's `response`, or the error it stands for. */

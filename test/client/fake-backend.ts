@@ -1,7 +1,11 @@
 /**
- * A test-only stand-in for the session workflows of docs/sessions.md, at the level of `fetch`: Bubble's
- * envelope, refusals as `error_code`, MISSING_DATA 400, and the successor rule with its retry window.
- * Tokens are opaque random texts shaped like JWTs (so redaction is tested on realistic text). It lets the
+ * A test-only stand-in for the session workflows, at the level of `fetch`: Bubble's envelope, refusals as
+ * `error_code`, MISSING_DATA 400, and the session decision the plugin makes: the Session is found by the
+ * `session_id` the client sends; a token of another session or user is `revoked`; a refresh rotates
+ * (successor rule), is a retry inside the window, or is reuse (revoked); protected-action, logout and
+ * logout-everywhere find the Session too (instant logout); protected-action answers user_id, email and
+ * the parameters it does not declare (as the recommended workflow's "your work" does). Tokens are opaque random texts shaped like JWTs (so
+ * redaction is tested on realistic text). Time is `now`, so tests move it instead of waiting. It lets the
  * client's unit tests run without the local backend; the end-to-end tests use the real one.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -10,8 +14,12 @@ export interface FakeOptions {
   readonly tokenTtlMs?: number;
   readonly refreshTtlMs?: number;
   readonly retryWindowMs?: number;
+  /** The longest a login lasts, refreshed or not (max_session). */
+  readonly maxSessionMs?: number;
   /** Dates as ISO texts instead of milliseconds. */
   readonly isoDates?: boolean;
+  /** The backend's clock; default the device's. */
+  readonly now?: () => number;
 }
 
 export interface FakeRequest {
@@ -25,6 +33,7 @@ export interface FakeRequest {
 interface Session {
   readonly sid: string;
   readonly userId: string;
+  readonly createdAt: number;
   currentJti: string;
   rotatedAt: number;
   revoked: boolean;
@@ -33,9 +42,14 @@ interface Session {
 interface Issued {
   readonly kind: "access" | "refresh";
   readonly sid: string;
+  readonly sub: string;
   readonly jti: string;
   readonly exp: number;
+  readonly authTime: number;
 }
+
+type Purpose = "access" | "refresh" | "logout" | "logout_everywhere";
+type Refusal = { error_code: string };
 
 const opaque = () =>
   `eyJ${randomBytes(12).toString("base64url")}.${randomBytes(24).toString("base64url")}.sig`;
@@ -46,45 +60,62 @@ export function fakeBackend(options: FakeOptions = {}) {
   const tokenTtlMs = options.tokenTtlMs ?? 60 * 60_000;
   const refreshTtlMs = options.refreshTtlMs ?? 30 * 86_400_000;
   const retryWindowMs = options.retryWindowMs ?? 30_000;
-  const users = new Map<string, { id: string; password: string; revokedAt: number }>();
+  const maxSessionMs = options.maxSessionMs ?? 30 * 86_400_000;
+  const now = options.now ?? (() => Date.now());
+  const users = new Map<string, { id: string; email: string; password: string; sessionsRevokedAt: number }>();
   const sessions = new Map<string, Session>();
   const tokens = new Map<string, Issued>();
   const requests: FakeRequest[] = [];
   const date = (ms: number) => (options.isoDates ? new Date(ms).toISOString() : ms);
+  const userById = (id: string) => [...users.values()].find((u) => u.id === id);
 
-  function pair(session: Session, refreshJti: string) {
-    const now = Date.now();
+  function pair(session: Session, refreshJti: string, authTime: number) {
+    const at = now();
     const token = opaque();
     const refreshToken = opaque();
+    const claims = { sid: session.sid, sub: session.userId, authTime };
     tokens.set(token, {
       kind: "access",
-      sid: session.sid,
       jti: randomBytes(8).toString("hex"),
-      exp: now + tokenTtlMs,
+      exp: at + tokenTtlMs,
+      ...claims,
     });
-    tokens.set(refreshToken, { kind: "refresh", sid: session.sid, jti: refreshJti, exp: now + refreshTtlMs });
+    tokens.set(refreshToken, { kind: "refresh", jti: refreshJti, exp: at + refreshTtlMs, ...claims });
     return {
       user_id: session.userId,
       session_id: session.sid,
       token,
-      expires_at: date(now + tokenTtlMs),
+      expires_at: date(at + tokenTtlMs),
       refresh_token: refreshToken,
-      refresh_expires_at: date(now + refreshTtlMs),
+      refresh_expires_at: date(at + refreshTtlMs),
     };
   }
 
-  function over(session: Session | undefined): boolean {
-    if (!session || session.revoked) return true;
-    const user = [...users.values()].find((u) => u.id === session.userId);
-    return !user || Number(session.sid.split(":")[1]) <= user.revokedAt;
-  }
-
-  function checked(text: unknown, kind: Issued["kind"]): Issued | { error_code: string } {
+  /** The plugin's session decision, up to what each purpose does: the token, then the row it was handed. */
+  function decide(
+    text: unknown,
+    purpose: Purpose,
+    sessionId: unknown,
+  ): { issued: Issued; session: Session } | Refusal {
     const issued = typeof text === "string" ? tokens.get(text) : undefined;
     if (!issued) return { error_code: "invalid_signature" };
-    if (issued.kind !== kind) return { error_code: "wrong_token_type" };
-    if (Date.now() >= issued.exp) return { error_code: "expired" };
-    return issued;
+    const kinds: Record<Purpose, Issued["kind"][]> = {
+      access: ["access"],
+      logout_everywhere: ["access"],
+      refresh: ["refresh"],
+      logout: ["access", "refresh"],
+    };
+    if (!kinds[purpose].includes(issued.kind)) return { error_code: "wrong_token_type" };
+    if (now() >= issued.exp) return { error_code: "expired" };
+    const session = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
+    // Not found, or another session's or user's: the same answer, so nobody learns which sids exist.
+    if (!session || session.sid !== issued.sid || session.userId !== issued.sub)
+      return { error_code: "revoked" };
+    const user = userById(session.userId);
+    if (session.revoked || !user || session.createdAt <= user.sessionsRevokedAt)
+      return { error_code: "revoked" };
+    if (issued.authTime + maxSessionMs <= now()) return { error_code: "session_expired" };
+    return { issued, session };
   }
 
   type Handler = (p: Record<string, unknown>) => Record<string, unknown>;
@@ -92,9 +123,10 @@ export function fakeBackend(options: FakeOptions = {}) {
     signup: {
       required: ["email", "password"],
       run(p) {
-        if (users.has(p.email as string)) return { error_code: "email_taken" };
+        const email = p.email as string;
+        if (users.has(email)) return { error_code: "email_taken" };
         const id = `user-${users.size + 1}`;
-        users.set(p.email as string, { id, password: p.password as string, revokedAt: 0 });
+        users.set(email, { id, email, password: p.password as string, sessionsRevokedAt: 0 });
         return { user_id: id };
       },
     },
@@ -103,67 +135,64 @@ export function fakeBackend(options: FakeOptions = {}) {
       run(p) {
         const user = users.get(p.email as string);
         if (!user || user.password !== p.password) return { error_code: "invalid_credentials" };
-        // The sid carries its creation time, so logout-everywhere can compare it, as Created Date does.
         const session: Session = {
-          sid: `${randomBytes(6).toString("hex")}:${Date.now()}`,
+          sid: randomBytes(6).toString("hex"),
           userId: user.id,
+          createdAt: now(),
           currentJti: randomBytes(16).toString("base64url"),
-          rotatedAt: Date.now(),
+          rotatedAt: now(),
           revoked: false,
         };
         sessions.set(session.sid, session);
-        return pair(session, session.currentJti);
+        return pair(session, session.currentJti, now());
       },
     },
     "refresh-token": {
-      required: ["refresh_token"],
+      required: ["refresh_token", "session_id"],
       run(p) {
-        const issued = checked(p.refresh_token, "refresh");
-        if ("error_code" in issued) return issued;
-        const session = sessions.get(issued.sid);
-        if (!session || over(session)) return { error_code: "revoked" };
+        const decided = decide(p.refresh_token, "refresh", p.session_id);
+        if ("error_code" in decided) return decided;
+        const { issued, session } = decided;
         const next = successor(issued.jti);
         if (session.currentJti === issued.jti) {
           session.currentJti = next;
-          session.rotatedAt = Date.now();
-          return pair(session, next);
+          session.rotatedAt = now();
+          return pair(session, next, issued.authTime);
         }
-        if (session.currentJti === next && Date.now() - session.rotatedAt <= retryWindowMs)
-          return pair(session, next);
+        if (session.currentJti === next && now() - session.rotatedAt <= retryWindowMs)
+          return pair(session, next, issued.authTime);
         session.revoked = true;
         return { error_code: "refresh_token_reused" };
       },
     },
     "protected-action": {
-      required: ["token"],
+      required: ["token", "session_id"],
       run(p) {
-        const issued = checked(p.token, "access");
-        if ("error_code" in issued) return issued;
-        const { token: _token, ...rest } = p;
-        return { user_id: sessions.get(issued.sid)?.userId, ...rest };
+        const decided = decide(p.token, "access", p.session_id);
+        if ("error_code" in decided) return decided;
+        // Your work: here, the parameters the workflow does not declare, echoed.
+        const { token: _token, session_id: _sessionId, ...parameters } = p;
+        const user = userById(decided.session.userId);
+        return { user_id: user?.id, email: user?.email, parameters };
       },
     },
     logout: {
-      required: [],
+      required: ["session_id"],
       run(p) {
-        const issued = checked(p.refresh_token ?? p.token, p.refresh_token ? "refresh" : "access");
-        if ("error_code" in issued) return issued;
-        const session = sessions.get(issued.sid);
-        if (!session || over(session)) return { error_code: "revoked" };
-        session.revoked = true;
-        return { session_id: session.sid };
+        const decided = decide(p.refresh_token ?? p.token, "logout", p.session_id);
+        if ("error_code" in decided) return decided;
+        decided.session.revoked = true;
+        return { session_id: decided.session.sid };
       },
     },
     "logout-everywhere": {
-      required: ["token"],
+      required: ["token", "session_id"],
       run(p) {
-        const issued = checked(p.token, "access");
-        if ("error_code" in issued) return issued;
-        const session = sessions.get(issued.sid);
-        const user = [...users.values()].find((u) => u.id === session?.userId);
-        if (!user) return { error_code: "user_not_found" };
-        user.revokedAt = Date.now();
-        return { user_id: user.id };
+        const decided = decide(p.token, "logout_everywhere", p.session_id);
+        if ("error_code" in decided) return decided;
+        const user = userById(decided.session.userId);
+        if (user) user.sessionsRevokedAt = now();
+        return { user_id: decided.session.userId };
       },
     },
   };
