@@ -110,7 +110,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     data.close();
     throw error;
   }
-  const runtime = new BubbleRuntime(options.actionsDir ?? actionsDirOf(repoRoot()));
+  // Local development points Verify external at JWKS servers on this machine (e.g. `supabase start`).
+  const runtime = new BubbleRuntime(options.actionsDir ?? actionsDirOf(repoRoot()), {
+    localRuntime: { loopbackHttp: true },
+  });
   const settings: Settings = { ...DEFAULT_SETTINGS, ...options.settings };
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
 

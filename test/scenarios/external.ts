@@ -46,10 +46,12 @@ async function observeCase(c: ExternalCase, h: ReturnType<typeof harness>, e: Ex
 }
 
 const actionsDir = path.resolve("actions");
-const slow = observeCase(SLOW_CASE, harness(new BubbleRuntime(actionsDir)), env("slow"));
+// The JWKS server is plain http on 127.0.0.1: reached through the local runtime's seam, as in local development.
+const local = { localRuntime: { loopbackHttp: true } };
+const slow = observeCase(SLOW_CASE, harness(new BubbleRuntime(actionsDir, local)), env("slow"));
 let index = 0;
 for (const [presentation, options] of Object.entries(EXTERNAL_PRESENTATIONS)) {
-  const h = harness(new BubbleRuntime(actionsDir, options));
+  const h = harness(new BubbleRuntime(actionsDir, { ...options, ...local }));
   const e = env(`p${index++}`);
   for (const [group, cases] of Object.entries(EXTERNAL_CASES)) {
     for (const c of cases) report[`${presentation} | ${group} | ${c.name}`] = await observeCase(c, h, e);

@@ -18,7 +18,8 @@ const collector = setInterval(() => gc?.(), 10);
 const report: Record<string, unknown> = { node: process.version, gcExposed: typeof gc === "function" };
 const server = await new JwksTestServer().start();
 const key = testKey("RS256", "rsa-1");
-const h = harness(new BubbleRuntime(path.resolve("actions")));
+// The endpoints are plain http on 127.0.0.1: reached through the local runtime's seam.
+const h = harness(new BubbleRuntime(path.resolve("actions"), { localRuntime: { loopbackHttp: true } }));
 
 const ENDPOINTS: Record<string, Route> = {
   silent: { json: jwksOf(key), delayMs: 60_000 },

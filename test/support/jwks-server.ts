@@ -34,9 +34,21 @@ export class JwksTestServer {
   private readonly counts = new Map<string, number>();
   private readonly server: Server;
   private port = 0;
+  private accepted = 0;
 
   constructor() {
     this.server = createServer((req, res) => this.handle(req, res));
+    this.server.on("connection", () => this.accepted++);
+  }
+
+  /** How many TCP connections the server accepted, whether or not a request followed. */
+  get connections(): number {
+    return this.accepted;
+  }
+
+  /** The port it listens on (127.0.0.1). */
+  get listeningPort(): number {
+    return this.port;
   }
 
   async start(): Promise<this> {
