@@ -6,11 +6,14 @@
 export class ManualTimers {
   /** Milliseconds since the clock started. */
   now = 0;
+  /** How many timers were ever set. */
+  created = 0;
   private nextId = 1;
   private readonly pending = new Map<number, { at: number; callback: () => void }>();
 
   readonly setTimeout = (callback: () => void, ms: number): number => {
     const id = this.nextId++;
+    this.created++;
     this.pending.set(id, { at: this.now + ms, callback });
     return id;
   };
