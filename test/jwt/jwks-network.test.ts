@@ -89,6 +89,17 @@ describe("a host name's addresses are checked before connecting", () => {
     expect(result).toEqual({ outcome: "ok", connections: 1 });
   });
 
+  it("connects to the address the one lookup answered, never resolving the name again", async () => {
+    // The server listens on 127.0.0.1 only: a connection to 127.0.0.2, the answer, is refused.
+    const { resolve, asked } = resolverOf("127.0.0.2");
+    const result = await attempt(`http://localhost:${port()}/jwks.json`, { resolve, loopbackHttp: true });
+    expect(result).toEqual({
+      outcome: "the keys URL could not be reached, or its answer was cut off",
+      connections: 0,
+    });
+    expect(asked).toEqual(["localhost"]);
+  });
+
   it("the seam never opens plain http to another address, nor https to a loopback one", async () => {
     const privateName = await attempt(`http://localhost:${port()}/jwks.json`, {
       resolve: resolverOf("10.0.0.7").resolve,
@@ -171,6 +182,7 @@ describe("the deadline, on a hand-moved clock", () => {
   ])("%s ends at exactly 5 seconds, and its connection is closed", async (_what, route) => {
     const path = `/deadline/${_what.replace(/ /g, "-")}`;
     server.set(path, route);
+    for (let i = 0; i < 100 && server.openConnections > 0; i++) await new Promise((r) => setTimeout(r, 5));
     const timers = new ManualTimers();
     let outcome: string | undefined;
     const download = downloadJson(new URL(`http://127.0.0.1:${port()}${path}`), LIMITS, {
@@ -189,9 +201,12 @@ describe("the deadline, on a hand-moved clock", () => {
     timers.advance(4_999);
     await new Promise((r) => setTimeout(r, 10));
     expect(outcome).toBeUndefined();
+    expect(server.openConnections).toBe(1);
     timers.advance(1);
     expect(await download).toBe("the keys URL did not answer within 5 seconds");
     expect(timers.waiting).toBe(0);
+    for (let i = 0; i < 100 && server.openConnections > 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(server.openConnections).toBe(0);
   });
 
   it("a download that ends in time clears its deadline", async () => {

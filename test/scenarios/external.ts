@@ -14,9 +14,11 @@ import {
   type ExternalEnv,
   SLOW_CASE,
 } from "../external/cases.js";
+import { installFetchGlobal } from "../support/fetch-global.js";
 import { JwksTestServer, testKey } from "../support/jwks-server.js";
 import { printReport } from "../support/observe.js";
 
+const fetchGlobal = installFetchGlobal();
 const nativeCrypto = globalThis.crypto;
 const cryptoBefore = typeof nativeCrypto;
 const report: Record<string, unknown> = { node: process.version, cryptoBefore };
@@ -58,6 +60,7 @@ for (const [presentation, options] of Object.entries(EXTERNAL_PRESENTATIONS)) {
   }
 }
 report[`slow | ${SLOW_CASE.name}`] = await slow;
+report.fetchGlobal = { name: fetchGlobal.name, calls: fetchGlobal.calls() };
 report.cryptoAfter = typeof globalThis.crypto;
 report.cryptoKept = globalThis.crypto === nativeCrypto;
 await server.close();

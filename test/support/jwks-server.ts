@@ -35,10 +35,20 @@ export class JwksTestServer {
   private readonly server: Server;
   private port = 0;
   private accepted = 0;
+  private open = 0;
 
   constructor() {
     this.server = createServer((req, res) => this.handle(req, res));
-    this.server.on("connection", () => this.accepted++);
+    this.server.on("connection", (socket) => {
+      this.accepted++;
+      this.open++;
+      socket.on("close", () => this.open--);
+    });
+  }
+
+  /** How many of those connections are still open. */
+  get openConnections(): number {
+    return this.open;
   }
 
   /** How many TCP connections the server accepted, whether or not a request followed. */
