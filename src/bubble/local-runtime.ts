@@ -11,7 +11,9 @@ import type { BubbleContext } from "./types.js";
  * carry reach it only as such values, never as a symbol-keyed member, which no JSON, form field or
  * setting can express; and the seam must hold an object, not text. Nothing a builder, an app owner or
  * a caller of the app can type or send puts this symbol on the context, so the shipped bundle in Bubble
- * always runs with the defaults: https only, public addresses only, real timers.
+ * always runs with the defaults: https only, public addresses only, real timers. Only code running in
+ * the same process could write it, onto a context Bubble made for this call; such code can already open
+ * any connection itself, so the seam would give it nothing.
  */
 export const LOCAL_RUNTIME: unique symbol = Symbol.for("bubble-jwt-plugin.local-runtime");
 
