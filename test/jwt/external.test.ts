@@ -10,6 +10,7 @@ import { resolveProvider } from "../../src/jwt/external/presets.js";
 import { parseJwksUrl } from "../../src/jwt/external/url.js";
 import { configErrorOf } from "../support/config-error.js";
 import { JwksTestServer, jwksOf, type TestKey, testKey } from "../support/jwks-server.js";
+import { ManualTimers } from "../support/manual-timers.js";
 import { thrownBy } from "../support/thrown.js";
 
 const MINUTE = 60_000;
@@ -256,9 +257,16 @@ describe("jwks_unavailable tells the workflow one thing", () => {
     const dropped = setup();
     server.set(dropped.path, { drop: true });
     failures.unreachable = dropped.lookup;
-    const slow = setup({}, { timeoutMs: 200 });
-    server.set(slow.path, { json: jwksOf(rsa), delayMs: 5_000 });
-    failures.timeout = slow.lookup;
+    const slow = setup();
+    server.set(slow.path, { json: jwksOf(rsa), delayMs: 60_000 });
+    failures.timeout = async () => {
+      // The deadline on a hand-moved clock: moved once the endpoint holds the request.
+      const timers = new ManualTimers();
+      const keys = slow.cache.keysFor(slow.url, "rsa-1", "RS256", { ...LOOPBACK, timers });
+      for (let i = 0; i < 200 && slow.hits() === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      timers.advance(5_000);
+      return keys;
+    };
     const seen: Record<string, [string, string, string | undefined]> = {};
     for (const [name, lookup] of Object.entries(failures)) {
       const error = (await lookup().catch((e: unknown) => e)) as TokenError;
