@@ -145,6 +145,18 @@ describe("a host name's addresses are checked before connecting", () => {
   });
 });
 
+describe("what the answer may be", () => {
+  it("a compressed answer, which the request asked not to get, is refused rather than inflated", async () => {
+    server.set("/gzip/jwks.json", { json: jwksOf(key), headers: { "content-encoding": "gzip" } });
+    server.set("/identity/jwks.json", { json: jwksOf(key), headers: { "content-encoding": "identity" } });
+    const network = { loopbackHttp: true };
+    expect((await attempt(`http://127.0.0.1:${port()}/gzip/jwks.json`, network)).outcome).toBe(
+      "the keys URL answered compressed although asked not to",
+    );
+    expect((await attempt(`http://127.0.0.1:${port()}/identity/jwks.json`, network)).outcome).toBe("ok");
+  });
+});
+
 describe("resolved addresses read as the URL rule reads literals", () => {
   it.each([
     "127.0.0.1",
