@@ -1,14 +1,13 @@
 /**
  * Scenario: where the shipped Verify external bundle may connect, run as Bubble runs it (no local
- * runtime seam). A JWKS server on 127.0.0.1 (and a listener on [::1] at the same port, when this
- * machine has IPv6) serves a valid JWKS and counts every connection it accepts; each keys URL below
+ * runtime seam). A JWKS server on 127.0.0.1 (and one on [::1] at the same port, when this machine
+ * has IPv6) serves a valid JWKS and counts every connection it accepts; each keys URL below
  * points at it by address or by a name Node's own resolver (dns.lookup, which the bundle calls) is
  * made to answer with a chosen address. Then the same calls with the seam, as the local backend makes
  * them: the control that shows the counting sees a connection when one happens. Prints one report
  * for test/jwks-network.test.ts.
  */
 import { createRequire } from "node:module";
-import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { BubbleRuntime } from "../../src/emulator/runtime.js";
 import { harness } from "../contract/harness.js";
@@ -47,19 +46,13 @@ const lookups: string[] = [];
 
 const server = await new JwksTestServer().start();
 const port = server.listeningPort;
-let v6Accepted = 0;
-const v6: Server | undefined = await new Promise((resolve) => {
-  const listener = createServer((socket) => {
-    v6Accepted++;
-    socket.destroy();
-  });
-  listener.once("error", () => resolve(undefined));
-  listener.listen(port, "::1", () => resolve(listener));
-});
-const connections = () => server.connections + v6Accepted;
+// The same server on [::1], where this machine has IPv6, so that no loopback address goes uncounted.
+const v6 = await new JwksTestServer().start("::1", port).catch(() => undefined);
+const connections = () => server.connections + (v6?.connections ?? 0);
 
 const key = testKey("RS256", "rsa-1");
 server.set("/jwks.json", { json: jwksOf(key) });
+v6?.set("/jwks.json", { json: jwksOf(key) });
 const ISSUER = "https://id.example.com";
 const token = signJws(
   { alg: "RS256", typ: "JWT", kid: key.kid },
@@ -103,6 +96,6 @@ report.lookups = lookups;
 report.fetchGlobal = { name: fetchGlobal.name, calls: fetchGlobal.calls() };
 
 (dns as { lookup: unknown }).lookup = systemLookup;
-await new Promise((resolve) => (v6 ? v6.close(resolve) : resolve(undefined)));
+await v6?.close();
 await server.close();
 printReport(report);

@@ -56,13 +56,17 @@ export class JwksTestServer {
     return this.accepted;
   }
 
-  /** The port it listens on (127.0.0.1). */
+  /** The port it listens on. */
   get listeningPort(): number {
     return this.port;
   }
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+  /** Listens on 127.0.0.1 (or `host`), on a free port (or `port`); rejects when it cannot. */
+  async start(host = "127.0.0.1", port = 0): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, host, resolve);
+    });
     this.port = (this.server.address() as AddressInfo).port;
     return this;
   }
