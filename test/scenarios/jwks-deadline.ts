@@ -34,18 +34,33 @@ const h = harness(
 );
 
 const huge = { keys: [key.jwk], padding: "x".repeat(2 * 1024 * 1024) };
-const ENDPOINTS: Record<string, Route> = {
+/**
+ * Each endpoint, and whether what it sends ends the call by itself (too large, a reset, a status) or
+ * only the deadline can. The clock moves once the first have ended and the others are mid-answer.
+ */
+const ENDPOINTS: Record<string, Route & { endsByItself?: true }> = {
   silent: { json: jwksOf(key), delayMs: 60_000 },
   "slow headers": { json: jwksOf(key), delayMs: 7_000 },
   "dripping body": { stream: { chunk: "x", intervalMs: 20 } },
   "endless body under the size limit": { stream: { chunk: "x".repeat(1024), intervalMs: 10 } },
-  "endless body past the size limit": { stream: { chunk: "x".repeat(256 * 1024), intervalMs: 2 } },
-  "huge body, declared": { json: huge },
-  "huge body, chunked": { json: huge, chunked: true },
-  "reset after the headers": { resetAfterHeaders: true },
-  redirect: { status: 302, headers: { location: "/elsewhere/jwks.json" }, raw: "" },
-  "404": { status: 404, raw: "not here" },
+  "endless body past the size limit": {
+    stream: { chunk: "x".repeat(256 * 1024), intervalMs: 2 },
+    endsByItself: true,
+  },
+  "huge body, declared": { json: huge, endsByItself: true },
+  "huge body, chunked": { json: huge, chunked: true, endsByItself: true },
+  "reset after the headers": { resetAfterHeaders: true, endsByItself: true },
+  redirect: { status: 302, headers: { location: "/elsewhere/jwks.json" }, raw: "", endsByItself: true },
+  "404": { status: 404, raw: "not here", endsByItself: true },
 };
+
+// Proof that no deadline ran on a real timer: any setTimeout of exactly the deadline is counted.
+const realSetTimeout = globalThis.setTimeout;
+let realDeadlineTimers = 0;
+globalThis.setTimeout = ((callback: () => void, ms?: number, ...rest: unknown[]) => {
+  if (ms === 5_000) realDeadlineTimers++;
+  return realSetTimeout(callback, ms, ...rest);
+}) as typeof setTimeout;
 
 interface Watched {
   observed: Observation | { hung: true };
@@ -94,8 +109,15 @@ for (const [name, route] of Object.entries(ENDPOINTS)) server.set(routeOf(name),
 // Every endpoint at once. They misbehave in real time until the clock reaches the deadline: the
 // endpoints that settle a call by themselves (too large, a reset, a status) do so before it moves.
 const calls = Object.fromEntries(Object.keys(ENDPOINTS).map((name) => [name, call(routeOf(name))]));
-await until(() => Object.keys(ENDPOINTS).every((name) => server.hits(routeOf(name)) > 0));
-await realPause(300);
+const streaming = Object.keys(ENDPOINTS).filter(
+  (name) => ENDPOINTS[name]?.stream && !ENDPOINTS[name]?.endsByItself,
+);
+await until(
+  () =>
+    Object.keys(ENDPOINTS).every((name) => server.hits(routeOf(name)) > 0) &&
+    Object.keys(ENDPOINTS).every((name) => !ENDPOINTS[name]?.endsByItself || calls[name]?.settled()) &&
+    streaming.every((name) => server.drips(routeOf(name)) >= 3),
+);
 timers.advance(4_999);
 await realPause(50);
 report.settledBeforeDeadline = Object.fromEntries(
@@ -112,10 +134,10 @@ report.failing = Object.fromEntries(
 // first one's deadline must end both; it is not shared past it.
 server.set(routeOf("shared"), { stream: { chunk: "x", intervalMs: 20 } });
 const leader = call(routeOf("shared"));
-await until(() => server.hits(routeOf("shared")) > 0);
+await until(() => server.drips(routeOf("shared")) >= 3);
 timers.advance(2_000);
 const follower = call(routeOf("shared"));
-await realPause(100);
+await realPause(250);
 timers.advance(2_999);
 await realPause(50);
 const endedEarly = leader.settled() || follower.settled();
@@ -139,6 +161,7 @@ report.recovered = Object.fromEntries(
 report.sharedHitsAfterRecovery = server.hits(routeOf("shared"));
 report.timers = { created: timers.created, left: timers.waiting };
 report.fetchGlobal = { name: fetchGlobal.name, calls: fetchGlobal.calls() };
+report.realDeadlineTimers = realDeadlineTimers;
 report.realMs = Date.now() - started;
 
 clearInterval(collector);

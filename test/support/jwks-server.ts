@@ -32,6 +32,7 @@ export interface Route {
 export class JwksTestServer {
   private readonly routes = new Map<string, Route>();
   private readonly counts = new Map<string, number>();
+  private readonly dripped = new Map<string, number>();
   private readonly server: Server;
   private port = 0;
   private accepted = 0;
@@ -86,6 +87,11 @@ export class JwksTestServer {
     return `http://${host}:${this.port}${path}`;
   }
 
+  /** How many chunks a streaming route at `path` has written, over all its requests. */
+  drips(path: string): number {
+    return this.dripped.get(path) ?? 0;
+  }
+
   /** How many requests reached `path`. */
   hits(path: string): number {
     return this.counts.get(path) ?? 0;
@@ -100,7 +106,7 @@ export class JwksTestServer {
       return;
     }
     if (route.stream) {
-      streamForever(res, route.stream);
+      streamForever(res, route.stream, () => this.dripped.set(path, this.drips(path) + 1));
       return;
     }
     if (route.resetAfterHeaders) {
@@ -132,7 +138,7 @@ export class JwksTestServer {
 }
 
 /** Writes `chunk` every `intervalMs` until the client closes the connection or `forMs` has passed. */
-function streamForever(res: ServerResponse, stream: NonNullable<Route["stream"]>): void {
+function streamForever(res: ServerResponse, stream: NonNullable<Route["stream"]>, onChunk: () => void): void {
   res.writeHead(200, { "content-type": "application/json" });
   res.write('{"keys": [], "padding": "');
   const stopAt = Date.now() + (stream.forMs ?? 60_000);
@@ -143,6 +149,7 @@ function streamForever(res: ServerResponse, stream: NonNullable<Route["stream"]>
       return;
     }
     res.write(stream.chunk);
+    onChunk();
   }, stream.intervalMs);
   res.on("close", () => clearInterval(timer));
 }
