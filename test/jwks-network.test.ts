@@ -77,8 +77,8 @@ describe.each(RUNTIMES)("the shipped bundle's JWKS downloads on $name", (runtime
       const probe = report.asBubble[name] as Probe;
       expect(probe.observed).toMatchObject(blockedAnswer);
       expect(probe.connections).toBe(0);
-      // Refused on the answer, not by a timeout or an unreachable address.
-      expect(probe.ms).toBeLessThan(2_000);
+      // Refused on the answer, well before the 5-second deadline an unreachable address would meet.
+      expect(probe.ms).toBeLessThan(4_000);
     },
   );
 
