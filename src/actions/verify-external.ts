@@ -1,5 +1,6 @@
 import { defineAction, refusedValues } from "../bubble/action.js";
 import { fieldDefault } from "../bubble/defaults.js";
+import { networkAccess } from "../bubble/local-runtime.js";
 import { readNameList, readOptionalWholeNumber, readText, readWholeNumber } from "../bubble/properties.js";
 import { CLOCK_TOLERANCE_RULE, MAX_AGE_RULE } from "../bubble/rules.js";
 import type { BubbleProperties } from "../bubble/types.js";
@@ -9,7 +10,7 @@ import { verifyExternalToken } from "../jwt/external/verify-external.js";
 /** `JWT - Verify external token`: checks an ID token from Firebase, Supabase, Auth0, Clerk, Google, Apple or any JWKS issuer. */
 export const run = defineAction({
   name: "verify-external",
-  async compute(properties) {
+  async compute(properties, context) {
     const { header, claims, provider } = await verifyExternalToken(properties.token, {
       provider: providerOf(properties),
       project: readText(properties, "project"),
@@ -21,6 +22,7 @@ export const run = defineAction({
       clockTolerance: readWholeNumber(properties, "clock_tolerance", CLOCK_TOLERANCE_RULE),
       maxAge: readOptionalWholeNumber(properties, "max_age", MAX_AGE_RULE),
       requiredClaims: readNameList(properties, "required_claims"),
+      network: networkAccess(context),
     });
     return {
       values: { ...verifiedValues(header, claims), provider },

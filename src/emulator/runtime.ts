@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { LOCAL_RUNTIME, type LocalRuntime } from "../bubble/local-runtime.js";
 import { type ActionParams, returnValueProblems } from "./params.js";
 
 /** How the stand-in presents what Bubble leaves undocumented; tests run every combination. */
@@ -18,6 +19,12 @@ export interface RuntimeOptions {
    * an expiry or a retry window without waiting for it.
    */
   readonly now?: () => number;
+  /**
+   * Not Bubble's: lets Verify external reach JWKS servers over plain http on this machine, and gives
+   * its download deadline the timers given (src/bubble/local-runtime.ts says why Bubble never can).
+   * The local backend and tests of loopback JWKS servers set it; without it the runtime is Bubble's.
+   */
+  readonly localRuntime?: LocalRuntime;
 }
 
 export interface CallResult {
@@ -73,6 +80,7 @@ function routeConsole(): void {
  */
 export class BubbleRuntime {
   private readonly actions = new Map<string, LoadedAction>();
+  private readonly localRuntime: LocalRuntime | undefined;
   private readonly options: Required<Pick<RuntimeOptions, "evaluate" | "lists">> & {
     empty: null | undefined | "";
   };
@@ -89,6 +97,7 @@ export class BubbleRuntime {
       empty: "empty" in options ? (options.empty as null | undefined | "") : null,
     };
     this.now = options.now ?? Date.now;
+    this.localRuntime = options.localRuntime;
     for (const id of readdirSync(actionsDir)) {
       const dir = path.join(actionsDir, id);
       const params = JSON.parse(readFileSync(path.join(dir, "params.json"), "utf8")) as ActionParams;
@@ -146,6 +155,7 @@ export class BubbleRuntime {
       userTimezone: "UTC",
       isBubbleList: (value: unknown) => isBubbleList(value),
       isBubbleThing: () => false,
+      ...(this.localRuntime ? { [LOCAL_RUNTIME]: this.localRuntime } : {}),
     };
   }
 

@@ -108,7 +108,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     demo: options.demo,
   });
   const now = options.now ?? Date.now;
-  const runtime = new BubbleRuntime(options.actionsDir ?? actionsDirOf(repoRoot()), { now });
+  // Local development points Verify external at JWKS servers on this machine (e.g. `supabase start`).
+  const runtime = new BubbleRuntime(options.actionsDir ?? actionsDirOf(repoRoot()), {
+    now,
+    localRuntime: { loopbackHttp: true },
+  });
   try {
     await checkKeys(data, runtime);
   } catch (error) {

@@ -4,7 +4,7 @@
  * SECURITY.md maps each case to the defence that handles it. Leaks are checked on every call by the
  * harness (`leaks: []`): no token, signature, secret or key material in a message, log or value.
  */
-import { generateKeyPairSync, type JsonWebKey, type KeyObject } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ConfigErrorCode } from "../../src/jwt/errors.js";
@@ -983,7 +983,26 @@ const keyForms: [string, () => string][] = [
   ["an oct JWK whose k is the public PEM", () => octJwk(new TextEncoder().encode(rsa().publicPem))],
   ["a public JWK in quotes", () => JSON.stringify(JSON.stringify(rsa().publicJwk))],
   ["a public JWK", () => JSON.stringify(rsa().publicJwk)],
+  // The usual .env and Kubernetes form of a key file, and a hex dump, each rebuilt from the published JWK.
+  [
+    "base64 of the PEM file rebuilt from the published JWK, in 76-character lines",
+    () =>
+      (
+        Buffer.from(publishedKey().export({ type: "spki", format: "pem" }))
+          .toString("base64")
+          .match(/.{1,76}/g) ?? []
+      ).join("\n"),
+  ],
+  [
+    "hex of the DER rebuilt from the published JWK",
+    () => publishedKey().export({ type: "spki", format: "der" }).toString("hex"),
+  ],
 ];
+
+/** The victim's public key as anyone rebuilds it from the JWK its JWKS publishes. */
+function publishedKey(): KeyObject {
+  return createPublicKey({ key: rsa().publicJwk, format: "jwk" });
+}
 const weakOctJwks: [string, () => string, ConfigErrorCode][] = [
   ["32 zero bytes", () => octJwk(new Uint8Array(32)), "weak_key"],
   ["32 × a", () => octJwk(new TextEncoder().encode("a".repeat(32))), "weak_key"],

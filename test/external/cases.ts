@@ -324,7 +324,7 @@ const fetchCases: ExternalCase[] = [
           error_code: "jwks_unavailable",
           error_message: "The provider's keys (JWKS) could not be fetched or read.",
         },
-        logs: [matches('"reason":"the keys URL could not be reached \\(or it redirected\\)"')],
+        logs: [matches('"reason":"the keys URL redirected \\(HTTP status 302\\)"')],
       },
       targetHits: 0,
     },

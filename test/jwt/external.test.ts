@@ -10,9 +10,12 @@ import { resolveProvider } from "../../src/jwt/external/presets.js";
 import { parseJwksUrl } from "../../src/jwt/external/url.js";
 import { configErrorOf } from "../support/config-error.js";
 import { JwksTestServer, jwksOf, type TestKey, testKey } from "../support/jwks-server.js";
+import { ManualTimers } from "../support/manual-timers.js";
 import { thrownBy } from "../support/thrown.js";
 
 const MINUTE = 60_000;
+// The JWKS server is plain http on 127.0.0.1, reached as the local backend reaches it.
+const LOOPBACK = { loopbackHttp: true } as const;
 
 let server: JwksTestServer;
 let rsa: TestKey;
@@ -36,7 +39,7 @@ function setup(headers: Record<string, string> = {}, options: Partial<JwksCacheO
     clock,
     cache,
     url,
-    lookup: (kid = "rsa-1") => cache.keysFor(url, kid, "RS256"),
+    lookup: (kid = "rsa-1") => cache.keysFor(url, kid, "RS256", LOOPBACK),
     hits: () => server.hits(path),
   };
 }
@@ -84,10 +87,10 @@ describe("JwksCache freshness", () => {
       server.set(path, { json: jwksOf(rsa) });
       return new URL(server.url(path));
     };
-    await cache.keysFor(a.url, "rsa-1", "RS256");
-    await cache.keysFor(other(1), "rsa-1", "RS256");
-    await cache.keysFor(other(2), "rsa-1", "RS256");
-    await cache.keysFor(a.url, "rsa-1", "RS256");
+    await cache.keysFor(a.url, "rsa-1", "RS256", LOOPBACK);
+    await cache.keysFor(other(1), "rsa-1", "RS256", LOOPBACK);
+    await cache.keysFor(other(2), "rsa-1", "RS256", LOOPBACK);
+    await cache.keysFor(a.url, "rsa-1", "RS256", LOOPBACK);
     expect(a.hits()).toBe(2);
   });
 });
@@ -164,14 +167,22 @@ describe("JwksCache failures", () => {
 });
 
 describe("the jwks_url rule", () => {
-  it.each([
-    "https://example.com/jwks.json",
+  const loopbackHttp = [
     "http://127.0.0.1:8080/jwks.json",
     "http://127.200.3.4/jwks.json",
     "http://localhost:54321/auth/v1/.well-known/jwks.json",
     "http://[::1]:9000/keys",
-  ])("accepts %s", (url) => {
-    expect(parseJwksUrl(url).href).toBe(new URL(url).href);
+  ];
+
+  it("accepts an https URL", () => {
+    expect(parseJwksUrl("https://example.com/jwks.json").href).toBe("https://example.com/jwks.json");
+  });
+
+  it.each(loopbackHttp)("accepts %s through the local runtime's seam only", (url) => {
+    expect(parseJwksUrl(url, true).href).toBe(new URL(url).href);
+    const thrown = thrownBy(() => parseJwksUrl(url));
+    expect((thrown as ConfigError).code).toBe("invalid_url");
+    expect((thrown as Error).message).toMatch(/^The jwks_url field must be an https URL; /);
   });
 
   it.each([
@@ -246,9 +257,16 @@ describe("jwks_unavailable tells the workflow one thing", () => {
     const dropped = setup();
     server.set(dropped.path, { drop: true });
     failures.unreachable = dropped.lookup;
-    const slow = setup({}, { timeoutMs: 200 });
-    server.set(slow.path, { json: jwksOf(rsa), delayMs: 5_000 });
-    failures.timeout = slow.lookup;
+    const slow = setup();
+    server.set(slow.path, { json: jwksOf(rsa), delayMs: 60_000 });
+    failures.timeout = async () => {
+      // The deadline on a hand-moved clock: moved once the endpoint holds the request.
+      const timers = new ManualTimers();
+      const keys = slow.cache.keysFor(slow.url, "rsa-1", "RS256", { ...LOOPBACK, timers });
+      for (let i = 0; i < 200 && slow.hits() === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      timers.advance(5_000);
+      return keys;
+    };
     const seen: Record<string, [string, string, string | undefined]> = {};
     for (const [name, lookup] of Object.entries(failures)) {
       const error = (await lookup().catch((e: unknown) => e)) as TokenError;
@@ -286,9 +304,12 @@ describe("provider presets", () => {
     };
     expect(resolve("Supabase", { project: "https://abcd.supabase.co" })).toEqual(expected);
     expect(resolve("Supabase", { project: "abcd.supabase.co/" })).toEqual(expected);
-    expect(resolve("Supabase", { project: "http://127.0.0.1:54321" }).issuers).toEqual([
-      "http://127.0.0.1:54321/auth/v1",
-    ]);
+    expect(
+      resolveProvider({ provider: "Supabase", project: "http://127.0.0.1:54321" }, true).issuers,
+    ).toEqual(["http://127.0.0.1:54321/auth/v1"]);
+    expect(configErrorOf(() => resolve("Supabase", { project: "http://127.0.0.1:54321" }))?.code).toBe(
+      "invalid_url",
+    );
   });
 
   it("Auth0, with the trailing slash on the issuer and the builder's audience", () => {
@@ -332,13 +353,13 @@ describe("provider presets", () => {
       resolveProvider({
         provider: "Firebase",
         project: "p",
-        jwksUrl: "http://127.0.0.1:1/k",
+        jwksUrl: "https://keys.example/k",
         issuer: "i",
         audience: "a",
         algorithms: ["es256"],
       }),
     ).toMatchObject({
-      jwksUrl: new URL("http://127.0.0.1:1/k"),
+      jwksUrl: new URL("https://keys.example/k"),
       issuers: ["i"],
       audience: "a",
       algorithms: ["ES256"],

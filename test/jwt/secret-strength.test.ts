@@ -2,7 +2,9 @@
  * The weak-secret rules must refuse patterns and placeholders without refusing honest random secrets:
  * 10,000 random secrets of 32 to 64 characters in the alphabets generators use must all pass.
  */
-import { createHash, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createHash, generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { base64url } from "jose";
 import { describe, expect, it } from "vitest";
 import { parseHmacSecret } from "../../src/jwt/keys/secret.js";
@@ -80,6 +82,19 @@ describe("weak-secret rules", () => {
     }
   });
 
+  it("accept 1,000 random base64 and hex secrets of 32 to 160 bytes, in lines or not", () => {
+    const next = byteStream("encoded-random-v1");
+    const refused: string[] = [];
+    for (let i = 0; i < 1_000; i++) {
+      const bytes = Buffer.from(Array.from({ length: 32 + (next() % 129) }, next));
+      const text = i % 2 === 0 ? bytes.toString("base64") : bytes.toString("hex");
+      const secret = i % 4 < 2 ? text : (text.match(/.{1,64}/g) ?? []).join("\n");
+      const message = refusal(secret);
+      if (message) refused.push(`#${i}: ${message}`);
+    }
+    expect(refused).toEqual([]);
+  });
+
   it("accept a passphrase-like secret with a repeated word but no short period", () => {
     expect(refusal("correct-horse-battery-staple-correct-horse-battery-staple-7")).toBeUndefined();
   });
@@ -115,6 +130,51 @@ function keyMaterialSecrets(): [string, string][] {
     ["an oct JWK whose k is a DER key", oct(rsa.publicKey.export({ format: "der", type: "spki" }))],
     ["an oct JWK whose k is a base64 key body", oct(new TextEncoder().encode(body(ec.publicKey, "spki")))],
     ["a PEM", rsaPublicPem],
+    ...encodedKeyFiles(),
+  ];
+}
+
+/**
+ * Key files once more encoded as text: base64 of a whole PEM file (a .env value, a Kubernetes secret),
+ * hex of the DER (what hex dumps and `openssl` print), in lines or with separators, and both nested.
+ */
+function encodedKeyFiles(): [string, string][] {
+  const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const ed = generateKeyPairSync("ed25519");
+  const pem = (key: KeyObject, type: "spki" | "pkcs8" | "sec1") =>
+    key.export({ format: "pem", type } as never).toString();
+  const der = (key: KeyObject, type: "spki" | "pkcs8" | "sec1") =>
+    key.export({ format: "der", type } as never) as Buffer;
+  const lines = (text: string, width: number, eol = "\n") =>
+    (text.match(new RegExp(`.{1,${width}}`, "g")) ?? []).join(eol);
+  const certificate = new X509Certificate(
+    readFileSync(path.join(import.meta.dirname, "../fixtures/x509/p256.crt.pem")),
+  );
+  const b64 = (text: string | Buffer) => Buffer.from(text).toString("base64");
+  const hex = (bytes: Buffer) => bytes.toString("hex");
+  return [
+    ["base64 of a public PEM file, one line", b64(pem(rsa.publicKey, "spki"))],
+    [
+      "base64 of a public PEM file in 76-character lines (base64's)",
+      lines(b64(pem(rsa.publicKey, "spki")), 76),
+    ],
+    [
+      "base64 of a PKCS#8 PEM file with CRLF lines and spaces around",
+      ` ${lines(b64(pem(ec.privateKey, "pkcs8")), 64, "\r\n")}\n`,
+    ],
+    ["base64 of a SEC1 PEM file with literal \\n escapes", lines(b64(pem(ec.privateKey, "sec1")), 64, "\\n")],
+    ["base64url of a PEM file", Buffer.from(pem(ed.publicKey, "spki")).toString("base64url")],
+    ["base64 of a certificate PEM file", b64(certificate.toString())],
+    ["base64 of a public JWK", b64(JSON.stringify(rsa.publicKey.export({ format: "jwk" })))],
+    ["hex of an RSA SPKI DER", hex(der(rsa.publicKey, "spki"))],
+    ["hex of an EC PKCS#8 DER in upper case", hex(der(ec.privateKey, "pkcs8")).toUpperCase()],
+    ["hex of an EC SEC1 DER in 60-character lines (xxd -p's)", lines(hex(der(ec.privateKey, "sec1")), 60)],
+    ["hex of an Ed25519 SPKI DER with colons (openssl's)", lines(hex(der(ed.publicKey, "spki")), 2, ":")],
+    ["hex of a certificate DER, space-separated bytes", lines(hex(certificate.raw), 2, " ")],
+    ["hex of an RSA SPKI DER with a 0x prefix", `0x${hex(der(rsa.publicKey, "spki"))}`],
+    ["hex of a whole PEM file", hex(Buffer.from(pem(rsa.publicKey, "spki")))],
+    ["base64 of the hex of a DER", b64(hex(der(ec.publicKey, "spki")))],
   ];
 }
 

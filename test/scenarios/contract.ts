@@ -17,7 +17,8 @@ const cryptoBefore = typeof nativeCrypto;
 const report: Record<string, unknown> = { node: process.version, cryptoBefore };
 const actionsDir = path.resolve("actions");
 for (const [presentation, options] of Object.entries(PRESENTATIONS)) {
-  const h = harness(new BubbleRuntime(actionsDir, options));
+  // Verify external cases use JWKS servers on 127.0.0.1: reached through the local runtime's seam.
+  const h = harness(new BubbleRuntime(actionsDir, { ...options, localRuntime: { loopbackHttp: true } }));
   for (const [group, cases] of Object.entries(CASE_GROUPS)) {
     for (const c of cases) {
       try {

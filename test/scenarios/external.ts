@@ -14,9 +14,11 @@ import {
   type ExternalEnv,
   SLOW_CASE,
 } from "../external/cases.js";
+import { installFetchGlobal } from "../support/fetch-global.js";
 import { JwksTestServer, testKey } from "../support/jwks-server.js";
 import { printReport } from "../support/observe.js";
 
+const fetchGlobal = installFetchGlobal();
 const nativeCrypto = globalThis.crypto;
 const cryptoBefore = typeof nativeCrypto;
 const report: Record<string, unknown> = { node: process.version, cryptoBefore };
@@ -46,16 +48,19 @@ async function observeCase(c: ExternalCase, h: ReturnType<typeof harness>, e: Ex
 }
 
 const actionsDir = path.resolve("actions");
-const slow = observeCase(SLOW_CASE, harness(new BubbleRuntime(actionsDir)), env("slow"));
+// The JWKS server is plain http on 127.0.0.1: reached through the local runtime's seam, as in local development.
+const local = { localRuntime: { loopbackHttp: true } };
+const slow = observeCase(SLOW_CASE, harness(new BubbleRuntime(actionsDir, local)), env("slow"));
 let index = 0;
 for (const [presentation, options] of Object.entries(EXTERNAL_PRESENTATIONS)) {
-  const h = harness(new BubbleRuntime(actionsDir, options));
+  const h = harness(new BubbleRuntime(actionsDir, { ...options, ...local }));
   const e = env(`p${index++}`);
   for (const [group, cases] of Object.entries(EXTERNAL_CASES)) {
     for (const c of cases) report[`${presentation} | ${group} | ${c.name}`] = await observeCase(c, h, e);
   }
 }
 report[`slow | ${SLOW_CASE.name}`] = await slow;
+report.fetchGlobal = { name: fetchGlobal.name, calls: fetchGlobal.calls() };
 report.cryptoAfter = typeof globalThis.crypto;
 report.cryptoKept = globalThis.crypto === nativeCrypto;
 await server.close();

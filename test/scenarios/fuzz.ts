@@ -321,7 +321,11 @@ function unwrapped(input: string): string {
 }
 
 const CODES = new Set<string>(TOKEN_ERROR_CODES);
-const runtime = new BubbleRuntime(path.resolve("actions"), { evaluate: "once" });
+// Verify external reads the JWKS server on 127.0.0.1 through the local runtime's seam.
+const runtime = new BubbleRuntime(path.resolve("actions"), {
+  evaluate: "once",
+  localRuntime: { loopbackHttp: true },
+});
 
 interface Failure {
   readonly run: number;

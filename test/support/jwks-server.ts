@@ -32,15 +32,42 @@ export interface Route {
 export class JwksTestServer {
   private readonly routes = new Map<string, Route>();
   private readonly counts = new Map<string, number>();
+  private readonly dripped = new Map<string, number>();
   private readonly server: Server;
   private port = 0;
+  private accepted = 0;
+  private open = 0;
 
   constructor() {
     this.server = createServer((req, res) => this.handle(req, res));
+    this.server.on("connection", (socket) => {
+      this.accepted++;
+      this.open++;
+      socket.on("close", () => this.open--);
+    });
   }
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+  /** How many of those connections are still open. */
+  get openConnections(): number {
+    return this.open;
+  }
+
+  /** How many TCP connections the server accepted, whether or not a request followed. */
+  get connections(): number {
+    return this.accepted;
+  }
+
+  /** The port it listens on. */
+  get listeningPort(): number {
+    return this.port;
+  }
+
+  /** Listens on 127.0.0.1 (or `host`), on a free port (or `port`); rejects when it cannot. */
+  async start(host = "127.0.0.1", port = 0): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, host, resolve);
+    });
     this.port = (this.server.address() as AddressInfo).port;
     return this;
   }
@@ -60,6 +87,11 @@ export class JwksTestServer {
     return `http://${host}:${this.port}${path}`;
   }
 
+  /** How many chunks a streaming route at `path` has written, over all its requests. */
+  drips(path: string): number {
+    return this.dripped.get(path) ?? 0;
+  }
+
   /** How many requests reached `path`. */
   hits(path: string): number {
     return this.counts.get(path) ?? 0;
@@ -74,7 +106,7 @@ export class JwksTestServer {
       return;
     }
     if (route.stream) {
-      streamForever(res, route.stream);
+      streamForever(res, route.stream, () => this.dripped.set(path, this.drips(path) + 1));
       return;
     }
     if (route.resetAfterHeaders) {
@@ -106,7 +138,7 @@ export class JwksTestServer {
 }
 
 /** Writes `chunk` every `intervalMs` until the client closes the connection or `forMs` has passed. */
-function streamForever(res: ServerResponse, stream: NonNullable<Route["stream"]>): void {
+function streamForever(res: ServerResponse, stream: NonNullable<Route["stream"]>, onChunk: () => void): void {
   res.writeHead(200, { "content-type": "application/json" });
   res.write('{"keys": [], "padding": "');
   const stopAt = Date.now() + (stream.forMs ?? 60_000);
@@ -117,6 +149,7 @@ function streamForever(res: ServerResponse, stream: NonNullable<Route["stream"]>
       return;
     }
     res.write(stream.chunk);
+    onChunk();
   }, stream.intervalMs);
   res.on("close", () => clearInterval(timer));
 }

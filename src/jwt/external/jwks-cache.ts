@@ -8,7 +8,7 @@ import type { ReadyKey } from "../keys/keyring.js";
 import { publicMembers } from "../keys/public-jwk.js";
 import { importForJws } from "../keys/webcrypto-import.js";
 import { isJsonObject } from "../values.js";
-import { type DownloadLimits, downloadJson, JwksFetchError } from "./fetch.js";
+import { type DownloadLimits, downloadJson, JwksFetchError, type NetworkAccess } from "./fetch.js";
 
 /** The rules of the cache; every field has the production value in JWKS_DEFAULTS. */
 export interface JwksCacheOptions extends DownloadLimits {
@@ -71,19 +71,25 @@ export class JwksCache {
    * The published keys that may have signed a token with this `kid` and `alg`. Throws TokenError
    * `jwks_unavailable` when no keys could be fetched or read (and none are cached), `unknown_key`
    * when no published key has the kid, `invalid_signature` when the kid's key is not for `alg`.
+   * `network` is how a download may reach the network (Bubble's runtime: always the defaults).
    */
-  async keysFor(url: URL, kid: string | undefined, alg: AsymmetricAlgorithm): Promise<readonly ReadyKey[]> {
+  async keysFor(
+    url: URL,
+    kid: string | undefined,
+    alg: AsymmetricAlgorithm,
+    network: NetworkAccess = {},
+  ): Promise<readonly ReadyKey[]> {
     const href = url.href;
     let entry = this.entries.get(href);
     let justFetched = false;
     if (!entry || this.options.now() >= entry.freshUntil) {
-      entry = await this.refresh(url, entry);
+      entry = await this.refresh(url, entry, network);
       justFetched = true;
     }
     let indexes = matching(entry.jwks, kid);
     if (indexes.length === 0 && kid !== undefined && !justFetched && this.mayRefetchFor(entry)) {
       entry.lastKidRefetch = this.options.now();
-      entry = await this.refresh(url, entry);
+      entry = await this.refresh(url, entry, network);
       indexes = matching(entry.jwks, kid);
     }
     if (indexes.length === 0) {
@@ -123,11 +129,11 @@ export class JwksCache {
    * previous keys (fresh or stale) stay in service and the endpoint is left alone for a while;
    * without previous keys the call fails with `jwks_unavailable`.
    */
-  private async refresh(url: URL, previous: Entry | undefined): Promise<Entry> {
+  private async refresh(url: URL, previous: Entry | undefined, network: NetworkAccess): Promise<Entry> {
     const href = url.href;
     let pending = this.inflight.get(href);
     if (!pending) {
-      pending = this.download(url, previous).finally(() => this.inflight.delete(href));
+      pending = this.download(url, previous, network).finally(() => this.inflight.delete(href));
       this.inflight.set(href, pending);
     }
     try {
@@ -143,8 +149,8 @@ export class JwksCache {
     }
   }
 
-  private async download(url: URL, previous: Entry | undefined): Promise<Entry> {
-    const { body, maxAgeSeconds } = await downloadJson(url, this.options);
+  private async download(url: URL, previous: Entry | undefined, network: NetworkAccess): Promise<Entry> {
+    const { body, maxAgeSeconds } = await downloadJson(url, this.options, network);
     if (!Array.isArray(body.keys)) throw new JwksFetchError('its answer has no "keys" list');
     const jwks = body.keys.filter((key): key is JWK => isJsonObject(key)).slice(0, MAX_KEYS);
     const { defaultTtlMs, minTtlMs, maxTtlMs } = this.options;

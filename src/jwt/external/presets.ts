@@ -137,14 +137,15 @@ const PRESETS: Record<Provider, Preset> = {
 /**
  * The provider's preset with the builder's overrides applied. Throws a ConfigError naming the field
  * to fix: an unknown provider, a missing project, a jwks_url that is not https, an HS* algorithm.
+ * `loopbackHttp` lets plain http URLs to this machine through (the local backend and tests only).
  */
-export function resolveProvider(settings: ProviderSettings): ResolvedProvider {
+export function resolveProvider(settings: ProviderSettings, loopbackHttp = false): ResolvedProvider {
   const provider = PROVIDERS.find((name) => name.toLowerCase() === settings.provider.trim().toLowerCase());
   if (!provider)
     throw new ConfigError("invalid_field", `The provider field must be one of ${PROVIDERS.join(", ")}.`);
   const preset = PRESETS[provider];
-  const project = () => projectFor(provider, preset, settings.project);
-  const jwksUrl = parseJwksUrl(settings.jwksUrl ?? preset.jwksUrl(project));
+  const project = () => projectFor(provider, preset, settings.project, loopbackHttp);
+  const jwksUrl = parseJwksUrl(settings.jwksUrl ?? preset.jwksUrl(project), loopbackHttp);
   const issuers = settings.issuer ? [settings.issuer] : preset.issuers(project);
   let audience = settings.audience ?? preset.audience?.(project);
   if (audience === "") audience = undefined;
@@ -154,21 +155,27 @@ export function resolveProvider(settings: ProviderSettings): ResolvedProvider {
 }
 
 /** The `project` field as the provider needs it; read only when a preset value depends on it. */
-function projectFor(provider: Provider, preset: Preset, value: string | undefined): string {
+function projectFor(
+  provider: Provider,
+  preset: Preset,
+  value: string | undefined,
+  loopbackHttp: boolean,
+): string {
   const text = value?.trim();
   if (!text)
     throw new ConfigError("missing_field", `The project field is empty; set it to ${preset.project}.`);
-  if (provider === "Supabase") return projectUrl(text, preset.project as string);
+  if (provider === "Supabase") return projectUrl(text, preset.project as string, loopbackHttp);
   if (provider === "Auth0" || provider === "Clerk") return domain(text, preset.project as string);
   return text;
 }
 
 /** A project URL (scheme optional, https assumed), without trailing slash, path or query. */
-function projectUrl(text: string, what: string): string {
+function projectUrl(text: string, what: string, loopbackHttp: boolean): string {
   const url = parseSecureUrl(
     /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`,
     "project",
     what,
+    loopbackHttp,
   );
   if (url.pathname !== "/" || url.search !== "") {
     throw new ConfigError(

@@ -30,23 +30,21 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * Parses a URL whose traffic must be private and authentic: https, or plain http to a loopback host
- * only (tests, local development such as `supabase start`). An https URL may not name a loopback,
- * private, link-local or metadata address (see blockedAddress). `field` names the field in the message.
+ * Parses a URL whose traffic must be private and authentic: https only, naming no loopback, private,
+ * link-local or metadata address (see blockedAddress). `loopbackHttp` also lets plain http to a
+ * loopback host through: only the local backend and the tests set it (see LOCAL_RUNTIME), never Bubble.
+ * `field` names the field in the message.
  */
-export function parseSecureUrl(text: string, field: string, what: string): URL {
+export function parseSecureUrl(text: string, field: string, what: string, loopbackHttp = false): URL {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     throw new ConfigError("invalid_url", `The ${field} field is not a valid URL; set it to ${what}.`);
   }
-  const loopbackHttp = url.protocol === "http:" && isLoopbackHost(url.hostname);
-  if (url.protocol !== "https:" && !loopbackHttp) {
-    throw new ConfigError(
-      "invalid_url",
-      `The ${field} field must be an https URL (plain http only for localhost); set it to ${what}.`,
-    );
+  const allowedHttp = loopbackHttp && url.protocol === "http:" && isLoopbackHost(url.hostname);
+  if (url.protocol !== "https:" && !allowedHttp) {
+    throw new ConfigError("invalid_url", `The ${field} field must be an https URL; set it to ${what}.`);
   }
   if (url.username !== "" || url.password !== "") {
     throw new ConfigError(
@@ -65,8 +63,36 @@ export function parseSecureUrl(text: string, field: string, what: string): URL {
 }
 
 /** The `jwks_url` rule: where the provider's public keys are fetched from. */
-export function parseJwksUrl(text: string): URL {
-  return parseSecureUrl(text, "jwks_url", "the provider's https keys URL (JWKS)");
+export function parseJwksUrl(text: string, loopbackHttp = false): URL {
+  return parseSecureUrl(text, "jwks_url", "the provider's https keys URL (JWKS)", loopbackHttp);
+}
+
+/**
+ * Whether an address a host name resolved to (as the resolver writes it: IPv4 dotted, IPv6 text, maybe
+ * with an IPv4 tail such as ::ffff:127.0.0.1) lies in a range blockedAddress refuses. It goes through the
+ * URL parser first, so one block list judges literals in URLs and resolved addresses alike; text the
+ * parser does not read as an address (a zone id such as fe80::1%eth0) is refused.
+ */
+export function isBlockedAddress(address: string): boolean {
+  const hostname = addressHostname(address);
+  return hostname === undefined || blockedAddress(hostname);
+}
+
+/** Whether a resolved address is this machine: 127.0.0.0/8 or ::1. */
+export function isLoopbackAddress(address: string): boolean {
+  const hostname = addressHostname(address);
+  return hostname !== undefined && hostname !== "localhost" && isLoopbackHost(hostname);
+}
+
+/** An IP address as the URL parser writes it in a hostname, or undefined when it is not one. */
+function addressHostname(address: string): string | undefined {
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${address.includes(":") ? `[${address}]` : address}/`).hostname;
+  } catch {
+    return undefined;
+  }
+  return DOTTED_V4.test(hostname) || hostname.startsWith("[") ? hostname : undefined;
 }
 
 /**

@@ -5,6 +5,7 @@ import { TokenError } from "../errors.js";
 import { checkTokenKind } from "../session.js";
 import { type JsonObject, parseToken } from "../token.js";
 import { ACCESS_KINDS, checkHeader, verifySignature } from "../verify.js";
+import type { NetworkAccess } from "./fetch.js";
 import { JwksCache } from "./jwks-cache.js";
 import { type Provider, type ProviderSettings, resolveProvider } from "./presets.js";
 
@@ -14,6 +15,11 @@ export interface ExternalVerifyOptions extends ProviderSettings {
   /** Reject when `iat` is older than this many seconds. */
   readonly maxAge?: number | undefined;
   readonly requiredClaims?: readonly string[] | undefined;
+  /**
+   * How the keys may be downloaded. Bubble's runtime always gets the defaults (https, public addresses,
+   * real timers); the local backend and tests reach loopback JWKS servers with `loopbackHttp`.
+   */
+  readonly network?: NetworkAccess | undefined;
 }
 
 export interface ExternalVerifiedToken {
@@ -40,7 +46,7 @@ export async function verifyExternalToken(
   options: ExternalVerifyOptions,
   cache: JwksCache = sharedCache,
 ): Promise<ExternalVerifiedToken> {
-  const resolved = resolveProvider(options);
+  const resolved = resolveProvider(options, options.network?.loopbackHttp === true);
   const parsed = parseToken(input);
   const alg = allowedAlgorithm(parsed.header.alg, resolved.algorithms);
   checkHeader(parsed.header, alg);
@@ -48,7 +54,7 @@ export async function verifyExternalToken(
   if (kid !== undefined && typeof kid !== "string") {
     throw new TokenError("malformed", "The token's key id (kid header) is not text.");
   }
-  const keys = await cache.keysFor(resolved.jwksUrl, kid, alg);
+  const keys = await cache.keysFor(resolved.jwksUrl, kid, alg, options.network);
   const { claims } = await verifySignature(parsed, keys, alg);
   // An ID token or access token, never a refresh token (RFC 8725 §3.11), even one the provider signed.
   checkTokenKind(parsed.header, ACCESS_KINDS);

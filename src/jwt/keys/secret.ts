@@ -122,9 +122,12 @@ function checkSecret(
 /**
  * What kind of key material the secret is or decodes to, or undefined for none: a PEM block, a JWK or
  * JWKS of an asymmetric key, or a DER key or certificate as raw bytes or as a base64 body pasted without
- * its BEGIN and END lines. A public key published in a JWKS can be rebuilt in any of these forms.
+ * its BEGIN and END lines; and any of these once more encoded as base64 or hex text (a whole PEM file
+ * in base64, as .env files and Kubernetes secrets hold keys; the DER in hex, as hex dumps and openssl
+ * print it), `MAX_NESTING` encodings deep. A public key published in a JWKS can be rebuilt in any of
+ * these forms; random bytes in base64 or hex decode to random bytes, which none of these checks match.
  */
-function keyMaterialIn(bytes: Uint8Array, text: string): string | undefined {
+function keyMaterialIn(bytes: Uint8Array, text: string, depth = 0): string | undefined {
   if (text.includes("-----BEGIN")) return "a PEM key";
   const unwrapped = stripPasteWrapping(text);
   if (unwrapped.includes("-----BEGIN")) return "a PEM key";
@@ -134,7 +137,29 @@ function keyMaterialIn(bytes: Uint8Array, text: string): string | undefined {
   if (body.length >= 16 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(body) && isDerKey(Buffer.from(body, "base64"))) {
     return "a key or certificate body (base64 without its BEGIN and END lines)";
   }
+  if (depth >= MAX_NESTING) return undefined;
+  for (const [encoding, decoded] of textDecodings(body)) {
+    const inner = keyMaterialIn(decoded, latin1(decoded), depth + 1);
+    if (inner) return `${inner} encoded in ${encoding}`;
+  }
   return undefined;
+}
+
+// base64 of the hex of a DER is as far as any real paste goes.
+const MAX_NESTING = 2;
+
+/**
+ * The bytes `body` (line breaks and spaces already removed) stands for as hex (bytes maybe separated by
+ * colons, maybe after 0x) and as base64 or base64url, where it can be read so; a hex text is both.
+ */
+function textDecodings(body: string): [string, Uint8Array][] {
+  const decodings: [string, Uint8Array][] = [];
+  const hex = body.replace(/^0x/i, "").replace(/:/g, "");
+  if (hex.length >= 32 && /^(?:[0-9a-f]{2})+$/i.test(hex)) decodings.push(["hex", Buffer.from(hex, "hex")]);
+  if (body.length >= 32 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(body)) {
+    decodings.push(["base64", Buffer.from(body, "base64")]);
+  }
+  return decodings;
 }
 
 /** A JWK other than `oct`, a JWKS holding one, or a service-account file. */
