@@ -132,6 +132,31 @@ const EDITORS = new Set([
 const VALUES = new Set(["text", "number", "boolean", "date", "file", "image"]);
 
 /**
+ * The categories Bubble's plugin editor offers, as seen in the meta_data.json of plugins Bubble synced
+ * (there is no `security`: security plugins are filed under `compliance`). A category Bubble does not
+ * have would not survive its next commit.
+ */
+export const BUBBLE_CATEGORIES: readonly string[] = [
+  "analytics",
+  "artificial intelligence (AI)",
+  "blog",
+  "chat",
+  "compliance",
+  "data (things)",
+  "ecommerce",
+  "email",
+  "internationalization",
+  "location",
+  "payment",
+  "PDF",
+  "productivity",
+  "small business",
+  "social network",
+  "technical",
+  "web scraping",
+];
+
+/**
  * Checks what Bubble would reject or silently mangle (ids, names, editors, types) and writes each
  * Dropdown's options from its `options_from` list. Throws one message listing every problem.
  */
@@ -167,6 +192,10 @@ export function resolveManifest(raw: Manifest): Manifest {
         `has not given it to anything else, set next_id to ${nextId(highest)}; otherwise key those entries "new" ` +
         "and run npm run build, which gives them the next ids.",
     );
+  }
+  for (const category of raw.meta.categories) {
+    if (!BUBBLE_CATEGORIES.includes(category))
+      problems.push(`meta.categories: "${category}" is not one of Bubble's: ${BUBBLE_CATEGORIES.join(", ")}`);
   }
   const actions: Record<string, ManifestAction> = {};
   for (const [actionId, action] of Object.entries(raw.actions)) {

@@ -192,6 +192,14 @@ describe("plugin.json's ids", () => {
     );
   });
 
+  it("refuses a category Bubble's editor does not offer", () => {
+    const filed = { ...raw, meta: { ...raw.meta, categories: ["technical", "security"] } };
+    expect(() => resolveManifest(filed)).toThrow('meta.categories: "security" is not one of Bubble\'s');
+    expect(() =>
+      resolveManifest({ ...raw, meta: { ...raw.meta, categories: ["compliance"] } }),
+    ).not.toThrow();
+  });
+
   it("refuses an id Bubble would not write, and one used twice", () => {
     const bad = structuredClone(raw) as { -readonly [K in keyof Manifest]: Manifest[K] };
     bad.keys = {
