@@ -208,6 +208,13 @@ export function resolveManifest(raw: Manifest): Manifest {
         names.add(entry.name);
         if (!entry.caption || !entry.doc) problems.push(`${where}: needs a caption and a doc`);
         if (kind === "fields" && !EDITORS.has(entry.editor ?? "")) problems.push(`${where}: unknown editor`);
+        // Bubble writes these defaults as JSON numbers and booleans (build/artifacts.ts): text that is
+        // neither would be written as null.
+        const byDefault = entry.default_val;
+        if (entry.value === "number" && byDefault !== undefined && !Number.isFinite(Number(byDefault)))
+          problems.push(`${where}: default_val "${byDefault}" is not a number`);
+        if (entry.editor === "Checkbox" && byDefault !== undefined && !["true", "false"].includes(byDefault))
+          problems.push(`${where}: a Checkbox's default_val is "true" or "false", not "${byDefault}"`);
         const needsValue = kind === "return_value" || entry.editor !== "Dropdown";
         if (needsValue && !VALUES.has(entry.value ?? "")) problems.push(`${where}: unknown value type`);
         out[id] = withOptions(entry, where, problems);

@@ -192,6 +192,33 @@ describe("plugin.json's ids", () => {
     );
   });
 
+  it("refuses a number default that is not a number, and a Checkbox default that is not true or false", () => {
+    const generate = raw.actions.AEC as Manifest["actions"][string];
+    const withDefaults = (expiresIn: string, refresh: string) => ({
+      ...raw,
+      actions: {
+        ...raw.actions,
+        AEC: {
+          ...generate,
+          fields: Object.fromEntries(
+            Object.entries(generate.fields).map(([id, field]) => [
+              id,
+              field.name === "expires_in"
+                ? { ...field, default_val: expiresIn }
+                : field.name === "issue_refresh_token"
+                  ? { ...field, default_val: refresh }
+                  : field,
+            ]),
+          ),
+        },
+      },
+    });
+    expect(() => resolveManifest(withDefaults("1h", "yes"))).toThrow(
+      /expires_in: default_val "1h" is not a number\n.*issue_refresh_token: a Checkbox's default_val is "true" or "false", not "yes"/,
+    );
+    expect(() => resolveManifest(withDefaults("60", "true"))).not.toThrow();
+  });
+
   it("refuses a category Bubble's editor does not offer", () => {
     const filed = { ...raw, meta: { ...raw.meta, categories: ["technical", "security"] } };
     expect(() => resolveManifest(filed)).toThrow('meta.categories: "security" is not one of Bubble\'s');
