@@ -4,12 +4,40 @@ import type { Manifest, ManifestEntry } from "./manifest.js";
 
 function ranked(
   entries: Readonly<Record<string, ManifestEntry>>,
-): Record<string, ManifestEntry & { rank: number }> {
-  const out: Record<string, ManifestEntry & { rank: number }> = {};
+  shape: (entry: ManifestEntry) => Record<string, unknown>,
+): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
   Object.entries(entries).forEach(([id, entry], rank) => {
-    out[id] = { ...entry, rank };
+    out[id] = { ...shape(entry), rank };
   });
   return out;
+}
+
+/**
+ * A field as Bubble writes it (every field of 82 server-side actions in 26 repositories Bubble synced): a
+ * Checkbox has no `value` and no `optional` and always a boolean `default_val`; a Dropdown is not
+ * `optional`; a number's `default_val` is a JSON number. A shape Bubble never writes would be rewritten
+ * by Bubble's next commit, and `npm run sync` would write it back on every run. plugin.json keeps its
+ * own spelling (strings, `value` on every field): the types for docs/actions.md and the bundles' defaults.
+ */
+export function bubbleField(entry: ManifestEntry): Record<string, unknown> {
+  const { default_val, ...rest } = entry;
+  if (entry.editor === "Checkbox") {
+    const { value: _value, optional: _optional, ...checkbox } = rest;
+    return { ...checkbox, default_val: default_val === "true" };
+  }
+  if (entry.editor === "Dropdown") {
+    const { optional: _optional, ...dropdown } = rest;
+    return { ...dropdown, default_val };
+  }
+  if (default_val === undefined) return rest;
+  return { ...rest, default_val: entry.value === "number" ? Number(default_val) : default_val };
+}
+
+/** A return value as Bubble writes it: no `doc` (none of 150 real ones has one); see {@link returnValuesGuide}. */
+export function bubbleReturnValue(entry: ManifestEntry): Record<string, unknown> {
+  const { doc: _doc, ...rest } = entry;
+  return rest;
 }
 
 /** `actions/<folder>/`: where Bubble keeps the action with this id. */
@@ -24,8 +52,8 @@ export function paramsJson(manifest: Manifest, actionId: string): string {
   return bubbleJson({
     category: "plugins",
     display: action.display,
-    fields: ranked(action.fields),
-    return_value: ranked(action.return_value),
+    fields: ranked(action.fields, bubbleField),
+    return_value: ranked(action.return_value, bubbleReturnValue),
     type: "server_side",
     // The bundle carries its own dependencies; Bubble installs no packages for it.
     use_packages: false,
@@ -47,15 +75,39 @@ export function metaDataJson(manifest: Manifest, nodeVersion: number): string {
 
 /** meta_data.json's members that plugin.json sets (Bubble adds its own, such as the icon's address). */
 export function metaData(manifest: Manifest, nodeVersion: number): Record<string, unknown> {
-  const { categories, ...meta } = manifest.meta;
+  const { categories, plugin_instructions, ...meta } = manifest.meta;
   // Bubble stores categories as an object keyed by position.
   return {
     ...meta,
+    plugin_instructions: `${plugin_instructions}\n\n${returnValuesGuide(manifest)}`,
     sa_node_version: nodeVersion,
     categories: Object.fromEntries(categories.map((c, i) => [String(i), c])),
   };
 }
 
+/**
+ * What each action returns, for the plugin instructions: Bubble keeps no doc on a return value, so the
+ * docs of plugin.json's return values are written where Bubble shows text to the builder.
+ */
+export function returnValuesGuide(manifest: Manifest): string {
+  const sections = Object.values(manifest.actions).map((action) => {
+    const values = Object.values(action.return_value).map(
+      (value) => `- ${value.caption} (${value.name}): ${value.doc}`,
+    );
+    return [`${action.display} returns:`, ...values].join("\n");
+  });
+  return ["What each action returns (Result of step N's …):", ...sections].join("\n\n");
+}
+
+/**
+ * Whether pages load jQuery for the plugin: Bubble writes it in every shared_tech_params.json, false in
+ * the server-side-only plugins it syncs (this one has no page code).
+ */
+export const USE_JQUERY = false;
+
 export function sharedTechParamsJson(manifest: Manifest): string {
-  return bubbleJson({ dependencies: { plugin_api_version: "4" }, shared_keys: manifest.keys });
+  return bubbleJson({
+    dependencies: { plugin_api_version: "4", use_jquery: USE_JQUERY },
+    shared_keys: manifest.keys,
+  });
 }

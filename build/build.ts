@@ -1,7 +1,8 @@
 /**
  * `npm run build`: plugin.json + src/ → what Bubble syncs (actions/<folder>/params.json, server.js and
- * client.js, meta_data.json, shared_tech_params.json), the generated reference docs/actions.md, and the
- * builder's guide docs/workflows.md from the app's definitions (app/app.ts).
+ * client.js, meta_data.json, shared_tech_params.json), the generated reference docs/actions.md, the
+ * builder's guide docs/workflows.md from the app's definitions (app/app.ts), and plugin.json's version in
+ * package.json and package-lock.json.
  * First it gives every entry of plugin.json keyed `new` the next Bubble id and rewrites plugin.json.
  * With `--check`, writes nothing and fails when an entry has no id yet or the committed files differ
  * from a fresh build, so stale artifacts never ship.
@@ -16,6 +17,7 @@ import { actionsReference } from "./docs.js";
 import { sourceJson } from "./json.js";
 import { assignNewIds, type Manifest, manifestPath, readManifest, readRawManifest } from "./manifest.js";
 import { publishedProblems, readPublished } from "./published.js";
+import { versionedPackageFiles } from "./version.js";
 import { workflowsGuide } from "./workflows-guide.js";
 
 /** plugin.json, checked, with the published ids of published-ids.json kept. */
@@ -54,6 +56,7 @@ export async function buildArtifacts(
   files.set("shared_tech_params.json", sharedTechParamsJson(manifest));
   files.set("docs/actions.md", actionsReference(manifest));
   files.set("docs/workflows.md", workflowsGuide(APP));
+  for (const [file, text] of versionedPackageFiles(root, manifest.version)) files.set(file, text);
   const bundles = await Promise.all(
     Object.entries(manifest.actions).map(async ([id, action]) => {
       const code = await bundleAction(root, action, manifest.version);

@@ -1,11 +1,19 @@
 /**
  * Bubble's ids. Bubble numbers every key, field, return value and action of a plugin from one counter,
  * written as three base-52 digits (`A`–`Z` then `a`–`z`): `AAB`, `AAC`, …, `AAz`, `ABA`. It names an
- * action's folder after its id: the id, a dash, and the id's ASCII bytes in lower-case Crockford base 32.
+ * action's (and an element's) folder after its id: the id, a dash, and the id's ASCII bytes in lower-case
+ * base 32 (the last group padded with zero bits) over {@link FOLDER_ALPHABET}.
  */
 
 const BASE52 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
+/**
+ * Bubble's base-32 digits, read off 230 folder names of 25 repositories Bubble synced
+ * (test/fixtures/bubble-folders.json): Crockford's alphabet except that 26 is `u`, where Crockford has
+ * `t`. Every value seen (0–8, 10, 12, 14, 16, 18, 20–24, 26, 28, 30) agrees with this string; 9, 11, 13,
+ * 15, 17, 19, 25, 27 and 29 need ids no plugin there reached (their Crockford digits are kept), and 31
+ * never occurs in a three-letter id.
+ */
+export const FOLDER_ALPHABET = "0123456789abcdefghjkmnpqrsuvwxyz";
 const ID_LENGTH = 3;
 
 /** An id as Bubble writes it: exactly three base-52 digits. */
@@ -49,7 +57,8 @@ export function actionFolder(id: string): string {
   for (const byte of Buffer.from(id, "ascii")) bits += byte.toString(2).padStart(8, "0");
   bits = bits.padEnd(Math.ceil(bits.length / 5) * 5, "0");
   let suffix = "";
-  for (let i = 0; i < bits.length; i += 5) suffix += CROCKFORD[Number.parseInt(bits.slice(i, i + 5), 2)];
+  for (let i = 0; i < bits.length; i += 5)
+    suffix += FOLDER_ALPHABET[Number.parseInt(bits.slice(i, i + 5), 2)];
   return `${id}-${suffix}`;
 }
 

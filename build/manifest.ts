@@ -132,6 +132,31 @@ const EDITORS = new Set([
 const VALUES = new Set(["text", "number", "boolean", "date", "file", "image"]);
 
 /**
+ * The categories Bubble's plugin editor offers, as seen in the meta_data.json of plugins Bubble synced
+ * (there is no `security`: security plugins are filed under `compliance`). A category Bubble does not
+ * have would not survive its next commit.
+ */
+export const BUBBLE_CATEGORIES: readonly string[] = [
+  "analytics",
+  "artificial intelligence (AI)",
+  "blog",
+  "chat",
+  "compliance",
+  "data (things)",
+  "ecommerce",
+  "email",
+  "internationalization",
+  "location",
+  "payment",
+  "PDF",
+  "productivity",
+  "small business",
+  "social network",
+  "technical",
+  "web scraping",
+];
+
+/**
  * Checks what Bubble would reject or silently mangle (ids, names, editors, types) and writes each
  * Dropdown's options from its `options_from` list. Throws one message listing every problem.
  */
@@ -168,6 +193,10 @@ export function resolveManifest(raw: Manifest): Manifest {
         "and run npm run build, which gives them the next ids.",
     );
   }
+  for (const category of raw.meta.categories) {
+    if (!BUBBLE_CATEGORIES.includes(category))
+      problems.push(`meta.categories: "${category}" is not one of Bubble's: ${BUBBLE_CATEGORIES.join(", ")}`);
+  }
   const actions: Record<string, ManifestAction> = {};
   for (const [actionId, action] of Object.entries(raw.actions)) {
     const resolved = (kind: "fields" | "return_value") => {
@@ -179,6 +208,13 @@ export function resolveManifest(raw: Manifest): Manifest {
         names.add(entry.name);
         if (!entry.caption || !entry.doc) problems.push(`${where}: needs a caption and a doc`);
         if (kind === "fields" && !EDITORS.has(entry.editor ?? "")) problems.push(`${where}: unknown editor`);
+        // Bubble writes these defaults as JSON numbers and booleans (build/artifacts.ts): text that is
+        // neither would be written as null.
+        const byDefault = entry.default_val;
+        if (entry.value === "number" && byDefault !== undefined && !Number.isFinite(Number(byDefault)))
+          problems.push(`${where}: default_val "${byDefault}" is not a number`);
+        if (entry.editor === "Checkbox" && byDefault !== undefined && !["true", "false"].includes(byDefault))
+          problems.push(`${where}: a Checkbox's default_val is "true" or "false", not "${byDefault}"`);
         const needsValue = kind === "return_value" || entry.editor !== "Dropdown";
         if (needsValue && !VALUES.has(entry.value ?? "")) problems.push(`${where}: unknown value type`);
         out[id] = withOptions(entry, where, problems);

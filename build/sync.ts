@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "../src/paths.js";
-import { actionDir, CLIENT_STUB, metaData } from "./artifacts.js";
+import { actionDir, CLIENT_STUB, metaData, USE_JQUERY } from "./artifacts.js";
 import { type BubbleState, git, NotABubbleRepository, readBubbleState } from "./bubble-repo.js";
 import { buildArtifacts, declaredNodeVersion, staleFiles, writeArtifacts } from "./build.js";
 import { laterId, nextId } from "./ids.js";
@@ -166,13 +166,14 @@ function bubbleFiles(target: string, manifest: Manifest, built: Map<string, stri
   files.set("meta_data.json", bubbleJson({ ...meta, ...metaData(manifest, declaredNodeVersion(manifest)) }));
   const shared = readJsonFile(path.join(target, "shared_tech_params.json"));
   const dependencies = (shared.dependencies ?? {}) as Record<string, unknown>;
-  // Bubble writes the API version as 4 or "4"; either is v4, and Bubble's own spelling stays.
+  // Bubble writes the API version as 4 or "4"; either is v4, and Bubble's own spelling stays. So does
+  // its jQuery setting; the build's goes in only where Bubble's file has none.
   const apiVersion = String(dependencies.plugin_api_version) === "4" ? dependencies.plugin_api_version : "4";
   files.set(
     "shared_tech_params.json",
     bubbleJson({
       ...shared,
-      dependencies: { ...dependencies, plugin_api_version: apiVersion },
+      dependencies: { use_jquery: USE_JQUERY, ...dependencies, plugin_api_version: apiVersion },
       shared_keys: manifest.keys,
     }),
   );

@@ -17,15 +17,36 @@ import { PROVIDERS } from "../src/jwt/external/presets.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
-/** Bubble's folder rule, written out again: the id's ASCII bits in groups of five, Crockford's digits. */
-function expectedFolder(id: string): string {
-  const crockford = "0123456789abcdefghjkmnpqrstvwxyz";
+/** Bubble's base-32 digits, written out again: Crockford's, but 26 is `u` (see the fixture's test below). */
+const DIGITS = "0123456789abcdefghjkmnpqrsuvwxyz";
+
+/** The five-bit values of an id's ASCII bytes, the last group padded with zero bits. */
+function fiveBitValues(id: string): number[] {
   const bits = [...Buffer.from(id, "ascii")].map((byte) => byte.toString(2).padStart(8, "0")).join("");
-  let suffix = "";
+  const values: number[] = [];
   for (let i = 0; i < bits.length; i += 5)
-    suffix += crockford[Number.parseInt(bits.slice(i, i + 5).padEnd(5, "0"), 2)];
-  return `${id}-${suffix}`;
+    values.push(Number.parseInt(bits.slice(i, i + 5).padEnd(5, "0"), 2));
+  return values;
 }
+
+/** Bubble's folder rule, written out again: the id, a dash, its five-bit values as digits. */
+function expectedFolder(id: string): string {
+  return `${id}-${fiveBitValues(id)
+    .map((value) => DIGITS[value])
+    .join("")}`;
+}
+
+interface FolderFixture {
+  readonly repositories: readonly { repo: string; bubbleCommit: string; folders: readonly string[] }[];
+}
+
+/** Folder names Bubble wrote in public repositories it syncs (names only). */
+const REAL: FolderFixture = JSON.parse(
+  readFileSync(path.join(ROOT, "test/fixtures/bubble-folders.json"), "utf8"),
+);
+const realFolders = REAL.repositories.flatMap(({ repo, bubbleCommit, folders }) =>
+  folders.map((folder) => ({ repo, bubbleCommit, name: path.basename(folder) })),
+);
 
 /** Base 52 read again: A–Z are 0–25, a–z 26–51. */
 function expectedNumber(id: string): number {
@@ -41,11 +62,60 @@ function afterNext(k: number): string {
 }
 
 describe("Bubble's id scheme", () => {
-  it("derives the two folders seen in Bubble's repositories, by the rule written out in this test", () => {
-    expect(expectedFolder("AAC")).toBe("AAC-850m6");
-    expect(expectedFolder("AEK")).toBe("AEK-852mp");
-    expect(actionFolder("AAC")).toBe("AAC-850m6");
-    expect(actionFolder("AEK")).toBe("AEK-852mp");
+  it("the fixture holds at least 12 repositories and 200 folder names", () => {
+    expect(REAL.repositories.length).toBeGreaterThanOrEqual(12);
+    expect(realFolders.length).toBeGreaterThanOrEqual(200);
+  });
+
+  it("reproduces every folder name of the fixture: the id, a dash and its suffix by Bubble's rule", () => {
+    const wrong: string[] = [];
+    for (const { repo, bubbleCommit, name } of realFolders) {
+      const id = name.slice(0, 3);
+      // Bubble's layout before 2020 named the folder by the bare id (one repository of the fixture).
+      if (name === id && bubbleCommit < "2020") continue;
+      if (actionFolder(id) !== name || idOfActionFolder(name) !== id) wrong.push(`${repo}: ${name}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("reads each five-bit value's digit off the fixture: one digit per value, Crockford's but 26 is u", () => {
+    const seen = new Map<number, Set<string>>();
+    for (const { name } of realFolders) {
+      const suffix = name.slice(4);
+      if (!suffix) continue;
+      fiveBitValues(name.slice(0, 3)).forEach((value, i) => {
+        const digits = seen.get(value) ?? new Set<string>();
+        digits.add(suffix[i] as string);
+        seen.set(value, digits);
+      });
+    }
+    const read = [...seen.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([value, digits]) => `${value}:${[...digits].join("")}`);
+    // Every value seen, with the one digit Bubble wrote for it: Crockford's digits, but u for 26 (never t).
+    expect(read.join(" ")).toBe(
+      "0:0 1:1 2:2 3:3 4:4 5:5 6:6 7:7 8:8 10:a 12:c 14:e 16:g 18:j 20:m 21:n 22:p 23:q 24:r 26:u 28:w 30:y",
+    );
+    for (const value of seen.keys()) expect(seen.get(value)).toEqual(new Set([DIGITS[value]]));
+  });
+
+  it("31 never occurs in a three-letter id, so no real folder can show its digit", () => {
+    const values = new Set<number>();
+    for (let n = 0; n < 52 ** 3; n++) for (const value of fiveBitValues(idFromNumber(n))) values.add(value);
+    expect(values.has(31)).toBe(false);
+    expect(values.size).toBe(31);
+  });
+
+  it("derives the folders seen in Bubble's repositories, by the rule written out in this test", () => {
+    for (const [id, folder] of [
+      ["AAC", "AAC-850m6"],
+      ["AEK", "AEK-852mp"],
+      ["AAM", "AAM-850mu"],
+      ["ACM", "ACM-851mu"],
+    ]) {
+      expect(expectedFolder(id as string)).toBe(folder);
+      expect(actionFolder(id as string)).toBe(folder);
+    }
   });
 
   it("agrees with the rule for every id of the counter", () => {
@@ -66,6 +136,8 @@ describe("Bubble's id scheme", () => {
   it("knows a folder Bubble never wrote", () => {
     expect(idOfActionFolder("JAA-1jwt1")).toBeUndefined();
     expect(idOfActionFolder("AAC-850m7")).toBeUndefined();
+    // Crockford's digit for 26, which Bubble does not write.
+    expect(idOfActionFolder("AAM-850mt")).toBeUndefined();
   });
 });
 
@@ -118,6 +190,41 @@ describe("plugin.json's ids", () => {
     expect(() => resolveManifest(merged)).toThrow(
       `plugin.json is not valid:\n  JWT - Verify token fields: id ${afterNext(0)} is at or past next_id ${raw.next_id}\n  Ids at or past next_id come from an id picked by hand or from a merge. When each is used once and Bubble has not given it to anything else, set next_id to ${afterNext(1)}; otherwise key those entries "new" and run npm run build, which gives them the next ids.`,
     );
+  });
+
+  it("refuses a number default that is not a number, and a Checkbox default that is not true or false", () => {
+    const generate = raw.actions.AEC as Manifest["actions"][string];
+    const withDefaults = (expiresIn: string, refresh: string) => ({
+      ...raw,
+      actions: {
+        ...raw.actions,
+        AEC: {
+          ...generate,
+          fields: Object.fromEntries(
+            Object.entries(generate.fields).map(([id, field]) => [
+              id,
+              field.name === "expires_in"
+                ? { ...field, default_val: expiresIn }
+                : field.name === "issue_refresh_token"
+                  ? { ...field, default_val: refresh }
+                  : field,
+            ]),
+          ),
+        },
+      },
+    });
+    expect(() => resolveManifest(withDefaults("1h", "yes"))).toThrow(
+      /expires_in: default_val "1h" is not a number\n.*issue_refresh_token: a Checkbox's default_val is "true" or "false", not "yes"/,
+    );
+    expect(() => resolveManifest(withDefaults("60", "true"))).not.toThrow();
+  });
+
+  it("refuses a category Bubble's editor does not offer", () => {
+    const filed = { ...raw, meta: { ...raw.meta, categories: ["technical", "security"] } };
+    expect(() => resolveManifest(filed)).toThrow('meta.categories: "security" is not one of Bubble\'s');
+    expect(() =>
+      resolveManifest({ ...raw, meta: { ...raw.meta, categories: ["compliance"] } }),
+    ).not.toThrow();
   });
 
   it("refuses an id Bubble would not write, and one used twice", () => {

@@ -205,7 +205,7 @@ interface Entry {
   value?: string;
   is_list?: boolean;
   options?: string;
-  default_val?: string;
+  default_val?: string | number | boolean;
   doc?: string;
   caption?: string;
   optional?: boolean;
@@ -226,8 +226,11 @@ function loadSynced(): Map<string, { fields: Entry[]; returns: Entry[] }> {
 
 function typeOf(entry: Entry): string {
   if (entry.editor === "Dropdown") return "dropdown";
+  // As Bubble writes a Checkbox: no value type, a yes/no default.
   if (entry.editor === "Checkbox")
-    return entry.value === "boolean" ? "boolean" : "Checkbox without a boolean value";
+    return entry.value === undefined && typeof entry.default_val === "boolean"
+      ? "boolean"
+      : "Checkbox not as Bubble writes it";
   if (entry.editor === "key_value_list") return "key_value_list";
   return `${entry.value}${entry.is_list ? " list" : ""}`;
 }
@@ -250,10 +253,23 @@ describe("the contract's names and types, in the synced params.json", () => {
           expect(entry && typeOf(entry)).toBe(type);
         });
       }
-      it("has a caption and a one-sentence doc with an example value on every field and return value", () => {
-        for (const entry of [...(action?.fields ?? []), ...(action?.returns ?? [])]) {
+      it("has a caption and a one-sentence doc with an example value on every field, and on every return value in the plugin instructions (Bubble keeps no doc on one)", () => {
+        const instructions = JSON.parse(readFileSync(path.join(ROOT, "meta_data.json"), "utf8"))
+          .plugin_instructions as string;
+        const section = instructions.split(`\n${display} returns:\n`)[1]?.split("\n\n")[0] ?? "";
+        for (const entry of action?.fields ?? []) {
           expect(entry.caption, entry.name).toBeTruthy();
           expect(entry.doc ?? "", entry.name).toMatch(/^[A-Z].{10,}e\.g\. .+[.)}]$/s);
+        }
+        for (const entry of action?.returns ?? []) {
+          expect(entry.caption, entry.name).toBeTruthy();
+          expect(entry.doc, entry.name).toBeUndefined();
+          const doc = section
+            .split("\n")
+            .find((line) => line.startsWith(`- ${entry.caption} (${entry.name}): `));
+          expect(doc?.split("): ").slice(1).join("): ") ?? "", entry.name).toMatch(
+            /^[A-Z].{10,}e\.g\. .+[.)}]$/s,
+          );
         }
       });
     });
@@ -328,7 +344,7 @@ describe("the contract's names and types, in the synced params.json", () => {
     const required = (display: string) =>
       synced
         .get(display)
-        ?.fields.filter((f) => !f.optional && f.editor !== "Dropdown")
+        ?.fields.filter((f) => !f.optional && f.editor !== "Dropdown" && f.editor !== "Checkbox")
         .map((f) => f.name);
     expect(required("JWT - Generate token")).toEqual(["subject"]);
     expect(required("JWT - Verify token")).toEqual(["token"]);
@@ -348,5 +364,67 @@ describe("the contract's names and types, in the synced params.json", () => {
     const provider = synced.get("JWT - Verify external token")?.fields.find((f) => f.name === "provider");
     expect(provider?.options).toBe("Custom,Firebase,Supabase,Auth0,Clerk,Google,Apple");
     expect(provider?.default_val).toBe("Custom");
+  });
+});
+
+/**
+ * The shapes Bubble itself writes (every server-side action of 26 repositories Bubble synced): a file in
+ * another shape is rewritten by Bubble's next commit, and a sync that writes it back never settles.
+ */
+describe("the synced files, in the shapes Bubble writes", () => {
+  const all = [...loadSynced().entries()];
+  const fields = all.flatMap(([display, { fields }]) => fields.map((f) => ({ display, ...f })));
+
+  it("a Checkbox has no value type and no optional, and a yes/no default", () => {
+    const checkboxes = fields.filter((f) => f.editor === "Checkbox");
+    expect(checkboxes.length).toBeGreaterThan(0);
+    for (const f of checkboxes) {
+      expect(
+        Object.keys(f).filter((k) => k === "value" || k === "optional"),
+        f.name,
+      ).toEqual([]);
+      expect(typeof f.default_val, f.name).toBe("boolean");
+    }
+  });
+
+  it("a Dropdown is never optional", () => {
+    for (const f of fields.filter((f) => f.editor === "Dropdown"))
+      expect("optional" in f, f.name).toBe(false);
+  });
+
+  it("a number's default is a JSON number, and every other default text", () => {
+    const defaults = fields.filter((f) => f.default_val !== undefined && f.editor !== "Checkbox");
+    expect(defaults.filter((f) => f.value === "number").length).toBeGreaterThan(0);
+    for (const f of defaults)
+      expect(typeof f.default_val, `${f.display} ${f.name}`).toBe(f.value === "number" ? "number" : "string");
+  });
+
+  it("no return value has a doc; docs/actions.md keeps every one", () => {
+    const reference = readFileSync(path.join(ROOT, "docs/actions.md"), "utf8");
+    const plugin = JSON.parse(readFileSync(path.join(ROOT, "plugin.json"), "utf8"));
+    for (const [display, { returns }] of all) {
+      const source = Object.values(
+        (Object.values(plugin.actions) as { display: string; return_value: Record<string, Entry> }[]).find(
+          (a) => a.display === display,
+        )?.return_value ?? {},
+      );
+      for (const r of returns) {
+        expect(r.doc, `${display} ${r.name}`).toBeUndefined();
+        const doc = source.find((s) => s.name === r.name)?.doc ?? "";
+        expect(doc, `${display} ${r.name}`).not.toBe("");
+        expect(reference).toContain(`| \`${r.name}\` | ${r.caption} |`);
+        expect(reference).toContain(doc.replace(/\|/g, "\\|"));
+      }
+    }
+  });
+
+  it("meta_data.json files the plugin under Bubble's categories (compliance, not security)", () => {
+    const meta = JSON.parse(readFileSync(path.join(ROOT, "meta_data.json"), "utf8"));
+    expect(meta.categories).toEqual({ 0: "technical", 1: "compliance" });
+  });
+
+  it("shared_tech_params.json says whether pages load jQuery, inside dependencies as Bubble writes it", () => {
+    const shared = JSON.parse(readFileSync(path.join(ROOT, "shared_tech_params.json"), "utf8"));
+    expect(shared.dependencies).toEqual({ plugin_api_version: "4", use_jquery: false });
   });
 });

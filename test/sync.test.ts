@@ -98,6 +98,57 @@ function bubbleCreatedRepository(dir: string): void {
   commitAs(dir, "Bubble", BUBBLE);
 }
 
+/** Categories Bubble's plugin editor offers (as its synced meta_data.json files show): any other is dropped. */
+const BUBBLE_CATEGORIES = new Set(["analytics", "compliance", "data (things)", "productivity", "technical"]);
+
+/**
+ * Bubble's commit, as far as shapes go: it writes every file of the plugin again from what it holds, so
+ * a member it has no place for disappears and values take its types (the shapes of every server-side
+ * action in 26 repositories Bubble synced). Returns the files whose bytes it changed.
+ */
+function bubbleRewrites(dir: string): string[] {
+  type Json = Record<string, unknown>;
+  const changed: string[] = [];
+  const rewrite = (file: string, change: (json: Json) => void) => {
+    const before = readFileSync(path.join(dir, file), "utf8");
+    const json = JSON.parse(before) as Json;
+    change(json);
+    const after = bubbleText(json);
+    if (after !== before) {
+      writeFileSync(path.join(dir, file), after);
+      changed.push(file);
+    }
+  };
+  for (const folder of readdirSync(path.join(dir, "actions"))) {
+    rewrite(`actions/${folder}/params.json`, (params) => {
+      for (const field of Object.values((params.fields ?? {}) as Record<string, Json>)) {
+        if (field.editor === "Checkbox") {
+          delete field.value;
+          delete field.optional;
+          field.default_val = field.default_val === true || field.default_val === "true";
+        }
+        if (field.editor === "Dropdown") delete field.optional;
+        if (field.value === "number" && field.default_val !== undefined)
+          field.default_val = Number(field.default_val);
+      }
+      for (const value of Object.values((params.return_value ?? {}) as Record<string, Json>))
+        delete value.doc;
+    });
+  }
+  rewrite("meta_data.json", (meta) => {
+    const kept = Object.values((meta.categories ?? {}) as Json).filter((c) =>
+      BUBBLE_CATEGORIES.has(String(c)),
+    );
+    meta.categories = Object.fromEntries(kept.map((c, i) => [String(i), c]));
+  });
+  rewrite("shared_tech_params.json", (shared) => {
+    const dependencies = (shared.dependencies ?? {}) as Json;
+    dependencies.use_jquery ??= true;
+    shared.dependencies = dependencies;
+  });
+  return changed;
+}
+
 /** A copy of this repository's sources to sync from: plugin.json and published-ids.json of its own. */
 function sourceCopy(dir: string): void {
   for (const name of ["src", "node_modules"]) symlinkSync(path.join(ROOT, name), path.join(dir, name));
@@ -175,8 +226,16 @@ describe("npm run sync", () => {
 
     it("keeps Bubble's members of meta_data.json and shared_tech_params.json, in Bubble's format", () => {
       const { categories, ...meta } = plugin.meta;
+      // The instructions as the build writes them: plugin.json's, then what each action returns.
+      const { plugin_instructions } = JSON.parse(readFileSync(path.join(ROOT, "meta_data.json"), "utf8"));
+      expect(plugin_instructions.startsWith(`${meta.plugin_instructions}\n\n`)).toBe(true);
       expect(readFileSync(path.join(bubble, "meta_data.json"), "utf8")).toBe(
-        bubbleText({ data_tracked: false, ...meta, categories: { 0: categories[0], 1: categories[1] } }),
+        bubbleText({
+          data_tracked: false,
+          ...meta,
+          plugin_instructions,
+          categories: { 0: categories[0], 1: categories[1] },
+        }),
       );
       expect(readFileSync(path.join(bubble, "shared_tech_params.json"), "utf8")).toBe(
         bubbleText({ dependencies: { plugin_api_version: 4, use_jquery: true }, shared_keys: plugin.keys }),
@@ -284,7 +343,7 @@ describe("npm run sync", () => {
       expect(status).toBe(" M actions/AEC-852m6/params.json\n");
       const generate = JSON.parse(readFileSync(path.join(bubble, "actions/AEC-852m6/params.json"), "utf8"));
       expect(generate.fields.AAH.doc).toBe(plugin.actions.AEC.fields.AAH.doc);
-      expect(generate.fields.AAJ).toMatchObject({ optional: true, default_val: "3600" });
+      expect(generate.fields.AAJ).toMatchObject({ optional: true, default_val: 3600 });
       expect(readFileSync(path.join(bubble, "actions/AEC-852m6/client.js"), "utf8")).toContain(
         "Bubble's own",
       );
@@ -399,7 +458,8 @@ describe("npm run sync", () => {
       );
       const shared = JSON.parse(readFileSync(path.join(other, "shared_tech_params.json"), "utf8"));
       expect(shared.assets).toEqual({ [jwksJsonId]: { name: "icon.png", url: "//cdn.example/icon.png" } });
-      expect(shared.dependencies).toEqual({ plugin_api_version: "4" });
+      // Bubble's file had no jQuery setting: the build's goes in (Bubble writes one in every such file).
+      expect(shared.dependencies).toEqual({ plugin_api_version: "4", use_jquery: false });
     });
 
     it("removes a folder it wrote for an action whose id changed before Bubble saw it", async () => {
@@ -421,6 +481,60 @@ describe("npm run sync", () => {
         "params.json",
         "server.js",
       ]);
+    });
+  });
+
+  describe("a Bubble that rewrites every file in its own shapes on each commit", () => {
+    const normalising = path.join(work, "normalising-bubble");
+    const normalisingSource = path.join(work, "normalising-source");
+    const rounds: SyncReport[] = [];
+    const rewrites: string[][] = [];
+    beforeAll(async () => {
+      mkdirSync(normalising);
+      mkdirSync(normalisingSource);
+      sourceCopy(normalisingSource);
+      bubbleCreatedRepository(normalising);
+      // Each round: sync; when it wrote something, the publisher pushes and Bubble answers with its commit.
+      for (let round = 0; round < 3; round++) {
+        const report = await syncRepository({ root: normalisingSource, target: normalising });
+        rounds.push(report);
+        if (report.pending === "none") break;
+        commitAs(normalising, "A Publisher", "Plugin build");
+        rewrites.push(bubbleRewrites(normalising));
+        // Bubble commits on every synchronisation, whether or not it changed a file.
+        git(normalising, "add", "-A");
+        git(
+          normalising,
+          "-c",
+          "user.name=Bubble",
+          "-c",
+          "user.email=b@example.com",
+          "commit",
+          "-q",
+          "--allow-empty",
+          "-m",
+          BUBBLE,
+        );
+      }
+    });
+
+    it("settles: the second run finds nothing to write and nothing to push", () => {
+      expect(rounds.map((r) => r.pending)).toEqual(["commit", "none"]);
+      expect(rounds[1]?.bubbleFiles).toEqual([]);
+      // Here, only the record of the ids Bubble now holds.
+      expect(rounds[1]?.ownFiles).toEqual(["published-ids.json"]);
+      expect(summary(rounds[1] as SyncReport, normalising)).toContain("nothing to push");
+    });
+
+    it("and a third run changes nothing on either side", async () => {
+      const bubbleBefore = snapshot(normalising);
+      const third = await syncRepository({ root: normalisingSource, target: normalising });
+      expect(third).toMatchObject({ ownFiles: [], bubbleFiles: [], pending: "none" });
+      expect(snapshot(normalising)).toEqual(bubbleBefore);
+    });
+
+    it("because Bubble found nothing of the build's to rewrite into its own shapes", () => {
+      expect(rewrites).toEqual([[]]);
     });
   });
 

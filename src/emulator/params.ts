@@ -7,7 +7,8 @@ export interface ParamsField {
   readonly editor: string;
   readonly value?: string;
   readonly optional?: boolean;
-  readonly default_val?: string;
+  /** Text for a Dropdown or a text field, a number for a number, a boolean for a Checkbox. */
+  readonly default_val?: string | number | boolean;
   readonly options?: string;
   readonly is_list?: boolean;
 }
@@ -22,8 +23,9 @@ export interface ParamsReturnValue {
 export interface ActionParams {
   readonly display: string;
   readonly type: string;
-  readonly fields: Readonly<Record<string, ParamsField>>;
-  readonly return_value: Readonly<Record<string, ParamsReturnValue>>;
+  /** Absent when the action has none, as Bubble writes it. */
+  readonly fields?: Readonly<Record<string, ParamsField>>;
+  readonly return_value?: Readonly<Record<string, ParamsReturnValue>>;
 }
 
 /**
@@ -35,7 +37,7 @@ export function returnValueProblems(params: ActionParams, returned: unknown): st
   if (!isJsonObject(returned)) {
     return ["the action did not return an object"];
   }
-  const declared = new Map(Object.values(params.return_value).map((entry) => [entry.name, entry]));
+  const declared = new Map(Object.values(params.return_value ?? {}).map((entry) => [entry.name, entry]));
   const problems: string[] = [];
   for (const [name, value] of Object.entries(returned)) {
     const entry = declared.get(name);

@@ -1,9 +1,17 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire, isBuiltin } from "node:module";
 import path from "node:path";
+import { promisify } from "node:util";
+import nodeFetch from "node-fetch";
 import { LOCAL_RUNTIME, type LocalRuntime } from "../bubble/local-runtime.js";
 import { type ActionParams, returnValueProblems } from "./params.js";
+
+/** A Thing of the app's database as the stand-in holds it: its unique id and its fields by name. */
+export interface ThingData {
+  readonly id: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
 
 /** How the stand-in presents what Bubble leaves undocumented; tests run every combination. */
 export interface RuntimeOptions {
@@ -25,6 +33,19 @@ export interface RuntimeOptions {
    * The local backend and tests of loopback JWKS servers set it; without it the runtime is Bubble's.
    */
   readonly localRuntime?: LocalRuntime;
+  /**
+   * The global `fetch` server.js sees: node-fetch v2, as Bubble's plugin API v4 typings declare ("Exposes
+   * node-fetch to plugins") and its manual recommends (the default), or Node's own.
+   */
+  readonly fetch?: "node-fetch" | "node";
+  /**
+   * `context.currentUser`: the user who started the workflow, or, in a backend workflow run without a
+   * user (the default), a Thing with no id and no fields, or null: what Bubble passes then is not
+   * documented.
+   */
+  readonly currentUser?: ThingData | null;
+  /** The Things `context.getThingById` and `getThingsById` find. */
+  readonly things?: readonly ThingData[];
 }
 
 export interface CallResult {
@@ -81,8 +102,10 @@ function routeConsole(): void {
 export class BubbleRuntime {
   private readonly actions = new Map<string, LoadedAction>();
   private readonly localRuntime: LocalRuntime | undefined;
-  private readonly options: Required<Pick<RuntimeOptions, "evaluate" | "lists">> & {
+  private readonly options: Required<Pick<RuntimeOptions, "evaluate" | "lists" | "fetch">> & {
     empty: null | undefined | "";
+    currentUser: ThingData | null;
+    things: ReadonlyMap<string, ThingData>;
   };
   /** The clock of this runtime's calls (callClock). */
   private readonly now: () => number;
@@ -95,6 +118,9 @@ export class BubbleRuntime {
       evaluate: options.evaluate ?? "once",
       lists: options.lists ?? "bubble",
       empty: "empty" in options ? (options.empty as null | undefined | "") : null,
+      fetch: options.fetch ?? "node-fetch",
+      currentUser: "currentUser" in options ? (options.currentUser ?? null) : { id: "", fields: {} },
+      things: new Map((options.things ?? []).map((thing) => [thing.id, thing])),
     };
     this.now = options.now ?? Date.now;
     this.localRuntime = options.localRuntime;
@@ -148,13 +174,30 @@ export class BubbleRuntime {
     return () => callClock.run(this.now, () => this.evaluate(loaded)(properties, context));
   }
 
+  /** Bubble's v4 context: no `async` or `request` at the top any more (they moved to `v3`). */
   private context(keys: Record<string, string | undefined>): Record<string, unknown> {
+    const { currentUser, things } = this.options;
+    const find = (id: string) => {
+      const thing = things.get(id) ?? (currentUser?.id === id && id !== "" ? currentUser : undefined);
+      return thing ? bubbleThing(thing) : null;
+    };
     return {
       keys: { ...keys },
-      currentUser: null,
+      currentUser: currentUser && bubbleThing(currentUser),
       userTimezone: "UTC",
-      isBubbleList: (value: unknown) => isBubbleList(value),
-      isBubbleThing: () => false,
+      isBubbleList: (value: unknown) => BUBBLE_LISTS.has(value as object),
+      isBubbleThing: (value: unknown) => BUBBLE_THINGS.has(value as object),
+      getThingById: async (id: string) => find(id),
+      getThingsById: async (ids: readonly string[]) => ids.map(find),
+      /** @deprecated in plugin API v4, kept for v3 code. */
+      v3: {
+        async: <T>(fn: (callback: (error: unknown, result?: T) => void) => void) => promisify(fn)(),
+        request: async () => {
+          throw new Error(
+            "context.v3.request (the deprecated request library) is not offered by this stand-in; use fetch",
+          );
+        },
+      },
       ...(this.localRuntime ? { [LOCAL_RUNTIME]: this.localRuntime } : {}),
     };
   }
@@ -167,20 +210,29 @@ export class BubbleRuntime {
 
   private evaluate(action: LoadedAction): ActionFunction {
     if (this.options.evaluate === "once" && action.evaluated) return action.evaluated;
-    // server.js is one function expression, not a script: wrap it in parentheses to evaluate it.
-    // `Date` is a parameter so that an injected clock reaches every use of it inside the bundle.
-    const factory = new Function("require", "Date", `"use strict";\nreturn (${action.source}\n);`) as (
-      req: NodeJS.Require,
-      date: DateConstructor,
-    ) => ActionFunction;
-    const fn = factory(createRequire(action.file), RUNTIME_DATE);
+    // server.js is one function expression, not a script: wrap it in parentheses to evaluate it. Its
+    // `require` and `fetch` are Bubble's: Node's built-ins only (the action declares no packages), and
+    // node-fetch unless Node's own is asked for. (globalThis.fetch stays Node's: it is the process's.)
+    // `Date` is a parameter too, so that an injected clock reaches every use of it inside the bundle.
+    const factory = new Function(
+      "require",
+      "fetch",
+      "Date",
+      `"use strict";\nreturn (${action.source}\n);`,
+    ) as (req: (id: string) => unknown, fetch: unknown, date: DateConstructor) => ActionFunction;
+    const fn = factory(
+      builtinsOnly(action.file),
+      this.options.fetch === "node" ? fetch : nodeFetch,
+      RUNTIME_DATE,
+    );
     if (typeof fn !== "function") throw new Error(`${action.file} does not evaluate to a function`);
     action.evaluated = fn;
     return fn;
   }
 
   private properties(params: ActionParams, inputs: Record<string, unknown>): Record<string, unknown> {
-    const fields = Object.values(params.fields);
+    // Bubble writes no `fields` for an action without any.
+    const fields = Object.values(params.fields ?? {});
     const known = new Set(fields.map((field) => field.name));
     for (const name of Object.keys(inputs)) {
       if (!known.has(name)) throw new Error(`${params.display} has no field "${name}"`);
@@ -190,6 +242,8 @@ export class BubbleRuntime {
       let value = inputs[field.name];
       const empty = value === undefined || value === null || value === "";
       if (empty && field.editor === "Dropdown" && field.default_val !== undefined) value = field.default_val;
+      // A Checkbox is never empty: it is ticked or not, as its default_val says until the builder clicks.
+      else if (empty && field.editor === "Checkbox") value = field.default_val === true;
       else if (empty) value = this.options.empty;
       else if (field.is_list && Array.isArray(value) && this.options.lists === "bubble")
         value = bubbleList(value);
@@ -221,16 +275,54 @@ export function clockedDate(now: () => number): DateConstructor {
 
 const RUNTIME_DATE = clockedDate(() => (callClock.getStore() ?? Date.now)());
 
-/** A list as Bubble passes it to a plugin in API v4: items read through async length() and get(). */
+const BUBBLE_LISTS = new WeakSet<object>();
+const BUBBLE_THINGS = new WeakSet<object>();
+
+/**
+ * A list as Bubble passes it to a plugin in API v4: items read through async length() and get(), or
+ * with `for await`.
+ */
 export function bubbleList<T>(items: readonly T[]) {
-  return {
+  const list = {
     length: async () => items.length,
     get: async (start: number, count: number) => items.slice(start, start + count),
+    async *[Symbol.asyncIterator]() {
+      yield* items;
+    },
+    single_api: false,
+    list_api: true,
   };
+  BUBBLE_LISTS.add(list);
+  return list;
 }
 
-function isBubbleList(value: unknown): boolean {
-  return typeof value === "object" && value !== null && "get" in value && "length" in value;
+/** A Thing as Bubble passes it in API v4: `id`, the names of its fields, and async get()/getAll(). */
+export function bubbleThing(data: ThingData) {
+  const value = (name: string) => {
+    const field = Object.hasOwn(data.fields, name) ? data.fields[name] : undefined;
+    return Array.isArray(field) ? bubbleList(field) : (field ?? null);
+  };
+  const thing = {
+    id: data.id,
+    listProperties: () => Object.keys(data.fields),
+    get: async (name: string) => value(name),
+    getAll: async () => Object.fromEntries(Object.keys(data.fields).map((name) => [name, value(name)])),
+    single_api: true,
+    list_api: false,
+  };
+  BUBBLE_THINGS.add(thing);
+  return thing;
+}
+
+/** `require` as Bubble gives it to an action without packages: Node's built-in modules and nothing else. */
+function builtinsOnly(file: string): (id: string) => unknown {
+  const real = createRequire(file);
+  return (id: string) => {
+    if (!isBuiltin(id)) {
+      throw Object.assign(new Error(`Cannot find module '${id}'`), { code: "MODULE_NOT_FOUND" });
+    }
+    return real(id);
+  };
 }
 
 /** The actions folder of the repository at `root`. */

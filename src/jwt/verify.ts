@@ -3,7 +3,6 @@ import { JWSSignatureVerificationFailed } from "jose/errors";
 import type { Algorithm } from "./algorithms.js";
 import { type ClaimRules, validateClaims } from "./claims.js";
 import { nowSeconds } from "./clock.js";
-import { rejectHighS } from "./ecdsa-low-s.js";
 import { TokenError } from "./errors.js";
 import { type ReadyKey, verificationKeys } from "./keys/keyring.js";
 import type { KeyMaterial } from "./keys/names.js";
@@ -45,7 +44,6 @@ export async function verifyToken(input: unknown, options: VerifyOptions): Promi
   const readyKeys = await verificationKeys(options.material, options.alg);
   const parsed = parseToken(input);
   checkHeader(parsed.header, options.alg);
-  rejectHighS(parsed.compact.slice(parsed.compact.lastIndexOf(".") + 1), options.alg);
   const { claims, key } = await verifySignature(parsed, readyKeys, options.alg);
   // After the signature, so a forged token is invalid_signature whatever its typ says.
   const kind = checkTokenKind(parsed.header, options.acceptedKinds ?? ACCESS_KINDS);

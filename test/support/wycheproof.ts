@@ -62,8 +62,6 @@ const COUNTING =
 
 /** Vectors on which the plugin and Wycheproof's label differ on purpose, by id, and why. */
 export const EXPLAINED: Readonly<Record<string, string>> = {
-  "jws:tc18":
-    "a valid ES256 signature with s above half the curve order: Verify takes only the low form (one token, one string; src/jwt/ecdsa-low-s.ts)",
   "jws:tc346": `the group's key says alg PS256 and the token PS384: ${ALG_BINDS}`,
   "jws:tc350": `the group's key says alg PS256 and the token PS384: ${ALG_BINDS}`,
   "jws:tc347": `the group's key says alg "ES521" (no such JWS algorithm) and the token ES512: ${ALG_BINDS}`,
