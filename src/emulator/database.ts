@@ -115,6 +115,13 @@ export class AppDatabase {
       setPassword: db.prepare("UPDATE users SET password_hash = ? WHERE id = ?"),
       setSessionsRevokedAt: db.prepare("UPDATE users SET sessions_revoked_at = ? WHERE id = ?"),
       userCount: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users"),
+      listUsers: db.prepare<[], Omit<StoredUser, "password_hash">>(
+        "SELECT id, email, sessions_revoked_at FROM users ORDER BY created_at DESC LIMIT 1000",
+      ),
+      deleteUser: db.prepare("DELETE FROM users WHERE id = ?"),
+      listSessions: db.prepare<[], Omit<SessionRow, "revoked"> & { revoked: number }>(
+        "SELECT session_id, user_id, current_jti, rotated_at, expires_at, revoked, created_at FROM sessions ORDER BY created_at DESC LIMIT 1000",
+      ),
       insertSession: db.prepare(
         "INSERT INTO sessions (session_id, user_id, current_jti, rotated_at, expires_at, revoked, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
       ),
@@ -204,6 +211,16 @@ export class AppDatabase {
     this.statements.setSessionsRevokedAt.run(at, userId);
   }
 
+  /** The newest 1,000 users, without their password hashes (the console's list). */
+  listUsers(): Omit<StoredUser, "password_hash">[] {
+    return this.statements.listUsers.all();
+  }
+
+  /** Bubble's "Delete thing" on a User: its Sessions stay, with a user that no longer exists. */
+  deleteUser(userId: string): void {
+    this.statements.deleteUser.run(userId);
+  }
+
   userCount(): number {
     return this.statements.userCount.get()?.n ?? 0;
   }
@@ -213,6 +230,11 @@ export class AppDatabase {
   insertSession(session: Omit<SessionRow, "revoked">): void {
     const { session_id, user_id, current_jti, rotated_at, expires_at, created_at } = session;
     this.statements.insertSession.run(session_id, user_id, current_jti, rotated_at, expires_at, created_at);
+  }
+
+  /** The newest 1,000 sessions (the console's list). */
+  listSessions(): SessionRow[] {
+    return this.statements.listSessions.all().map((row) => ({ ...row, revoked: row.revoked !== 0 }));
   }
 
   sessionById(sessionId: string): SessionRow | undefined {

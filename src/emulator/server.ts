@@ -8,6 +8,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { repoRoot } from "../paths.js";
+import { consoleData } from "./console/data.js";
+import { type ConsoleHandler, createConsole } from "./console/handler.js";
+import { RequestLog } from "./console/request-log.js";
 import { checkKeys } from "./key-check.js";
 import { type LocalData, type LocalDataOptions, openLocalData, type Version } from "./local-data.js";
 import { HttpError, readParameters } from "./request-body.js";
@@ -44,6 +47,8 @@ export interface ServerOptions extends Partial<Pick<LocalDataOptions, "keyOverri
   readonly settings?: Partial<Settings>;
   /** Where request log lines go; default standard output. */
   readonly log?: (line: string) => void;
+  /** How many requests the console keeps (newest first); default 500. */
+  readonly consoleCapacity?: number;
 }
 
 export interface RunningServer {
@@ -53,6 +58,8 @@ export interface RunningServer {
   readonly settings: Settings;
   /** The data folder, the demo credentials and the files this start wrote (never the keys' values). */
   readonly data: Pick<LocalData, "dir" | "demo" | "written">;
+  /** The latest requests, as the console shows them. */
+  readonly requests: RequestLog;
   /** Stops accepting connections, lets requests in flight finish (at most `graceMs`), closes the databases. */
   close(graceMs?: number): Promise<void>;
 }
@@ -113,6 +120,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const runtime = new BubbleRuntime(options.actionsDir ?? actionsDirOf(repoRoot()));
   const settings: Settings = { ...DEFAULT_SETTINGS, ...options.settings };
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const requests = new RequestLog(options.consoleCapacity);
+  const consoleVersions = { live: "live", test: "version-test" } as const;
+  const consolePages: ConsoleHandler = createConsole({
+    log: requests,
+    data: {
+      live: consoleData(data.versions.live.database),
+      test: consoleData(data.versions["version-test"].database),
+    },
+    inspector: {
+      call: async (version, action, inputs) =>
+        (await runtime.call(action, inputs, data.versions[consoleVersions[version]].keys, [])).values,
+      session: (version, sessionId) =>
+        consoleData(data.versions[consoleVersions[version]].database).session(sessionId),
+      user: (version, userId) => consoleData(data.versions[consoleVersions[version]].database).user(userId),
+    },
+    retryWindowMs: settings.refreshRetryWindowSeconds * 1000,
+  });
 
   /** The app of one version as one request's workflow sees it, counting what Bubble bills. */
   const appFor = (version: Version, trace: string[], costs: Costs): App => {
@@ -162,7 +186,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (consolePages.handle(request, response)) return;
     const started = performance.now();
+    const arrived = Date.now();
     const trace: string[] = [];
     const costs: Costs = { actions: 0, searches: 0, writes: 0 };
     const [path = "", query = ""] = (request.url ?? "").split("?", 2);
@@ -188,6 +214,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...trace.map((line) => `| ${line}`),
     ];
     log(logged.join(" "));
+    if (route?.[2]) {
+      const said = (answer.body as { response?: Record<string, unknown> }).response ?? {};
+      const id = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+      requests.add({
+        at: arrived,
+        version: route[1] ? "test" : "live",
+        workflow: route[2],
+        httpStatus: answer.status,
+        outcome: answer.outcome,
+        ms,
+        cost: { ...costs, wu: 0 },
+        userId: id(said.user_id),
+        sessionId: id(said.session_id),
+        steps: [],
+      });
+    }
   }
 
   async function respond(
@@ -247,7 +289,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port: address.port,
     settings,
     data: { dir: data.dir, demo: data.demo, written: data.written },
+    requests,
     close(graceMs = 5_000) {
+      consolePages.close();
       return new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         server.close(() => {
