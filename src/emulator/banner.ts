@@ -46,6 +46,7 @@ export function banner(server: RunningServer): string {
   const created = data.written.length > 0 ? ` (wrote ${data.written.join(", ")})` : "";
   return [
     `Local Bubble backend on ${url}: the README's backend workflows, running the built plugin actions as Bubble does.`,
+    `Console (users, sessions, every request's steps, a token inspector): ${url}/`,
     "",
     "  Sessions (for mobile apps):",
     `  POST ${wf}/signup                   email, password → user_id`,
