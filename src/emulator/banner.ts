@@ -47,6 +47,7 @@ export function banner(server: RunningServer): string {
   const created = data.written.length > 0 ? ` (wrote ${data.written.join(", ")})` : "";
   return [
     `Local Bubble backend on ${url}: the README's backend workflows (docs/workflows.md), run step by step with the built plugin actions as Bubble runs them.`,
+    `Console (users, sessions, every request's steps, a token inspector): ${url}/`,
     "",
     "  Sessions (for mobile apps; session_id is the one login answered):",
     `  POST ${wf}/signup             email, password → user_id`,

@@ -360,6 +360,11 @@ export class AppDatabase {
     return this.db.prepare(sql).run(...values, id).changes === 1;
   }
 
+  /** "Delete thing": the row goes; things that referred to it keep its unique id and find nothing there. */
+  delete(type: ThingType, id: string): boolean {
+    return this.db.prepare(`DELETE FROM ${THINGS[type].table} WHERE id = ?`).run(id).changes === 1;
+  }
+
   /** Adds a Session directly (the bench fills a database with many). */
   insertSession(session: {
     session_id: string;

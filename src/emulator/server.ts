@@ -11,6 +11,9 @@ import { performance } from "node:perf_hooks";
 import { APP } from "../../app/app.js";
 import type { AppDefinition } from "../../app/types.js";
 import { repoRoot } from "../paths.js";
+import { consoleData } from "./console/data.js";
+import { type ConsoleHandler, createConsole } from "./console/handler.js";
+import { RequestLog } from "./console/request-log.js";
 import { type InterpreterOptions, type RunResult, runWorkflow, type Settings } from "./interpreter.js";
 import { checkKeys } from "./key-check.js";
 import { type LocalData, type LocalDataOptions, openLocalData, type Version } from "./local-data.js";
@@ -61,6 +64,8 @@ export interface ServerOptions extends Partial<Pick<LocalDataOptions, "keyOverri
   readonly app?: AppDefinition;
   /** Bubble behaviour its manual leaves open (interpreter.ts); default the stricter assumption. */
   readonly interpreter?: InterpreterOptions;
+  /** How many requests the console keeps (newest first); default 500. */
+  readonly consoleCapacity?: number;
 }
 
 export interface RunningServer {
@@ -70,6 +75,8 @@ export interface RunningServer {
   readonly settings: Settings;
   /** The data folder, the demo credentials and the files this start wrote (never the keys' values). */
   readonly data: Pick<LocalData, "dir" | "demo" | "written">;
+  /** The latest requests, as the console shows them. */
+  readonly requests: RequestLog;
   /** Stops accepting connections, lets requests in flight finish (at most `graceMs`), closes the databases. */
   close(graceMs?: number): Promise<void>;
 }
@@ -123,7 +130,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const app = options.app ?? APP;
   const served = app.workflows.map((workflow) => workflow.name).join(", ");
-  let lastId = 0;
+  const requests = new RequestLog(options.consoleCapacity);
+  const consoleVersions = { live: "live", test: "version-test" } as const;
+  const consolePages: ConsoleHandler = createConsole({
+    log: requests,
+    data: {
+      live: consoleData(data.versions.live.database),
+      test: consoleData(data.versions["version-test"].database),
+    },
+    inspector: {
+      call: async (version, action, inputs) =>
+        (await runtime.call(action, inputs, data.versions[consoleVersions[version]].keys, [])).values,
+      session: (version, sessionId) =>
+        consoleData(data.versions[consoleVersions[version]].database).session(sessionId),
+      user: (version, userId) => consoleData(data.versions[consoleVersions[version]].database).user(userId),
+    },
+    retryWindowMs: settings.refreshRetryWindowSeconds * 1000,
+    now,
+  });
 
   /** Runs one workflow of one version: its definition through the interpreter, the actions in the runtime. */
   const run = (version: Version, name: string, parameters: Record<string, unknown>): Promise<RunResult> => {
@@ -160,6 +184,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (consolePages.handle(request, response)) return;
     const started = performance.now();
     const at = now();
     const trace: string[] = [];
@@ -180,8 +205,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } catch {
       trace.push("the answer could not be sent");
     }
-    const record: RequestRecord = {
-      id: ++lastId,
+    // The console's log numbers the records, so ids follow arrival order across both versions.
+    const record = requests.add({
       at,
       version: route?.[1] ? "test" : "live",
       workflow: route?.[2] ?? "(other path)",
@@ -192,7 +217,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(result?.userId ? { userId: result.userId } : {}),
       ...(result?.sessionId ? { sessionId: result.sessionId } : {}),
       steps: result?.steps ?? [],
-    };
+    });
     log(logLine(record, request.method, route ? path : "(other path)", trace));
     options.onRecord?.(record);
   }
@@ -255,7 +280,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port: address.port,
     settings,
     data: { dir: data.dir, demo: data.demo, written: data.written },
+    requests,
     close(graceMs = 5_000) {
+      consolePages.close();
       return new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         server.close(() => {
