@@ -10,7 +10,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { logIn } from "../../src/emulator/accounts.js";
-import { AppDatabase, SCHEMA_VERSION } from "../../src/emulator/database.js";
+import { SCHEMA_VERSION } from "../../src/emulator/database.js";
 import { optionsFromEnv } from "../../src/emulator/env.js";
 import {
   FILES,
@@ -208,26 +208,6 @@ describe("the local data folder", () => {
     await expect(startServer({ port: 0, dataDir: dir })).rejects.toThrow(
       /^Cannot start: the version-test JWT Secret/,
     );
-  });
-});
-
-describe("the failed-login table", () => {
-  it("forgets the stalest emails beyond its capacity, and never the locked ones", async () => {
-    const dir = freshDir();
-    mkdirSync(dir, { recursive: true });
-    const db = new AppDatabase(path.join(dir, "t.sqlite"));
-    const rule = { limit: 2, windowMs: 60_000, lockMs: 60_000, capacity: 3 };
-    db.recordFailedLogin("locked@example.com", rule, 1_000);
-    db.recordFailedLogin("locked@example.com", rule, 1_001);
-    for (let i = 0; i < 10; i++) db.recordFailedLogin(`user${i}@example.com`, rule, 2_000 + i);
-    expect(db.failedLoginRows()).toBe(3);
-    expect(db.failedLogins("locked@example.com")?.locked_until).toBe(61_001);
-    expect(db.failedLogins("user9@example.com")?.failures).toBe(1);
-    expect(db.failedLogins("user0@example.com")).toBeUndefined();
-    // A failure after the window starts a new count.
-    db.recordFailedLogin("user9@example.com", rule, 2_009 + 60_001);
-    expect(db.failedLogins("user9@example.com")?.failures).toBe(1);
-    db.close();
   });
 });
 

@@ -1,0 +1,146 @@
+/**
+ * The failed-login lockout Bubble keeps for itself behind "Log the user in". Bubble's manual says nothing
+ * of its figures (the Account actions page documents none), so these are chosen here:
+ *
+ * - Two keys per attempt: the account with the client's address, and the client's address alone. A
+ *   stranger's guesses count against the stranger's own address, so they never lock the owner out; one
+ *   address guessing many accounts meets the per-address count.
+ * - A growing wait, not a hard lock: after `freeFailures` (5 per account and address, 30 per address) each
+ *   further attempt must wait `baseDelayMs` (1 s), doubled per failure, at most `maxDelayMs` (15 minutes).
+ *   A key is forgotten an hour (`forgetMs`) after its last failure. A success clears its account-and-address
+ *   count, never the per-address one (or one's own account would reset the guessing of others).
+ * - Counted before the password is checked: an admitted attempt counts as a failure at once, in one
+ *   transaction with the check of the wait, so simultaneous guesses cannot all pass a count read before
+ *   any of them failed. A success takes its own count back and is re-checked: when other failures were
+ *   counted meanwhile and put a key into its wait, the success is refused too.
+ * - Bounded: at most `capacity` keys. Only forgotten keys are ever removed; when the table is full of
+ *   recent failures, an attempt that would need a new key is refused, so made-up emails cannot flush a
+ *   victim's count.
+ */
+import { isIPv6 } from "node:net";
+import { type AppDatabase, emailKey } from "./database.js";
+
+export interface LockoutRule {
+  /** Failures per account and client address before any wait. */
+  readonly freeFailures: number;
+  /** Failures per client address (all accounts) before any wait. */
+  readonly freeFailuresPerClient: number;
+  /** The first wait; each further failure doubles it. */
+  readonly baseDelayMs: number;
+  /** The longest wait. */
+  readonly maxDelayMs: number;
+  /** A key whose last failure is this old is forgotten. */
+  readonly forgetMs: number;
+  /** The most keys kept. */
+  readonly capacity: number;
+}
+
+export const LOCKOUT_RULE: LockoutRule = {
+  freeFailures: 5,
+  freeFailuresPerClient: 30,
+  baseDelayMs: 1_000,
+  maxDelayMs: 15 * 60_000,
+  forgetMs: 60 * 60_000,
+  capacity: 10_000,
+};
+
+/** One key of an attempt, and how many failures it allows before waiting. */
+interface Key {
+  readonly key: string;
+  readonly free: number;
+}
+
+/**
+ * The lockout keys of one attempt. `client` is the connection's address: IPv4 as it is (an IPv4-mapped
+ * IPv6 address as its IPv4 form), IPv6 by its /64 prefix, since one machine usually holds a whole /64.
+ * `email` undefined: an email no account can have; only the address counts.
+ */
+export function lockoutKeys(email: string | undefined, client: string, rule = LOCKOUT_RULE): Key[] {
+  const address = clientKey(client);
+  const keys: Key[] = [{ key: `client ${address}`, free: rule.freeFailuresPerClient }];
+  if (email !== undefined)
+    keys.unshift({ key: `account ${emailKey(email)} client ${address}`, free: rule.freeFailures });
+  return keys;
+}
+
+function clientKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1] as string;
+  if (!isIPv6(address)) return address;
+  const [head = "", tail = ""] = address.toLowerCase().split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === "" ? [] : tail.split(":");
+  const groups = address.includes("::")
+    ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
+
+/** The wait after `failures` failures of a key that allows `free`; 0 below `free`. */
+export function waitAfter(failures: number, free: number, rule = LOCKOUT_RULE): number {
+  if (failures < free) return 0;
+  return Math.min(rule.baseDelayMs * 2 ** Math.min(failures - free, 30), rule.maxDelayMs);
+}
+
+/** An admitted attempt: what `settle` needs to take its count back. */
+export interface Admission {
+  readonly keys: readonly Key[];
+  /** Each key's count right after this attempt was counted. */
+  readonly counted: readonly number[];
+}
+
+/**
+ * Checks every key's wait and, when none is running, counts the attempt as a failure on each: one
+ * transaction. Undefined when the attempt must wait (or the table is full of recent failures).
+ */
+export function admit(database: AppDatabase, keys: readonly Key[], now: number, rule = LOCKOUT_RULE) {
+  return database.transaction((): Admission | undefined => {
+    const current = keys.map(({ key }) => live(database.loginFailures(key), now, rule));
+    for (const [i, { free }] of keys.entries()) {
+      const row = current[i];
+      if (row && now < row.last_failed_at + waitAfter(row.failures, free, rule)) return undefined;
+    }
+    const fresh = current.filter((row) => row === undefined).length;
+    if (fresh > 0) {
+      const rows = database.forgetLoginFailures(now - rule.forgetMs);
+      // Never a recent count removed to make room: the attempt is refused instead.
+      if (rows + fresh > rule.capacity) return undefined;
+    }
+    const counted = keys.map(({ key }, i) => {
+      const failures = (current[i]?.failures ?? 0) + 1;
+      database.setLoginFailures(key, failures, now);
+      return failures;
+    });
+    return { keys, counted };
+  });
+}
+
+/**
+ * After a matching password: takes the attempt's own count back and re-checks. False (refused) when a
+ * failure counted since the attempt was admitted put a key into its wait; otherwise the account-and-address
+ * count is cleared and the login goes ahead.
+ */
+export function settle(database: AppDatabase, admission: Admission, now: number, rule = LOCKOUT_RULE) {
+  return database.transaction((): boolean => {
+    let allowed = true;
+    for (const [i, { key, free }] of admission.keys.entries()) {
+      const row = live(database.loginFailures(key), now, rule);
+      if (!row) continue;
+      const others = row.failures - 1;
+      const failedSince = row.failures > (admission.counted[i] ?? 0);
+      if (failedSince && now < row.last_failed_at + waitAfter(others, free, rule)) allowed = false;
+      if (others > 0) database.setLoginFailures(key, others, row.last_failed_at);
+      else database.clearLoginFailures(key);
+    }
+    // The account-and-address key, only after a login that goes ahead.
+    if (allowed && admission.keys.length > 1) database.clearLoginFailures(admission.keys[0]?.key ?? "");
+    return allowed;
+  });
+}
+
+function live<T extends { last_failed_at: number }>(row: T | undefined, now: number, rule: LockoutRule) {
+  return row && now - row.last_failed_at < rule.forgetMs ? row : undefined;
+}
