@@ -8,9 +8,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { repoRoot } from "../paths.js";
+import {
+  type ConnectionLimits,
+  capConnections,
+  DEFAULT_LIMITS,
+  timeoutOptions,
+} from "./connection-limits.js";
 import { checkKeys } from "./key-check.js";
 import { type LocalData, type LocalDataOptions, openLocalData, type Version } from "./local-data.js";
 import { HttpError, readParameters } from "./request-body.js";
+import { withRequest } from "./request-context.js";
 import { actionsDirOf, BubbleRuntime } from "./runtime.js";
 import { type App, type Settings, WORKFLOWS } from "./workflows.js";
 
@@ -44,6 +51,10 @@ export interface ServerOptions extends Partial<Pick<LocalDataOptions, "keyOverri
   readonly settings?: Partial<Settings>;
   /** Where request log lines go; default standard output. */
   readonly log?: (line: string) => void;
+  /** Connection cap and slow-request timeouts; the others are DEFAULT_LIMITS. */
+  readonly limits?: Partial<ConnectionLimits>;
+  /** The clock of Bubble's own bookkeeping (the login lockout); default Date.now. Tests move it. */
+  readonly clock?: () => number;
 }
 
 export interface RunningServer {
@@ -144,15 +155,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
   };
 
+  const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const clock = options.clock ?? Date.now;
   const server = createServer(
     {
       // A token may be 16,384 characters (the plugin's own limit): let it through in a header.
       maxHeaderSize: 32 * 1024,
-      requestTimeout: 30_000,
-      headersTimeout: 10_000,
+      ...timeoutOptions(limits),
     },
     (request, response) => {
-      handle(request, response).catch((error: unknown) => {
+      const context = { clientAddress: request.socket.remoteAddress ?? "unknown", now: clock };
+      withRequest(context, () => handle(request, response)).catch((error: unknown) => {
         // Only reached when logging itself failed: nothing is left to answer, and the server goes on.
         process.stderr.write(
           `request handling failed: ${error instanceof Error ? error.name : typeof error}\n`,
@@ -160,6 +173,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     },
   );
+
+  capConnections(server, limits);
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
