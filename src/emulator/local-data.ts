@@ -7,6 +7,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { repoRoot } from "../paths.js";
+import { checkNotCommittable, checkTrusted, currentUser } from "./data-folder-trust.js";
 import { AppDatabase } from "./database.js";
 import { bubbleUniqueId, hashPassword, isPasswordHash, passwordMatches } from "./users.js";
 
@@ -41,6 +43,10 @@ export type PluginKeys = Readonly<Record<string, string>>;
 export interface LocalDataOptions {
   /** The folder; created (mode 0700) when missing. */
   readonly dir: string;
+  /** The repository the folder must not be committed to unless git-ignored; default this one. */
+  readonly repository?: string;
+  /** The user the folder and its files must belong to; default the user this process runs as. */
+  readonly owner?: number;
   /** Values that win over the stored live keys (JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE); never stored. */
   readonly keyOverrides?: { readonly secret?: string; readonly issuer?: string; readonly audience?: string };
   /** The demo user to make sure of (DEMO_EMAIL, DEMO_PASSWORD); default demo@example.com / demo-password. */
@@ -70,7 +76,21 @@ export interface LocalData {
 /** Opens (creating on first use, migrating the JSON user table once) both versions' keys and data. */
 export async function openLocalData(options: LocalDataOptions): Promise<LocalData> {
   const dir = path.resolve(options.dir);
+  checkNotCommittable(dir, options.repository ?? repoRoot());
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Everything read from the folder must be this user's alone: a planted key file forges tokens.
+  const owner = options.owner ?? currentUser();
+  checkTrusted(dir, owner, "700");
+  for (const name of [
+    LEGACY_USERS_FILE,
+    ...Object.values(FILES).flatMap(({ keys, database }) => [
+      keys,
+      database,
+      `${database}-wal`,
+      `${database}-shm`,
+    ]),
+  ])
+    checkTrusted(path.join(dir, name), owner, "600");
   const written: string[] = [];
   const demo = {
     email: options.demo?.email || DEFAULT_DEMO.email,

@@ -4,7 +4,17 @@
  * overridden (never rewritten) by the environment, the JSON user table of earlier versions migrated once,
  * and anything broken or weak refused with one line that says what to do.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -208,6 +218,61 @@ describe("the local data folder", () => {
     await expect(startServer({ port: 0, dataDir: dir })).rejects.toThrow(
       /^Cannot start: the version-test JWT Secret/,
     );
+  });
+});
+
+describe("the local data folder is refused when others could have written it", () => {
+  it("creates a missing folder 0700, and refuses one writable by group or others, saying how to fix it", async () => {
+    const dir = freshDir();
+    (await openLocalData({ dir })).close();
+    expect(mode(dir)).toBe(0o700);
+    chmodSync(dir, 0o777);
+    const error = await openLocalData({ dir }).catch((caught: Error) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      `Cannot start: ${dir} is writable by other users (mode 777), so its keys could have been replaced; run chmod 700 '${dir}' and start again.`,
+    );
+    chmodSync(dir, 0o770);
+    await expect(openLocalData({ dir })).rejects.toThrow("(mode 770)");
+    chmodSync(dir, 0o700);
+    (await openLocalData({ dir })).close();
+  });
+
+  it("refuses a key file or database writable by others, or owned by another user, in one line", async () => {
+    const dir = freshDir();
+    (await openLocalData({ dir })).close();
+    const keys = path.join(dir, FILES.live.keys);
+    chmodSync(keys, 0o666);
+    await expect(openLocalData({ dir })).rejects.toThrow(
+      `Cannot start: ${keys} is writable by other users (mode 666), so its keys could have been replaced; run chmod 600 '${keys}' and start again.`,
+    );
+    chmodSync(keys, 0o600);
+    const database = path.join(dir, FILES["version-test"].database);
+    chmodSync(database, 0o646);
+    await expect(openLocalData({ dir })).rejects.toThrow(`${database} is writable by other users (mode 646)`);
+    chmodSync(database, 0o600);
+    // A file someone else planted (0644 is what a planted key file had): the folder is another user's too
+    // when run as them, so the check is made against the user this process runs as.
+    const someoneElse = (process.getuid?.() ?? 0) + 1;
+    const error = await openLocalData({ dir, owner: someoneElse }).catch((caught: Error) => caught);
+    expect((error as Error).message).toBe(
+      `Cannot start: ${dir} belongs to another user (uid ${process.getuid?.()}), so its keys could have been planted; point LOCAL_DATA_DIR at a folder of your own, or delete it to start afresh.`,
+    );
+    (await openLocalData({ dir })).close();
+  });
+
+  it("refuses a data folder inside the repository unless git ignores it", async () => {
+    const repository = mkdtempSync(path.join(tmpdir(), "jwt-repo-"));
+    folders.push(repository);
+    execFileSync("git", ["-C", repository, "init", "-q"]);
+    writeFileSync(path.join(repository, ".gitignore"), "/.local/\n");
+    const tracked = path.join(repository, "data");
+    await expect(openLocalData({ dir: tracked, repository })).rejects.toThrow(
+      `Cannot start: the data folder ${tracked} is inside the repository and not git-ignored, so its keys could be committed; add /data/ to .gitignore or set LOCAL_DATA_DIR to a folder outside the repository.`,
+    );
+    expect(existsSync(tracked)).toBe(false);
+    (await openLocalData({ dir: path.join(repository, ".local"), repository })).close();
+    (await openLocalData({ dir: path.join(repository, ".local", "nested"), repository })).close();
   });
 });
 
