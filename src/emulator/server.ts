@@ -62,8 +62,8 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly settings: Settings;
-  /** The data folder, the demo credentials and the files this start wrote (never the keys' values). */
-  readonly data: Pick<LocalData, "dir" | "demo" | "written">;
+  /** The data folder, the demo user, what this start wrote or changed (never the keys' values). */
+  readonly data: Pick<LocalData, "dir" | "demo" | "written" | "notes">;
   /** Stops accepting connections, lets requests in flight finish (at most `graceMs`), closes the databases. */
   close(graceMs?: number): Promise<void>;
 }
@@ -261,7 +261,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${host}:${address.port}`,
     port: address.port,
     settings,
-    data: { dir: data.dir, demo: data.demo, written: data.written },
+    data: { dir: data.dir, demo: data.demo, written: data.written, notes: data.notes },
     close(graceMs = 5_000) {
       return new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -20,7 +20,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { logIn } from "../../src/emulator/accounts.js";
-import { SCHEMA_VERSION } from "../../src/emulator/database.js";
+import { AppDatabase, SCHEMA_VERSION } from "../../src/emulator/database.js";
 import { optionsFromEnv } from "../../src/emulator/env.js";
 import {
   FILES,
@@ -74,27 +74,68 @@ describe("the local data folder", () => {
     data.close();
   });
 
-  it("keeps the demo user as an scrypt hash in each version's database, never the password", async () => {
+  it("creates the demo user in the development version only, as an scrypt hash, never in live", async () => {
     const dir = freshDir();
     const data = await openLocalData({ dir });
-    for (const version of VERSIONS) {
-      const user = data.versions[version].database.userByEmail("demo@example.com");
-      expect(user?.id).toMatch(/^\d{13}x\d{18}$/);
-      expect(user?.password_hash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
-      const raw = readFileSync(path.join(dir, FILES[version].database));
-      expect(raw.includes("demo-password")).toBe(false);
-    }
+    const user = data.versions["version-test"].database.userByEmail("demo@example.com");
+    expect(user?.id).toMatch(/^\d{13}x\d{18}$/);
+    expect(user?.password_hash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+    expect(data.demo).toMatchObject({ email: "demo@example.com", userId: user?.id, passwordWorks: true });
+    expect(data.versions.live.database.userByEmail("demo@example.com")).toBeUndefined();
+    expect(data.versions.live.database.userCount()).toBe(0);
+    for (const version of VERSIONS)
+      expect(readFileSync(path.join(dir, FILES[version].database)).includes("demo-password")).toBe(false);
     data.close();
+  });
+
+  it("keeps a demo password the developer changed (no reset at start) unless DEMO_PASSWORD asks for one", async () => {
+    const dir = freshDir();
+    const first = await openLocalData({ dir });
+    const db = first.versions["version-test"].database;
+    db.setPassword(first.demo.userId, await hashPassword("the developer's own password"));
+    first.close();
+    const second = await openLocalData({ dir });
+    expect(second.demo.passwordWorks).toBe(false);
+    const kept = second.versions["version-test"].database;
+    expect((await logIn(kept, "demo@example.com", "the developer's own password")).ok).toBe(true);
+    second.close();
+    const asked = await openLocalData({ dir, demo: { password: "asked-for-password" } });
+    expect(asked.demo.passwordWorks).toBe(true);
+    const development = asked.versions["version-test"].database;
+    expect((await logIn(development, "demo@example.com", "asked-for-password")).ok).toBe(true);
+    asked.close();
+  });
+
+  it("takes the published password away from the live demo user an earlier start created", async () => {
+    const dir = freshDir();
+    (await openLocalData({ dir })).close();
+    // What earlier starts left in live: the demo user with the password the README and banner publish.
+    const legacy = new AppDatabase(path.join(dir, FILES.live.database));
+    const id = "1700000000000x100000000000000009";
+    legacy.insertUser({ id, email: "demo@example.com", password_hash: await hashPassword("demo-password") });
+    legacy.close();
+    const data = await openLocalData({ dir });
+    const live = data.versions.live.database;
+    expect(live.userById(id)?.email).toBe("demo@example.com");
+    expect((await logIn(live, "demo@example.com", "demo-password")).ok).toBe(false);
+    expect(data.notes).toEqual([
+      "The live demo@example.com, made by an earlier start with the published demo password, now has a random password: the demo user is the development version's only.",
+    ]);
+    data.close();
+    const again = await openLocalData({ dir });
+    expect(again.notes).toEqual([]);
+    again.close();
   });
 
   it("reuses the folder on the next start, writing nothing, with the same keys and users", async () => {
     const dir = freshDir();
     const first = await openLocalData({ dir });
-    const ids = VERSIONS.map((version) => first.versions[version].demoUserId);
+    const keys = VERSIONS.map((version) => first.versions[version].keys);
     first.close();
     const second = await openLocalData({ dir });
     expect(second.written).toEqual([]);
-    expect(VERSIONS.map((version) => second.versions[version].demoUserId)).toEqual(ids);
+    expect(second.demo.userId).toBe(first.demo.userId);
+    expect(VERSIONS.map((version) => second.versions[version].keys)).toEqual(keys);
     second.close();
   });
 
@@ -131,19 +172,20 @@ describe("the local data folder", () => {
     data.close();
   });
 
-  it("makes sure of another demo user's credentials, and resets a demo password that changed", async () => {
+  it("makes sure of the demo credentials DEMO_EMAIL and DEMO_PASSWORD ask for, in development only", async () => {
     const dir = freshDir();
     (await openLocalData({ dir })).close();
     const custom = await openLocalData({
       dir,
       demo: { email: "ada@example.com", password: "it's a secret" },
     });
-    const db = custom.versions.live.database;
+    const db = custom.versions["version-test"].database;
     expect((await logIn(db, "ada@example.com", "it's a secret")).ok).toBe(true);
     expect((await logIn(db, "demo@example.com", "demo-password")).ok).toBe(true);
+    expect(custom.versions.live.database.userByEmail("ada@example.com")).toBeUndefined();
     custom.close();
     const changed = await openLocalData({ dir, demo: { password: "new-demo-password" } });
-    const again = changed.versions.live.database;
+    const again = changed.versions["version-test"].database;
     expect((await logIn(again, "demo@example.com", "new-demo-password")).ok).toBe(true);
     expect((await logIn(again, "demo@example.com", "demo-password")).ok).toBe(false);
     expect(again.userCount()).toBe(2);
@@ -170,7 +212,7 @@ describe("the local data folder", () => {
     }
     data.close();
     const next = await openLocalData({ dir });
-    expect(next.versions.live.database.userCount()).toBe(2);
+    expect(next.versions.live.database.userCount()).toBe(1);
     next.close();
   });
 
