@@ -509,7 +509,7 @@ describe("npm run sync", () => {
           symlinkSync(path.join(outside, "real-actions"), path.join(repo, "actions"));
         },
       ],
-    ])("%s", async (_what, where, plant) => {
+    ])("refuses a target with %s, changing nothing outside it", async (_what, where, plant) => {
       const repo = planted(plant);
       const before = { outside: tree(outside), repo: tree(repo), source: tree(linkSource) };
       await expect(syncRepository({ root: linkSource, target: repo })).rejects.toThrow(
