@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { AppDatabase } from "./database.js";
-import { admit, LOCKOUT_RULE, lockoutKeys, settle } from "./lockout.js";
+import { enter, LOCKOUT_RULE, leave, lockoutKeys, settle } from "./lockout.js";
 import { currentRequest } from "./request-context.js";
 import { bubbleUniqueId, hashPassword, passwordMatches } from "./users.js";
 
@@ -65,15 +65,19 @@ export async function logIn(
   const at = () => attempt.now ?? request.now();
   // No account has a longer email (signUp refuses one): only the client's address counts the failure.
   const possible = email.trim().length <= MAX_EMAIL_LENGTH;
-  const admission = admit(database, lockoutKeys(possible ? email : undefined, clientAddress), at());
+  const admission = await enter(database, lockoutKeys(possible ? email : undefined, clientAddress), at);
   if (!admission) return { ok: false, code: "too_many_attempts" };
-  const stored = possible ? database.userByEmail(email) : undefined;
-  const matches =
-    password.length <= MAX_PASSWORD_LENGTH &&
-    (await passwordMatches(password, stored?.password_hash ?? (await dummy())));
-  if (!stored || !matches) return { ok: false, code: "invalid_credentials" };
-  if (!settle(database, admission, at())) return { ok: false, code: "too_many_attempts" };
-  return { ok: true, user: publicUser(stored) };
+  try {
+    const stored = possible ? database.userByEmail(email) : undefined;
+    const matches =
+      password.length <= MAX_PASSWORD_LENGTH &&
+      (await passwordMatches(password, stored?.password_hash ?? (await dummy())));
+    if (!stored || !matches) return { ok: false, code: "invalid_credentials" };
+    if (!settle(database, admission, at())) return { ok: false, code: "too_many_attempts" };
+    return { ok: true, user: publicUser(stored) };
+  } finally {
+    leave(database, admission);
+  }
 }
 
 /** "Sign the user up": a new User with this email and password, or why not. */

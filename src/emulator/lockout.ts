@@ -12,7 +12,9 @@
  * - Counted before the password is checked: an admitted attempt counts as a failure at once, in one
  *   transaction with the check of the wait, so simultaneous guesses cannot all pass a count read before
  *   any of them failed. A success takes its own count back and is re-checked: when other failures were
- *   counted meanwhile and put a key into its wait, the success is refused too.
+ *   counted meanwhile and put a key into its wait, the success is refused too. An attempt that would wait
+ *   only because attempts of this process are still being checked waits for them instead of failing, so
+ *   100 simultaneous right logins of one account all succeed.
  * - Bounded: at most `capacity` keys. Only forgotten keys are ever removed; when the table is full of
  *   recent failures, an attempt that would need a new key is refused, so made-up emails cannot flush a
  *   victim's count.
@@ -97,12 +99,34 @@ export interface Admission {
  * transaction. Undefined when the attempt must wait (or the table is full of recent failures).
  */
 export function admit(database: AppDatabase, keys: readonly Key[], now: number, rule = LOCKOUT_RULE) {
-  return database.transaction((): Admission | undefined => {
+  const decision = decide(database, keys, now, rule, () => 0);
+  return decision && "counted" in decision ? decision : undefined;
+}
+
+/**
+ * `admit`, told how many of each key's counted failures are attempts of this process still being checked
+ * (`inFlight`): when a key waits only because of those, the answer is to wait for them (`queueOn`), since
+ * each may still turn out a success and take its count back.
+ */
+function decide(
+  database: AppDatabase,
+  keys: readonly Key[],
+  now: number,
+  rule: LockoutRule,
+  inFlight: (key: string) => number,
+) {
+  return database.transaction((): Admission | { queueOn: string } | undefined => {
     const current = keys.map(({ key }) => live(database.loginFailures(key), now, rule));
-    for (const [i, { free }] of keys.entries()) {
+    let queueOn: string | undefined;
+    for (const [i, { key, free }] of keys.entries()) {
       const row = current[i];
-      if (row && now < row.last_failed_at + waitAfter(row.failures, free, rule)) return undefined;
+      if (!row || now >= row.last_failed_at + waitAfter(row.failures, free, rule)) continue;
+      const checking = inFlight(key);
+      if (checking > 0 && now >= row.last_failed_at + waitAfter(row.failures - checking, free, rule))
+        queueOn = key;
+      else return undefined;
     }
+    if (queueOn !== undefined) return { queueOn };
     const fresh = current.filter((row) => row === undefined).length;
     if (fresh > 0) {
       const rows = database.forgetLoginFailures(now - rule.forgetMs);
@@ -116,6 +140,65 @@ export function admit(database: AppDatabase, keys: readonly Key[], now: number, 
     });
     return { keys, counted };
   });
+}
+
+/** This process's attempts being checked, per database and key, and who waits for one of them to end. */
+const checking = new WeakMap<AppDatabase, Map<string, { count: number; waiters: (() => void)[] }>>();
+
+function checkingOf(database: AppDatabase, key: string) {
+  const keys = checking.get(database) ?? new Map<string, { count: number; waiters: (() => void)[] }>();
+  checking.set(database, keys);
+  const entry = keys.get(key) ?? { count: 0, waiters: [] };
+  keys.set(key, entry);
+  return entry;
+}
+
+/**
+ * Admits an attempt (counted as a failure) or refuses it (undefined). An attempt that would wait only
+ * because of this process's attempts still being checked waits for them instead: simultaneous logins
+ * with the right password all go through, a few at a time, while simultaneous guesses meet the count of
+ * those that failed. Every admission must be ended with `leave`, after `settle` when the password matched.
+ */
+export async function enter(
+  database: AppDatabase,
+  keys: readonly Key[],
+  now: () => number,
+  rule = LOCKOUT_RULE,
+): Promise<Admission | undefined> {
+  for (;;) {
+    const decision = decide(
+      database,
+      keys,
+      now(),
+      rule,
+      (key) => checking.get(database)?.get(key)?.count ?? 0,
+    );
+    if (decision && !("counted" in decision)) {
+      // Woken when one of the checks it waits for ends (a queue per key, one at a time, so a burst is not
+      // woken whole at every end).
+      await new Promise<void>((resolve) => checkingOf(database, decision.queueOn).waiters.push(resolve));
+      continue;
+    }
+    if (decision) for (const { key } of keys) checkingOf(database, key).count++;
+    // Decided either way: the next in line may decide too (it may be admitted now, or refused at once).
+    wakeNext(database, keys);
+    return decision;
+  }
+}
+
+/** Ends an admitted attempt's check, and lets the next attempt waiting for it decide again. */
+export function leave(database: AppDatabase, admission: Admission): void {
+  for (const { key } of admission.keys) checkingOf(database, key).count--;
+  wakeNext(database, admission.keys);
+}
+
+function wakeNext(database: AppDatabase, keys: readonly Key[]): void {
+  for (const { key } of keys) {
+    const entry = checking.get(database)?.get(key);
+    if (!entry) continue;
+    entry.waiters.shift()?.();
+    if (entry.count === 0 && entry.waiters.length === 0) checking.get(database)?.delete(key);
+  }
 }
 
 /**

@@ -86,6 +86,14 @@ describe("the failed-login lockout over HTTP", () => {
     expect(answers.filter((answer) => codeOf(answer) === "ok")).toEqual([]);
   }, 60_000);
 
+  it("30 simultaneous logins with the right password from one address all succeed (checks beyond 5 wait their turn)", async () => {
+    const user = await account("simultaneous");
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => postFrom(server, "127.0.0.6", "login", user)),
+    );
+    expect(answers.map(codeOf)).toEqual(Array(30).fill("ok"));
+  }, 60_000);
+
   it("a stranger's failed guesses from another address do not lock the owner out", async () => {
     const owner = await account("owner");
     for (let n = 0; n < 8; n++)
