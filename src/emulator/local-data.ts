@@ -5,7 +5,7 @@
  * override the live keys without being written down.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "../paths.js";
 import { checkNotCommittable, checkTrusted, currentUser } from "./data-folder-trust.js";
@@ -97,7 +97,8 @@ export async function openLocalData(options: LocalDataOptions): Promise<LocalDat
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // Everything read from the folder must be this user's alone: a planted key file forges tokens.
   const owner = options.owner ?? currentUser();
-  checkTrusted(dir, owner, "700");
+  // The folder itself may be reached through a link of the developer's; the files in it may not.
+  checkTrusted(realpathSync(dir), owner, "700");
   for (const name of [
     LEGACY_USERS_FILE,
     ...Object.values(FILES).flatMap(({ keys, database }) => [

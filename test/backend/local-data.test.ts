@@ -11,8 +11,10 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -301,6 +303,20 @@ describe("the local data folder is refused when others could have written it", (
       `Cannot start: ${dir} belongs to another user (uid ${process.getuid?.()}), so its keys could have been planted; point LOCAL_DATA_DIR at a folder of your own, or delete it to start afresh.`,
     );
     (await openLocalData({ dir })).close();
+  });
+
+  it("accepts a folder reached through a link of the developer's, and refuses a key file that is a link", async () => {
+    const dir = freshDir();
+    (await openLocalData({ dir })).close();
+    const link = `${dir}-link`;
+    symlinkSync(dir, link);
+    (await openLocalData({ dir: link })).close();
+    const keys = path.join(dir, FILES.live.keys);
+    renameSync(keys, `${keys}.elsewhere`);
+    symlinkSync(`${keys}.elsewhere`, keys);
+    await expect(openLocalData({ dir })).rejects.toThrow(
+      `Cannot start: ${keys} is a symbolic link, so its keys could come from anywhere; replace it with the file itself.`,
+    );
   });
 
   it("refuses a data folder inside the repository unless git ignores it", async () => {
