@@ -175,8 +175,11 @@ export async function enter(
     );
     if (decision && !("counted" in decision)) {
       // Woken when one of the checks it waits for ends (a queue per key, one at a time, so a burst is not
-      // woken whole at every end).
-      await new Promise<void>((resolve) => checkingOf(database, decision.queueOn).waiters.push(resolve));
+      // woken whole at every end), or after a second at the latest, so no interleaving leaves it waiting.
+      await new Promise<void>((resolve) => {
+        checkingOf(database, decision.queueOn).waiters.push(resolve);
+        setTimeout(resolve, 1_000).unref();
+      });
       continue;
     }
     if (decision) for (const { key } of keys) checkingOf(database, key).count++;
