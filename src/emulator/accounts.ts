@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { AppDatabase } from "./database.js";
-import { enter, LOCKOUT_RULE, leave, lockoutKeys, settle } from "./lockout.js";
+import { enter, fail, LOCKOUT_RULE, lockoutKeys, settle } from "./lockout.js";
 import { currentRequest } from "./request-context.js";
 import { bubbleUniqueId, hashPassword, passwordMatches } from "./users.js";
 
@@ -67,17 +67,21 @@ export async function logIn(
   const possible = email.trim().length <= MAX_EMAIL_LENGTH;
   const admission = await enter(database, lockoutKeys(possible ? email : undefined, clientAddress), at);
   if (!admission) return { ok: false, code: "too_many_attempts" };
+  const stored = possible ? database.userByEmail(email) : undefined;
+  let matches = false;
   try {
-    const stored = possible ? database.userByEmail(email) : undefined;
-    const matches =
+    // An unknown email is checked against a dummy hash too: the same time, and never a match.
+    const checked =
       password.length <= MAX_PASSWORD_LENGTH &&
       (await passwordMatches(password, stored?.password_hash ?? (await dummy())));
-    if (!stored || !matches) return { ok: false, code: "invalid_credentials" };
-    if (!settle(database, admission, at())) return { ok: false, code: "too_many_attempts" };
-    return { ok: true, user: publicUser(stored) };
+    matches = stored !== undefined && checked;
   } finally {
-    leave(database, admission);
+    // Whatever happened, the attempt ends: a failure unless the password matched.
+    if (!matches) fail(database, admission, at());
   }
+  if (!stored || !matches) return { ok: false, code: "invalid_credentials" };
+  if (!settle(database, admission, at())) return { ok: false, code: "too_many_attempts" };
+  return { ok: true, user: publicUser(stored) };
 }
 
 /** "Sign the user up": a new User with this email and password, or why not. */

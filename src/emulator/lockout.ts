@@ -11,10 +11,10 @@
  *   count, never the per-address one (or one's own account would reset the guessing of others).
  * - Counted before the password is checked: an admitted attempt counts as a failure at once, in one
  *   transaction with the check of the wait, so simultaneous guesses cannot all pass a count read before
- *   any of them failed. A success takes its own count back and is re-checked: when other failures were
- *   counted meanwhile and put a key into its wait, the success is refused too. An attempt that would wait
- *   only because attempts of this process are still being checked waits for them instead of failing, so
- *   100 simultaneous right logins of one account all succeed.
+ *   any of them failed. A success takes its own count back and is re-checked: when failures that ended
+ *   meanwhile put a key into its wait, the success is refused too. An attempt that would wait only because
+ *   attempts of this process are still being checked waits for them instead of failing, so 100
+ *   simultaneous right logins of one account all succeed. The wait runs from the last failure's end.
  * - Bounded: at most `capacity` keys. Only forgotten keys are ever removed; when the table is full of
  *   recent failures, an attempt that would need a new key is refused, so made-up emails cannot flush a
  *   victim's count.
@@ -87,42 +87,47 @@ export function waitAfter(failures: number, free: number, rule = LOCKOUT_RULE): 
   return Math.min(rule.baseDelayMs * 2 ** Math.min(failures - free, 30), rule.maxDelayMs);
 }
 
-/** An admitted attempt: what `settle` needs to take its count back. */
+/** An admitted attempt, counted as a failure until `settle` takes the count back. */
 export interface Admission {
   readonly keys: readonly Key[];
-  /** Each key's count right after this attempt was counted. */
-  readonly counted: readonly number[];
+  /** Each key's failures seen ended by this process when the attempt was admitted (see `settle`). */
+  readonly failedBefore: readonly number[];
 }
 
-/**
- * Checks every key's wait and, when none is running, counts the attempt as a failure on each: one
- * transaction. Undefined when the attempt must wait (or the table is full of recent failures).
- */
-export function admit(database: AppDatabase, keys: readonly Key[], now: number, rule = LOCKOUT_RULE) {
-  const decision = decide(database, keys, now, rule, () => 0);
-  return decision && "counted" in decision ? decision : undefined;
+/** This process's attempts being checked per database and key, who waits for one to end, failures ended. */
+interface Checking {
+  count: number;
+  waiters: (() => void)[];
+  failed: number;
 }
 
+const checking = new WeakMap<AppDatabase, Map<string, Checking>>();
+
+function checkingOf(database: AppDatabase, key: string): Checking {
+  const keys = checking.get(database) ?? new Map<string, Checking>();
+  checking.set(database, keys);
+  const entry = keys.get(key) ?? { count: 0, waiters: [], failed: 0 };
+  keys.set(key, entry);
+  return entry;
+}
+
+const inFlight = (database: AppDatabase, key: string) => checking.get(database)?.get(key)?.count ?? 0;
+
 /**
- * `admit`, told how many of each key's counted failures are attempts of this process still being checked
- * (`inFlight`): when a key waits only because of those, the answer is to wait for them (`queueOn`), since
- * each may still turn out a success and take its count back.
+ * One transaction: refuses (undefined) when a key's wait is running, or when the table is full of recent
+ * failures and a new key is needed; answers `queueOn` when a key waits only because of this process's
+ * attempts still being checked (each may still be a success and take its count back); otherwise counts
+ * the attempt as a failure on every key (true).
  */
-function decide(
-  database: AppDatabase,
-  keys: readonly Key[],
-  now: number,
-  rule: LockoutRule,
-  inFlight: (key: string) => number,
-) {
-  return database.transaction((): Admission | { queueOn: string } | undefined => {
+function decide(database: AppDatabase, keys: readonly Key[], now: number, rule: LockoutRule) {
+  return database.transaction((): true | { queueOn: string } | undefined => {
     const current = keys.map(({ key }) => live(database.loginFailures(key), now, rule));
     let queueOn: string | undefined;
     for (const [i, { key, free }] of keys.entries()) {
       const row = current[i];
       if (!row || now >= row.last_failed_at + waitAfter(row.failures, free, rule)) continue;
-      const checking = inFlight(key);
-      if (checking > 0 && now >= row.last_failed_at + waitAfter(row.failures - checking, free, rule))
+      const checks = inFlight(database, key);
+      if (checks > 0 && now >= row.last_failed_at + waitAfter(row.failures - checks, free, rule))
         queueOn = key;
       else return undefined;
     }
@@ -133,31 +138,17 @@ function decide(
       // Never a recent count removed to make room: the attempt is refused instead.
       if (rows + fresh > rule.capacity) return undefined;
     }
-    const counted = keys.map(({ key }, i) => {
-      const failures = (current[i]?.failures ?? 0) + 1;
-      database.setLoginFailures(key, failures, now);
-      return failures;
-    });
-    return { keys, counted };
+    for (const [i, { key }] of keys.entries())
+      database.setLoginFailures(key, (current[i]?.failures ?? 0) + 1, now);
+    return true;
   });
 }
 
-/** This process's attempts being checked, per database and key, and who waits for one of them to end. */
-const checking = new WeakMap<AppDatabase, Map<string, { count: number; waiters: (() => void)[] }>>();
-
-function checkingOf(database: AppDatabase, key: string) {
-  const keys = checking.get(database) ?? new Map<string, { count: number; waiters: (() => void)[] }>();
-  checking.set(database, keys);
-  const entry = keys.get(key) ?? { count: 0, waiters: [] };
-  keys.set(key, entry);
-  return entry;
-}
-
 /**
- * Admits an attempt (counted as a failure) or refuses it (undefined). An attempt that would wait only
- * because of this process's attempts still being checked waits for them instead: simultaneous logins
- * with the right password all go through, a few at a time, while simultaneous guesses meet the count of
- * those that failed. Every admission must be ended with `leave`, after `settle` when the password matched.
+ * Admits an attempt, counted as a failure before its password is checked, or refuses it (undefined). One
+ * that would wait only because of this process's attempts still being checked waits for them instead:
+ * simultaneous logins with the right password all go through, a few at a time, while simultaneous guesses
+ * meet the count of those that failed. Every admission ends with `fail` or `settle`.
  */
 export async function enter(
   database: AppDatabase,
@@ -166,31 +157,71 @@ export async function enter(
   rule = LOCKOUT_RULE,
 ): Promise<Admission | undefined> {
   for (;;) {
-    const decision = decide(
-      database,
-      keys,
-      now(),
-      rule,
-      (key) => checking.get(database)?.get(key)?.count ?? 0,
-    );
-    if (decision && !("counted" in decision)) {
-      // Woken when one of the checks it waits for ends (a queue per key, one at a time, so a burst is not
-      // woken whole at every end), or after a second at the latest, so no interleaving leaves it waiting.
-      await new Promise<void>((resolve) => {
-        checkingOf(database, decision.queueOn).waiters.push(resolve);
-        setTimeout(resolve, 1_000).unref();
-      });
-      continue;
+    const decision = decide(database, keys, now(), rule);
+    if (decision === undefined || decision === true) {
+      const admission =
+        decision === true
+          ? { keys, failedBefore: keys.map(({ key }) => checkingOf(database, key).failed) }
+          : undefined;
+      for (const { key } of admission?.keys ?? []) checkingOf(database, key).count++;
+      // Decided either way: the next in line may decide too (admitted now, or refused at once).
+      wakeNext(database, keys);
+      return admission;
     }
-    if (decision) for (const { key } of keys) checkingOf(database, key).count++;
-    // Decided either way: the next in line may decide too (it may be admitted now, or refused at once).
-    wakeNext(database, keys);
-    return decision;
+    // Woken when one of the checks it waits for ends (a queue per key, one at a time, so a burst is not
+    // woken whole at every end), or after a second at the latest, so no interleaving leaves it waiting.
+    await new Promise<void>((resolve) => {
+      checkingOf(database, decision.queueOn).waiters.push(resolve);
+      setTimeout(resolve, 1_000).unref();
+    });
   }
 }
 
-/** Ends an admitted attempt's check, and lets the next attempt waiting for it decide again. */
-export function leave(database: AppDatabase, admission: Admission): void {
+/** A wrong password (or unknown email): the count stays, and the wait runs from now. */
+export function fail(database: AppDatabase, admission: Admission, now: number, rule = LOCKOUT_RULE): void {
+  database.transaction(() => {
+    for (const { key } of admission.keys) {
+      const row = live(database.loginFailures(key), now, rule);
+      database.setLoginFailures(key, row?.failures ?? 1, now);
+    }
+  });
+  for (const { key } of admission.keys) checkingOf(database, key).failed++;
+  leave(database, admission);
+}
+
+/**
+ * A matching password: takes the attempt's own count back, and re-checks. Refused (false) when failures
+ * that ended in this process since the attempt was admitted have put a key into its wait (counting only
+ * ended failures, never attempts still being checked); otherwise the account-and-address count is cleared
+ * and the login goes ahead. (Two backends on one folder share the counts, not this re-check.)
+ */
+export function settle(
+  database: AppDatabase,
+  admission: Admission,
+  now: number,
+  rule = LOCKOUT_RULE,
+): boolean {
+  const allowed = database.transaction((): boolean => {
+    let ok = true;
+    for (const [i, { key, free }] of admission.keys.entries()) {
+      const row = live(database.loginFailures(key), now, rule);
+      if (!row) continue;
+      const entry = checkingOf(database, key);
+      const ended = row.failures - entry.count;
+      const failedSince = entry.failed > (admission.failedBefore[i] ?? 0);
+      if (failedSince && now < row.last_failed_at + waitAfter(ended, free, rule)) ok = false;
+      if (row.failures > 1) database.setLoginFailures(key, row.failures - 1, row.last_failed_at);
+      else database.clearLoginFailures(key);
+    }
+    // The account-and-address key, only after a login that goes ahead.
+    if (ok && admission.keys.length > 1) database.clearLoginFailures(admission.keys[0]?.key ?? "");
+    return ok;
+  });
+  leave(database, admission);
+  return allowed;
+}
+
+function leave(database: AppDatabase, admission: Admission): void {
   for (const { key } of admission.keys) checkingOf(database, key).count--;
   wakeNext(database, admission.keys);
 }
@@ -202,29 +233,6 @@ function wakeNext(database: AppDatabase, keys: readonly Key[]): void {
     entry.waiters.shift()?.();
     if (entry.count === 0 && entry.waiters.length === 0) checking.get(database)?.delete(key);
   }
-}
-
-/**
- * After a matching password: takes the attempt's own count back and re-checks. False (refused) when a
- * failure counted since the attempt was admitted put a key into its wait; otherwise the account-and-address
- * count is cleared and the login goes ahead.
- */
-export function settle(database: AppDatabase, admission: Admission, now: number, rule = LOCKOUT_RULE) {
-  return database.transaction((): boolean => {
-    let allowed = true;
-    for (const [i, { key, free }] of admission.keys.entries()) {
-      const row = live(database.loginFailures(key), now, rule);
-      if (!row) continue;
-      const others = row.failures - 1;
-      const failedSince = row.failures > (admission.counted[i] ?? 0);
-      if (failedSince && now < row.last_failed_at + waitAfter(others, free, rule)) allowed = false;
-      if (others > 0) database.setLoginFailures(key, others, row.last_failed_at);
-      else database.clearLoginFailures(key);
-    }
-    // The account-and-address key, only after a login that goes ahead.
-    if (allowed && admission.keys.length > 1) database.clearLoginFailures(admission.keys[0]?.key ?? "");
-    return allowed;
-  });
 }
 
 function live<T extends { last_failed_at: number }>(row: T | undefined, now: number, rule: LockoutRule) {

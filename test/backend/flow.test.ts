@@ -32,7 +32,12 @@ describe("the session workflows", () => {
   let server: TestServer;
   beforeAll(async () => {
     // A window a loaded machine's back-to-back retry always falls inside; the reuse case waits it out.
-    server = await startTestServer({ settings: { refreshRetryWindowSeconds: RETRY_WINDOW_SECONDS } });
+    // The lockout's clock stands still, so its waits never run out under a test (tokens keep real time).
+    const lockoutClock = Date.now();
+    server = await startTestServer({
+      settings: { refreshRetryWindowSeconds: RETRY_WINDOW_SECONDS },
+      clock: () => lockoutClock,
+    });
   });
   afterAll(() => server.stop());
 

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logIn, signUp } from "../../src/emulator/accounts.js";
 import { AppDatabase } from "../../src/emulator/database.js";
 import {
-  admit,
+  enter,
+  fail,
   LOCKOUT_RULE,
   type LockoutRule,
   lockoutKeys,
@@ -133,45 +134,79 @@ describe("the lockout's rules (units, injected clock)", () => {
   }
   const rule: LockoutRule = { ...LOCKOUT_RULE, capacity: 6 };
 
-  it("cannot be flushed of a victim's recent failures by made-up emails: a full table refuses new keys", () => {
+  /** One wrong guess at `now`: admitted and failed, or refused (false). */
+  async function guess(db: AppDatabase, keys: ReturnType<typeof lockoutKeys>, now: number) {
+    const admission = await enter(db, keys, () => now, rule);
+    if (admission) fail(db, admission, now, rule);
+    return admission !== undefined;
+  }
+
+  it("cannot be flushed of a victim's recent failures by made-up emails: a full table refuses new keys", async () => {
     const db = database();
     const victim = lockoutKeys("victim@example.com", "198.51.100.7", rule);
-    for (let n = 0; n < 4; n++) expect(admit(db, victim, 1_000 + n, rule)).toBeDefined();
+    for (let n = 0; n < 4; n++) expect(await guess(db, victim, 1_000 + n)).toBe(true);
     // Made-up emails from many addresses: two keys each, until the table is full.
     const refused: number[] = [];
     for (let n = 0; n < 10; n++) {
-      if (!admit(db, lockoutKeys(`made-up-${n}@example.com`, `203.0.113.${n}`, rule), 2_000 + n, rule))
+      if (!(await guess(db, lockoutKeys(`made-up-${n}@example.com`, `203.0.113.${n}`, rule), 2_000 + n)))
         refused.push(n);
     }
     expect(refused).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
     expect(db.loginFailures(victim[0]?.key ?? "")?.failures).toBe(4);
     // The victim's 5th failure still counts, and the 6th attempt waits.
-    expect(admit(db, victim, 3_000, rule)).toBeDefined();
-    expect(admit(db, victim, 3_001, rule)).toBeUndefined();
+    expect(await guess(db, victim, 3_000)).toBe(true);
+    expect(await guess(db, victim, 3_001)).toBe(false);
     // An hour after their last failure, keys are forgotten and make room.
-    expect(
-      admit(db, lockoutKeys("late@example.com", "203.0.113.99", rule), 3_000 + rule.forgetMs, rule),
-    ).toBeDefined();
+    const late = lockoutKeys("late@example.com", "203.0.113.99", rule);
+    expect(await guess(db, late, 3_000 + rule.forgetMs)).toBe(true);
     db.close();
   });
 
-  it("counts before the password check and re-checks after: a failure counted meanwhile refuses the right password", () => {
+  it("counts before the password check and re-checks after: a failure counted meanwhile refuses the right password", async () => {
     const db = database();
     const keys = lockoutKeys("owner@example.com", "198.51.100.8", rule);
-    for (let n = 0; n < 5; n++) admit(db, keys, 10_000, rule);
+    for (let n = 0; n < 5; n++) await guess(db, keys, 10_000);
     // The wait after 5 failures is 1 s: the right password is admitted at 11,000 and counted (6)...
-    const right = admit(db, keys, 11_000, rule);
-    expect(right?.counted).toEqual([6, 6]);
-    // ...a wrong guess admitted once the next wait (2 s) is over, while the right one's check still runs...
-    expect(admit(db, keys, 13_000, rule)).toBeDefined();
+    const right = await enter(db, keys, () => 11_000, rule);
+    expect(db.loginFailures(keys[0]?.key ?? "")?.failures).toBe(6);
+    // ...a wrong guess is admitted once the next wait (2 s) is over and fails while the right one's check
+    // still runs...
+    expect(await guess(db, keys, 13_000)).toBe(true);
     // ...so the right one, settling after it, is refused; its own count is taken back.
     expect(settle(db, right as NonNullable<typeof right>, 13_001, rule)).toBe(false);
     expect(db.loginFailures(keys[0]?.key ?? "")?.failures).toBe(6);
     // Without a failure in between, a success settles and clears the account-and-address count only.
-    const next = admit(db, keys, 13_000 + 4_000, rule);
+    const next = await enter(db, keys, () => 13_000 + 4_000, rule);
     expect(settle(db, next as NonNullable<typeof next>, 17_001, rule)).toBe(true);
     expect(db.loginFailures(keys[0]?.key ?? "")).toBeUndefined();
     expect(db.loginFailures(keys[1]?.key ?? "")?.failures).toBe(6);
+    db.close();
+  });
+
+  it("does not count attempts still being checked as failures in the re-check, and lets the next in line wait for them", async () => {
+    const db = database();
+    const keys = lockoutKeys("busy@example.com", "198.51.100.11", rule);
+    // Five right passwords being checked at once hold the count at 5: a sixth waits for them...
+    const checks = await Promise.all(Array.from({ length: 5 }, () => enter(db, keys, () => 20_000, rule)));
+    let sixth: unknown;
+    const waiting = enter(db, keys, () => 20_000, rule).then((admission) => {
+      sixth = admission;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sixth).toBeUndefined();
+    // ...and each success settles (no failure ended meanwhile), letting the sixth in.
+    for (const check of checks)
+      expect(settle(db, check as NonNullable<typeof check>, 20_000, rule)).toBe(true);
+    await waiting;
+    expect(sixth).toBeDefined();
+    expect(settle(db, sixth as NonNullable<(typeof checks)[number]>, 20_000, rule)).toBe(true);
+    // Four right passwords and one wrong at once, the wrong one ending first: the right ones' re-checks
+    // count that one failure, not the checks still running, and all four go ahead.
+    const other = lockoutKeys("busy@example.com", "198.51.100.12", rule);
+    const rights = await Promise.all(Array.from({ length: 4 }, () => enter(db, other, () => 30_000, rule)));
+    expect(await guess(db, other, 30_000)).toBe(true);
+    for (const check of rights)
+      expect(settle(db, check as NonNullable<typeof check>, 30_001, rule)).toBe(true);
     db.close();
   });
 
