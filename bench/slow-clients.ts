@@ -3,7 +3,8 @@
  * a byte at a time and never finish, plus idle connections beyond the connection cap. Reports how long the
  * server holds each kind before it closes them, and whether ordinary requests are answered meanwhile.
  *
- * `node tools/run-ts.mjs bench/slow-clients.ts` measures a backend with its default limits; the test
+ * `node tools/run-ts.mjs bench/slow-clients.ts [idle connections] [--before]` measures a backend with its
+ * default limits (or, with --before, the settings it had before them); the test
  * (test/backend/connection-limits.test.ts) runs the same measurement with small limits.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -11,6 +12,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import type { ConnectionLimits } from "../src/emulator/connection-limits.js";
 import { type ServerOptions, startServer } from "../src/emulator/server.js";
 
 export interface SlowClientOptions {
@@ -168,9 +170,22 @@ function range(values: readonly number[]): string {
   return `${(Math.min(...values) / 1000).toFixed(1)}–${(Math.max(...values) / 1000).toFixed(1)} s`;
 }
 
+/**
+ * The settings before the limits existed: a 10 s headers and 30 s request timeout, Node's 30 s check
+ * interval, no connection cap. `--before` measures them, for comparison.
+ */
+const BEFORE: ConnectionLimits = {
+  maxConnections: Number.POSITIVE_INFINITY,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  checkEveryMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+};
+
 if (process.argv[1] && /slow-clients(-[0-9a-f]+)?\.(mjs|ts)$/.test(path.basename(process.argv[1]))) {
-  const idle = Number(process.argv[2] ?? 0);
-  const figures = await measureBackend({}, { idle });
+  const args = process.argv.slice(2);
+  const idle = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 0);
+  const figures = await measureBackend(args.includes("--before") ? { limits: BEFORE } : {}, { idle });
   console.log(
     [
       `slow headers held ${range(figures.slowHeadersHeldMs)} (${figures.slowHeadersHeldMs.length} connections)`,
