@@ -1,6 +1,7 @@
 /**
  * Slow clients against the local backend, on loopback: connections that send their headers, or their body,
- * a byte at a time and never finish, plus idle connections beyond the connection cap. Reports how long the
+ * a byte at a time and never finish, connections that send nothing, plus idle connections beyond the
+ * connection cap. Reports how long the
  * server holds each kind before it closes them, and whether ordinary requests are answered meanwhile.
  *
  * `node tools/run-ts.mjs bench/slow-clients.ts [idle connections] [--before]` measures a backend with its
@@ -26,6 +27,8 @@ export interface SlowClientOptions {
   readonly giveUpMs?: number;
   /** Milliseconds between two ordinary requests made meanwhile (default 250). */
   readonly probeEveryMs?: number;
+  /** An idle connection closed this soon was refused by the cap (default 1 s; keep it below the headers timeout). */
+  readonly refusedWithinMs?: number;
 }
 
 export interface SlowClientFigures {
@@ -33,7 +36,9 @@ export interface SlowClientFigures {
   readonly slowHeadersHeldMs: readonly number[];
   /** The same for connections whose headers were complete and whose body dripped. */
   readonly slowBodyHeldMs: readonly number[];
-  /** Idle connections the server closed at once (within 1 s) without a byte: those over the cap. */
+  /** The same for connections that send nothing at all. */
+  readonly silentHeldMs: readonly number[];
+  /** Idle connections the server closed at once (within `refusedWithinMs`): those over the cap. */
   readonly idleRefused: number;
   /** Ordinary requests made while the slow clients were connected, and how many were answered. */
   readonly probes: number;
@@ -99,15 +104,18 @@ export async function measureSlowClients(
   options: SlowClientOptions = {},
 ): Promise<SlowClientFigures> {
   const { slow = 10, idle = 0, dripMs = 500, giveUpMs = 120_000, probeEveryMs = 250 } = options;
+  const refusedWithinMs = options.refusedWithinMs ?? 1_000;
   const port = Number(new URL(url).port);
   const body = JSON.stringify({ email: "slow@example.com", password: "a slow password" });
   const headers = "POST /api/1.1/wf/signup HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
 
   const headerSockets = await Promise.all(Array.from({ length: slow }, () => open(port)));
   const bodySockets = await Promise.all(Array.from({ length: slow }, () => open(port)));
+  const silentSockets = await Promise.all(Array.from({ length: slow }, () => open(port)));
   const held = {
     headers: headerSockets.map((socket) => heldFor(socket, giveUpMs)),
     body: bodySockets.map((socket) => heldFor(socket, giveUpMs)),
+    silent: silentSockets.map((socket) => heldFor(socket, giveUpMs)),
   };
   for (const socket of headerSockets) drip(socket, `${headers}X-Slow: ${"a".repeat(10_000)}\r\n\r\n`, dripMs);
   for (const socket of bodySockets) {
@@ -119,11 +127,13 @@ export async function measureSlowClients(
   const idleSockets = await Promise.all(
     Array.from({ length: idle }, () => open(port).catch(() => undefined)),
   );
-  const idleHeld = idleSockets.map((socket) => (socket ? heldFor(socket, 1_000) : Promise.resolve(0)));
+  const idleHeld = idleSockets.map((socket) =>
+    socket ? heldFor(socket, refusedWithinMs) : Promise.resolve(0),
+  );
 
   // Ordinary requests while the slow ones are held, until every slow connection has ended.
   let probing = true;
-  const all = Promise.all([...held.headers, ...held.body]).finally(() => {
+  const all = Promise.all([...held.headers, ...held.body, ...held.silent]).finally(() => {
     probing = false;
   });
   const answered: number[] = [];
@@ -144,7 +154,8 @@ export async function measureSlowClients(
   return {
     slowHeadersHeldMs: await Promise.all(held.headers),
     slowBodyHeldMs: await Promise.all(held.body),
-    idleRefused: idleTimes.filter((ms) => ms < 1_000).length,
+    silentHeldMs: await Promise.all(held.silent),
+    idleRefused: idleTimes.filter((ms) => ms < refusedWithinMs).length,
     probes,
     probesAnswered: answered.length,
     probeMaxMs: Math.max(0, ...answered),
@@ -190,6 +201,7 @@ if (process.argv[1] && /slow-clients(-[0-9a-f]+)?\.(mjs|ts)$/.test(path.basename
     [
       `slow headers held ${range(figures.slowHeadersHeldMs)} (${figures.slowHeadersHeldMs.length} connections)`,
       `slow bodies held ${range(figures.slowBodyHeldMs)} (${figures.slowBodyHeldMs.length} connections)`,
+      `silent connections held ${range(figures.silentHeldMs)} (${figures.silentHeldMs.length} connections)`,
       `idle connections over the cap closed at once: ${figures.idleRefused} of ${idle}`,
       `ordinary requests meanwhile: ${figures.probesAnswered} of ${figures.probes} answered, slowest ${figures.probeMaxMs} ms`,
     ].join("\n"),

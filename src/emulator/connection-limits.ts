@@ -6,6 +6,7 @@
  * let a few dozen slow clients hold the server for a minute each.
  */
 import type { Server, ServerOptions } from "node:http";
+import type { Socket } from "node:net";
 
 export interface ConnectionLimits {
   /** Connections open at once; more are closed as they arrive. */
@@ -39,7 +40,17 @@ export function timeoutOptions(limits: ConnectionLimits): ServerOptions {
   };
 }
 
-/** Caps the server's simultaneous connections. */
+/**
+ * Caps the server's simultaneous connections, and closes a connection that sends nothing within the
+ * headers timeout: Node's timeouts start with a request's first byte, so a silent connection would
+ * otherwise hold one of the capped places for ever.
+ */
 export function capConnections(server: Server, limits: ConnectionLimits): void {
   server.maxConnections = limits.maxConnections;
+  server.on("connection", (socket: Socket) => {
+    const silent = setTimeout(() => socket.destroy(), limits.headersTimeoutMs);
+    silent.unref();
+    socket.once("data", () => clearTimeout(silent));
+    socket.once("close", () => clearTimeout(silent));
+  });
 }

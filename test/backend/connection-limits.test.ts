@@ -8,18 +8,31 @@ import { measureBackend } from "../../bench/slow-clients.js";
 import { DEFAULT_LIMITS } from "../../src/emulator/connection-limits.js";
 
 describe("connection limits", () => {
-  it("closes slow headers and slow bodies at their limits, refuses connections over the cap, and keeps answering", async () => {
-    const limits = { maxConnections: 12, headersTimeoutMs: 600, requestTimeoutMs: 1_200, checkEveryMs: 100 };
-    const figures = await measureBackend({ limits }, { slow: 4, idle: 10, dripMs: 100, giveUpMs: 10_000 });
+  it("closes slow headers, slow bodies and silent connections at their limits, refuses connections over the cap, and keeps answering", async () => {
+    const limits = {
+      maxConnections: 16,
+      headersTimeoutMs: 1_000,
+      requestTimeoutMs: 1_500,
+      checkEveryMs: 100,
+    };
+    const figures = await measureBackend(
+      { limits },
+      { slow: 4, idle: 10, dripMs: 100, giveUpMs: 10_000, refusedWithinMs: 400 },
+    );
     for (const held of figures.slowHeadersHeldMs) {
-      expect(held).toBeGreaterThanOrEqual(500);
+      expect(held).toBeGreaterThanOrEqual(900);
       expect(held).toBeLessThan(limits.headersTimeoutMs + limits.checkEveryMs + 1_000);
     }
     for (const held of figures.slowBodyHeldMs) {
-      expect(held).toBeGreaterThanOrEqual(1_000);
+      expect(held).toBeGreaterThanOrEqual(1_400);
       expect(held).toBeLessThan(limits.requestTimeoutMs + limits.checkEveryMs + 1_000);
     }
-    // 8 slow connections are open: of 10 idle ones, 4 fit under the cap of 12.
+    // A connection that sends nothing gets no longer than one that sends its headers slowly.
+    for (const held of figures.silentHeldMs) {
+      expect(held).toBeGreaterThanOrEqual(900);
+      expect(held).toBeLessThan(limits.headersTimeoutMs + limits.checkEveryMs + 1_000);
+    }
+    // 12 slow connections are open: of 10 idle ones, 4 fit under the cap of 16.
     expect(figures.idleRefused).toBe(6);
     expect(figures.probes).toBeGreaterThan(0);
     expect(figures.probesAnswered).toBe(figures.probes);
