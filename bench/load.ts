@@ -84,7 +84,7 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /**
- * Starts a local backend on a free loopback port with a temporary data folder, logs the demo user in once,
+ * Starts a local backend on a free loopback port with a temporary data folder, signs a user up and logs in once,
  * and sends `protected-action` with that token `requests` times over `concurrency` keep-alive connections.
  */
 export async function measureProtectedAction(options: LoadOptions): Promise<LoadFigure> {
@@ -93,7 +93,10 @@ export async function measureProtectedAction(options: LoadOptions): Promise<Load
   const server = await startServer({ port: 0, dataDir, log: () => {} });
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   try {
-    const login = await post(agent, `${server.url}/api/1.1/wf/login`, JSON.stringify(server.data.demo));
+    // A user of its own in live: the demo user is the development version's only.
+    const user = JSON.stringify({ email: "load@bench.example", password: "a load bench password" });
+    await post(agent, `${server.url}/api/1.1/wf/signup`, user);
+    const login = await post(agent, `${server.url}/api/1.1/wf/login`, user);
     const { token, session_id } = JSON.parse(login.body).response ?? {};
     if (login.status !== 200 || typeof token !== "string") throw new Error(`login answered ${login.status}`);
     const url = `${server.url}/api/1.1/wf/protected-action`;

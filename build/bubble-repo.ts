@@ -3,7 +3,7 @@
  * record of the ids it gave: files a publisher wrote on top of them are not Bubble's answer yet.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { BUBBLE_ID, idOfActionFolder } from "./ids.js";
 
@@ -74,7 +74,8 @@ export function readBubbleState(dir: string): BubbleState {
   } catch {
     throw refuse("it is not a git repository");
   }
-  if (path.resolve(top) !== path.resolve(dir)) throw refuse(`it is inside the git repository ${top}`);
+  // Real paths: a link the publisher typed to reach the folder is not a folder inside another repository.
+  if (realpathSync(top) !== realpathSync(dir)) throw refuse(`it is inside the git repository ${top}`);
   let commit = "";
   try {
     commit = git(

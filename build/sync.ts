@@ -9,7 +9,7 @@
  * shared_tech_params.json merged into Bubble's own (its icon, its jQuery setting stay). Nothing else
  * there is touched: not Bubble's other files, not its history. A second run changes nothing.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "../src/paths.js";
 import { actionDir, CLIENT_STUB, metaData, USE_JQUERY } from "./artifacts.js";
@@ -25,6 +25,7 @@ import {
   resolveManifest,
 } from "./manifest.js";
 import { idsOf, PUBLISHED_FILE, type PublishedIds, publishedProblems, readPublished } from "./published.js";
+import { TargetFiles } from "./target-files.js";
 
 export interface SyncReport {
   /** Bubble's commit that was read. */
@@ -153,18 +154,22 @@ function readJsonFile(file: string): Record<string, unknown> {
 }
 
 /** The files to write into Bubble's repository, by path: generated ones, merged into Bubble's own. */
-function bubbleFiles(target: string, manifest: Manifest, built: Map<string, string>): Map<string, string> {
+function bubbleFiles(
+  target: TargetFiles,
+  manifest: Manifest,
+  built: Map<string, string>,
+): Map<string, string> {
   const files = new Map<string, string>();
   for (const id of Object.keys(manifest.actions)) {
     const dir = actionDir(id);
     for (const file of ["params.json", "server.js"])
       files.set(`${dir}/${file}`, built.get(`${dir}/${file}`) as string);
     // Bubble's stub, or whatever Bubble keeps there, is Bubble's.
-    if (!existsSync(path.join(target, dir, "client.js"))) files.set(`${dir}/client.js`, CLIENT_STUB);
+    if (!target.exists(`${dir}/client.js`)) files.set(`${dir}/client.js`, CLIENT_STUB);
   }
-  const meta = readJsonFile(path.join(target, "meta_data.json"));
+  const meta = readJsonFile(target.path("meta_data.json"));
   files.set("meta_data.json", bubbleJson({ ...meta, ...metaData(manifest, declaredNodeVersion(manifest)) }));
-  const shared = readJsonFile(path.join(target, "shared_tech_params.json"));
+  const shared = readJsonFile(target.path("shared_tech_params.json"));
   const dependencies = (shared.dependencies ?? {}) as Record<string, unknown>;
   // Bubble writes the API version as 4 or "4"; either is v4, and Bubble's own spelling stays. So does
   // its jQuery setting; the build's goes in only where Bubble's file has none.
@@ -182,11 +187,11 @@ function bubbleFiles(target: string, manifest: Manifest, built: Map<string, stri
 
 /** Folders in Bubble's repository that hold one of the plugin's actions under an id it no longer has. */
 function staleActionFolders(
-  target: string,
+  target: TargetFiles,
   manifest: Manifest,
   bubble: BubbleState,
 ): { dir: string; now: string }[] {
-  const actionsDir = path.join(target, "actions");
+  const actionsDir = target.path("actions");
   if (!existsSync(actionsDir)) return [];
   const ours = new Map(
     Object.entries(manifest.actions).map(([id, action]) => [action.display, actionDir(id)]),
@@ -195,7 +200,7 @@ function staleActionFolders(
   const stale: { dir: string; now: string }[] = [];
   for (const folder of readdirSync(actionsDir)) {
     const dir = `actions/${folder}`;
-    const params = readJsonFile(path.join(target, dir, "params.json"));
+    const params = readJsonFile(target.path(`${dir}/params.json`));
     const current = ours.get(params.display as string);
     // Only a folder this tool wrote: one Bubble committed is Bubble's to remove.
     if (current !== undefined && current !== dir && !bubbles.has(dir)) stale.push({ dir, now: current });
@@ -215,6 +220,9 @@ export async function syncRepository({ root, target }: SyncOptions): Promise<Syn
     throw new NotABubbleRepository(`${target} is this repository, not the one Bubble created`);
   }
   const bubble = readBubbleState(target);
+  // Every path read or written there is a real file or folder inside it, checked before anything is written.
+  const files = new TargetFiles(target);
+  files.checkAll(["meta_data.json", "shared_tech_params.json"], ["actions"]);
   const raw = readRawManifest(root);
   // Refuses entries keyed "new": the build numbers them first, so that Bubble sees final ids.
   resolveManifest(raw);
@@ -247,15 +255,14 @@ export async function syncRepository({ root, target }: SyncOptions): Promise<Syn
   }
 
   const written: string[] = [];
-  for (const { dir, now } of staleActionFolders(target, manifest, bubble)) {
-    rmSync(path.join(target, dir), { recursive: true });
+  for (const { dir, now } of staleActionFolders(files, manifest, bubble)) {
+    files.remove(dir);
     written.push(`${dir}/ (removed: the action is now in ${now}/)`);
   }
-  for (const [file, content] of bubbleFiles(target, manifest, built)) {
-    const dest = path.join(target, file);
+  for (const [file, content] of bubbleFiles(files, manifest, built)) {
+    const dest = files.path(file);
     if (existsSync(dest) && readFileSync(dest, "utf8") === content) continue;
-    mkdirSync(path.dirname(dest), { recursive: true });
-    writeFileSync(dest, content);
+    files.write(file, content);
     written.push(file);
   }
 

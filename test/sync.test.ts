@@ -11,6 +11,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   renameSync,
   rmSync,
   symlinkSync,
@@ -535,6 +536,111 @@ describe("npm run sync", () => {
 
     it("because Bubble found nothing of the build's to rewrite into its own shapes", () => {
       expect(rewrites).toEqual([[]]);
+    });
+  });
+
+  describe("refuses a target with a symbolic link where it reads or writes, and changes nothing outside it", () => {
+    const outside = path.join(work, "outside");
+    const linkSource = path.join(work, "link-source");
+    mkdirSync(linkSource);
+    sourceCopy(linkSource);
+    let n = 0;
+
+    /** Everything under a folder, links included (as `link -> target`), with each file's content hash. */
+    const tree = (dir: string): Record<string, string> => {
+      const out: Record<string, string> = {};
+      for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+        const file = path.join(entry.parentPath, entry.name);
+        const key = path.relative(dir, file);
+        if (key === ".git" || key.startsWith(`.git${path.sep}`)) continue;
+        if (entry.isSymbolicLink()) out[key] = `link -> ${readlinkSync(file)}`;
+        else if (entry.isFile()) out[key] = createHash("sha256").update(readFileSync(file)).digest("hex");
+        else out[key] = "folder";
+      }
+      return out;
+    };
+
+    /** A fresh repository Bubble created, with `plant` run on it and committed by someone else. */
+    const planted = (plant: (repo: string) => void): string => {
+      const repo = path.join(work, `planted-${n++}`);
+      mkdirSync(repo);
+      bubbleCreatedRepository(repo);
+      plant(repo);
+      commitAs(repo, "Someone", "Plugin build");
+      return repo;
+    };
+
+    const folder = ACTION_FOLDERS[0] as string;
+    mkdirSync(path.join(outside, "folder"), { recursive: true });
+    write(outside, "settings.json", '{"keep": "me"}');
+    write(outside, ".profile", "export PATH=$HOME/bin:$PATH\n");
+    write(
+      outside,
+      "real-actions/AEF-852mc-old/params.json",
+      JSON.stringify({ display: "JWT - Verify token" }),
+    );
+
+    it.each([
+      [
+        "meta_data.json a link to an outside file",
+        "meta_data.json",
+        (repo: string) => {
+          rmSync(path.join(repo, "meta_data.json"));
+          symlinkSync(path.join(outside, "settings.json"), path.join(repo, "meta_data.json"));
+        },
+      ],
+      [
+        "a dangling link at a path it writes",
+        `actions/${folder}/server.js`,
+        (repo: string) => {
+          mkdirSync(path.join(repo, "actions", folder), { recursive: true });
+          symlinkSync(
+            path.join(outside, "created-by-sync.js"),
+            path.join(repo, "actions", folder, "server.js"),
+          );
+        },
+      ],
+      [
+        "actions/<folder> a link to an outside folder",
+        `actions/${folder}`,
+        (repo: string) => {
+          mkdirSync(path.join(repo, "actions"));
+          symlinkSync(path.join(outside, "folder"), path.join(repo, "actions", folder));
+        },
+      ],
+      [
+        "server.js a link to a shell profile",
+        `actions/${folder}/server.js`,
+        (repo: string) => {
+          mkdirSync(path.join(repo, "actions", folder), { recursive: true });
+          symlinkSync(path.join(outside, ".profile"), path.join(repo, "actions", folder, "server.js"));
+        },
+      ],
+      [
+        "actions/ itself a link to an outside folder with a stale-looking action",
+        "actions",
+        (repo: string) => {
+          symlinkSync(path.join(outside, "real-actions"), path.join(repo, "actions"));
+        },
+      ],
+    ])("refuses a target with %s, changing nothing outside it", async (_what, where, plant) => {
+      const repo = planted(plant);
+      const before = { outside: tree(outside), repo: tree(repo), source: tree(linkSource) };
+      await expect(syncRepository({ root: linkSource, target: repo })).rejects.toThrow(
+        `${repo}: ${where} is a symbolic link; npm run sync reads and writes only real files inside the repository: replace it with the file or folder itself (git checkout -- ${where}) and run it again.`,
+      );
+      expect(tree(outside)).toEqual(before.outside);
+      expect(tree(repo)).toEqual(before.repo);
+      expect(tree(linkSource)).toEqual(before.source);
+    });
+
+    it("syncs a target reached through a symbolic link to it (the link is the publisher's path, not the repository's)", async () => {
+      const repo = planted((dir) => write(dir, "NOTES.md", "The publisher's notes.\n"));
+      const link = path.join(work, "link-to-repo");
+      symlinkSync(repo, link);
+      const report = await syncRepository({ root: linkSource, target: link });
+      expect(report.bubbleFiles).toContain("meta_data.json");
+      expect(existsSync(path.join(repo, "actions", folder, "server.js"))).toBe(true);
     });
   });
 

@@ -5,6 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import type { AppDatabase } from "./database.js";
+import { enter, fail, LOCKOUT_RULE, lockoutKeys, settle } from "./lockout.js";
+import { currentRequest } from "./request-context.js";
 import { bubbleUniqueId, hashPassword, passwordMatches } from "./users.js";
 
 /** What a workflow sees of a user: never the hash. */
@@ -15,13 +17,10 @@ export interface User {
 }
 
 /**
- * The failed-login lockout, per email (known or not, so it tells nobody which emails exist): the 5th
- * failure within 15 minutes locks that email for 15 minutes, and a success clears its count. Bubble does
- * lock logins after repeated failures, but its manual gives no figures; these are OWASP's usual ones, few
- * enough to stop password guessing, and a lock that ends by itself so that an attacker cannot lock a user
- * out for good. The table is bounded: at most CAPACITY emails, the stalest forgotten first.
+ * The lockout's figures as the workflows' messages name them: `lockMs` is the longest wait (lockout.ts
+ * holds the rules).
  */
-export const LOCKOUT = { limit: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000, capacity: 10_000 } as const;
+export const LOCKOUT = { ...LOCKOUT_RULE, lockMs: LOCKOUT_RULE.maxDelayMs } as const;
 
 /** Bubble's password policy is a setting (a minimum length); this backend asks for 8 characters. */
 export const MIN_PASSWORD_LENGTH = 8;
@@ -44,29 +43,44 @@ const dummy = () => {
   return dummyHash;
 };
 
-/** "Log the user in": unknown email and wrong password take the same path and answer the same code. */
+/** Who is logging in and when; by default the current request's client address and clock. */
+export interface LogInAttempt {
+  readonly clientAddress?: string;
+  readonly now?: number;
+}
+
+/**
+ * "Log the user in": unknown email and wrong password take the same path and answer the same code. The
+ * attempt is counted as a failure before the password is checked (lockout.ts), and a match is re-checked
+ * against failures counted meanwhile.
+ */
 export async function logIn(
   database: AppDatabase,
   email: string,
   password: string,
-  now = Date.now(),
+  attempt: LogInAttempt = {},
 ): Promise<LogInResult> {
-  // No account has a longer email (signUp refuses one), and the lockout table only keeps emails that might.
-  if (email.trim().length > MAX_EMAIL_LENGTH) {
-    await passwordMatches(password.slice(0, MAX_PASSWORD_LENGTH), await dummy());
-    return { ok: false, code: "invalid_credentials" };
+  const request = currentRequest();
+  const clientAddress = attempt.clientAddress ?? request.clientAddress;
+  const at = () => attempt.now ?? request.now();
+  // No account has a longer email (signUp refuses one): only the client's address counts the failure.
+  const possible = email.trim().length <= MAX_EMAIL_LENGTH;
+  const admission = await enter(database, lockoutKeys(possible ? email : undefined, clientAddress), at);
+  if (!admission) return { ok: false, code: "too_many_attempts" };
+  const stored = possible ? database.userByEmail(email) : undefined;
+  let matches = false;
+  try {
+    // An unknown email is checked against a dummy hash too: the same time, and never a match.
+    const checked =
+      password.length <= MAX_PASSWORD_LENGTH &&
+      (await passwordMatches(password, stored?.password_hash ?? (await dummy())));
+    matches = stored !== undefined && checked;
+  } finally {
+    // Whatever happened, the attempt ends: a failure unless the password matched.
+    if (!matches) fail(database, admission, at());
   }
-  const lock = database.failedLogins(email);
-  if (lock && lock.locked_until > now) return { ok: false, code: "too_many_attempts" };
-  const stored = database.userByEmail(email);
-  const matches =
-    password.length <= MAX_PASSWORD_LENGTH &&
-    (await passwordMatches(password, stored?.password_hash ?? (await dummy())));
-  if (!stored || !matches) {
-    const counted = database.recordFailedLogin(email, LOCKOUT, now);
-    return { ok: false, code: counted.locked_until > now ? "too_many_attempts" : "invalid_credentials" };
-  }
-  if (lock) database.clearFailedLogins(email);
+  if (!stored || !matches) return { ok: false, code: "invalid_credentials" };
+  if (!settle(database, admission, at())) return { ok: false, code: "too_many_attempts" };
   return { ok: true, user: publicUser(stored) };
 }
 

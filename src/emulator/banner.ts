@@ -16,13 +16,14 @@ function field(name: string): string {
 }
 
 /**
- * The try-it commands for a backend at `url`: log in (prints the answer), keep the pair in $TOKEN and
- * $REFRESH and the session in $SESSION, call protected-action with the token as a parameter, and rotate the
- * refresh token. Never an `Authorization: Bearer` header: a live Bubble app answers that itself.
+ * The try-it commands for a backend at `url`, in the development version (where the demo user is): log in
+ * (prints the answer), keep the pair in $TOKEN and $REFRESH and the session in $SESSION, call
+ * protected-action with the token as a parameter, and rotate the refresh token. Never an
+ * `Authorization: Bearer` header: a live Bubble app answers that itself.
  */
 export function curlCommands(url: string, demo: { email: string; password: string }): string[] {
-  const wf = `${url}/api/1.1/wf`;
-  const login = `curl -sS ${wf}/login -H 'Content-Type: application/json' -d ${shellQuote(JSON.stringify(demo))}`;
+  const wf = `${url}/version-test/api/1.1/wf`;
+  const login = `curl -sS ${wf}/login -H 'Content-Type: application/json' -d ${shellQuote(JSON.stringify({ email: demo.email, password: demo.password }))}`;
   return [
     login,
     `LOGIN=$(${login})`,
@@ -40,8 +41,15 @@ function shortPath(dir: string): string {
   return relative === "" || relative.startsWith("..") || path.isAbsolute(relative) ? dir : relative;
 }
 
+/** Where the demo user is, and whether the printed password still works. */
+function demoLine(demo: RunningServer["data"]["demo"]): string {
+  const where = "development version only (/version-test), never live";
+  if (demo.passwordWorks) return `Demo user (${where}): ${demo.email} / ${demo.password}`;
+  return `Demo user (${where}): ${demo.email}, with the password you gave it (a start no longer resets it; DEMO_PASSWORD=<password> sets one, put it in place of <password> below).`;
+}
+
 /** The start-up banner. */
-export function banner(server: RunningServer): string {
+export function banner(server: Pick<RunningServer, "url" | "data" | "settings">): string {
   const { url, data, settings } = server;
   const wf = `${url}/api/1.1/wf`;
   const created = data.written.length > 0 ? ` (wrote ${data.written.join(", ")})` : "";
@@ -60,12 +68,16 @@ export function banner(server: RunningServer): string {
     `  Development: the same under ${url}/version-test/api/1.1/wf/, with its own keys and database.`,
     "  Bodies: JSON or form-encoded. The token is a parameter, never an Authorization: Bearer header.",
     "",
-    `Demo user: ${data.demo.email} / ${data.demo.password}`,
+    demoLine(data.demo),
     `Access tokens last ${settings.accessTokenTtlSeconds} s, refresh tokens ${settings.refreshTokenTtlSeconds} s idle; a refresh may be retried for ${settings.refreshRetryWindowSeconds} s.`,
     `Plugin keys and databases: ${shortPath(data.dir)}${created}`,
+    ...data.notes,
     "",
     "Try it:",
-    ...curlCommands(url, data.demo).map((command) => `  ${command}`),
+    // A password the developer changed is theirs to type in.
+    ...curlCommands(url, data.demo.passwordWorks ? data.demo : { ...data.demo, password: "<password>" }).map(
+      (command) => `  ${command}`,
+    ),
     "",
     "Ctrl+C stops the server.",
   ].join("\n");

@@ -23,12 +23,11 @@ export interface StoredUser {
   readonly sessions_revoked_at: number | null;
 }
 
-/** Failed logins of one email in the current window. */
-export interface FailedLogins {
+/** The failed logins counted against one lockout key (lockout.ts says which keys there are). */
+export interface LoginFailures {
   readonly failures: number;
-  readonly first_failed_at: number;
-  /** Until when (ms) logins for this email are refused; 0 when not locked. */
-  readonly locked_until: number;
+  /** When (ms) the last one was counted. */
+  readonly last_failed_at: number;
 }
 
 /**
@@ -95,6 +94,15 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE revoked_tokens_v2 RENAME TO revoked_tokens;
    CREATE INDEX revoked_tokens_by_expiry ON revoked_tokens (expires_at);
    ALTER TABLE users ADD COLUMN modified_at INTEGER;`,
+  // The lockout keyed per account and client address, with a growing wait (lockout.ts); the per-email
+  // counters it replaces are dropped, which at worst gives an attacker 5 more guesses once.
+  `DROP TABLE failed_logins;
+   CREATE TABLE login_failures (
+     key TEXT PRIMARY KEY,
+     failures INTEGER NOT NULL,
+     last_failed_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX login_failures_by_age ON login_failures (last_failed_at);`,
 ];
 
 /**
@@ -198,20 +206,15 @@ export class AppDatabase {
       setPassword: db.prepare("UPDATE users SET password_hash = ? WHERE id = ?"),
       setSessionsRevokedAt: db.prepare("UPDATE users SET sessions_revoked_at = ? WHERE id = ?"),
       userCount: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users"),
-      failedLogins: db.prepare<[string], FailedLogins>(
-        "SELECT failures, first_failed_at, locked_until FROM failed_logins WHERE email_key = ?",
+      loginFailures: db.prepare<[string], LoginFailures>(
+        "SELECT failures, last_failed_at FROM login_failures WHERE key = ?",
       ),
-      setFailedLogins: db.prepare(
-        "INSERT OR REPLACE INTO failed_logins (email_key, failures, first_failed_at, locked_until) VALUES (?, ?, ?, ?)",
+      setLoginFailures: db.prepare(
+        "INSERT OR REPLACE INTO login_failures (key, failures, last_failed_at) VALUES (?, ?, ?)",
       ),
-      clearFailedLogins: db.prepare("DELETE FROM failed_logins WHERE email_key = ?"),
-      pruneFailedLogins: db.prepare(
-        "DELETE FROM failed_logins WHERE first_failed_at <= ? AND locked_until <= ?",
-      ),
-      failedLoginCount: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM failed_logins"),
-      oldestFailedLogins: db.prepare(
-        "DELETE FROM failed_logins WHERE email_key IN (SELECT email_key FROM failed_logins WHERE locked_until <= ? ORDER BY first_failed_at LIMIT ?)",
-      ),
+      clearLoginFailures: db.prepare("DELETE FROM login_failures WHERE key = ?"),
+      forgetLoginFailures: db.prepare("DELETE FROM login_failures WHERE last_failed_at <= ?"),
+      loginFailureRows: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM login_failures"),
     };
   }
 
@@ -378,45 +381,28 @@ export class AppDatabase {
     this.create("Session", { ...fields, user: user_id, revoked: 0 }, created_at);
   }
 
-  // Failed logins (Bubble's own lockout, not the app's data)
+  // Failed logins (Bubble's own lockout, not the app's data; the rules are lockout.ts's)
 
-  failedLogins(email: string): FailedLogins | undefined {
-    return this.statements.failedLogins.get(emailKey(email));
+  loginFailures(key: string): LoginFailures | undefined {
+    return this.statements.loginFailures.get(key);
   }
 
-  /**
-   * Counts one failed login for `email` within `windowMs`; at `limit` failures the email is locked for
-   * `lockMs`. The table never holds more than `capacity` rows: stale ones go first, then the oldest
-   * unlocked ones.
-   */
-  recordFailedLogin(
-    email: string,
-    rule: { limit: number; windowMs: number; lockMs: number; capacity: number },
-    now = Date.now(),
-  ): FailedLogins {
-    return this.db
-      .transaction(() => {
-        const key = emailKey(email);
-        const previous = this.statements.failedLogins.get(key);
-        const fresh = !previous || now - previous.first_failed_at > rule.windowMs;
-        const failures = fresh ? 1 : previous.failures + 1;
-        const first = fresh ? now : previous.first_failed_at;
-        const locked_until = failures >= rule.limit ? now + rule.lockMs : (previous?.locked_until ?? 0);
-        this.statements.setFailedLogins.run(key, failures, first, locked_until);
-        this.statements.pruneFailedLogins.run(now - rule.windowMs, now);
-        const excess = (this.statements.failedLoginCount.get()?.n ?? 0) - rule.capacity;
-        if (excess > 0) this.statements.oldestFailedLogins.run(now, excess);
-        return { failures, first_failed_at: first, locked_until };
-      })
-      .immediate();
+  setLoginFailures(key: string, failures: number, lastFailedAt: number): void {
+    this.statements.setLoginFailures.run(key, failures, lastFailedAt);
   }
 
-  clearFailedLogins(email: string): void {
-    this.statements.clearFailedLogins.run(emailKey(email));
+  clearLoginFailures(key: string): void {
+    this.statements.clearLoginFailures.run(key);
   }
 
-  failedLoginRows(): number {
-    return this.statements.failedLoginCount.get()?.n ?? 0;
+  /** Deletes the counts whose last failure is at or before `before`; how many rows are left. */
+  forgetLoginFailures(before: number): number {
+    this.statements.forgetLoginFailures.run(before);
+    return this.loginFailureRows();
+  }
+
+  loginFailureRows(): number {
+    return this.statements.loginFailureRows.get()?.n ?? 0;
   }
 
   /** Runs `work` in one transaction (for bulk loads: the bench, the migration from JSON files). */

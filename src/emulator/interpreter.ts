@@ -118,7 +118,7 @@ const ACCOUNT_MESSAGES: Readonly<Record<string, string>> = {
   weak_password: `The password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long.`,
   email_taken: "An account with this email already exists; log in instead.",
   invalid_credentials: "The email or password is not correct.",
-  too_many_attempts: `Too many failed logins for this email; wait ${LOCKOUT.lockMs / 60_000} minutes and try again.`,
+  too_many_attempts: `Too many failed logins; wait a moment and try again (each failure makes the wait longer, up to ${LOCKOUT.lockMs / 60_000} minutes).`,
 };
 
 /** One run's state: what was counted, recorded, answered. */
@@ -339,7 +339,7 @@ async function runStep(frame: Frame, step: Step, number: number): Promise<StepOu
     case "logIn": {
       const email = textOf(await evaluate(frame, step.email));
       const password = textOf(await evaluate(frame, step.password));
-      const loggedIn = await logIn(context.database, email, password, context.now());
+      const loggedIn = await logIn(context.database, email, password, { now: context.now() });
       if (!loggedIn.ok) throw refusal(loggedIn.code);
       run.currentUser = lookUp(run, "User", loggedIn.user.id);
       frame.results.set(number, { user: run.currentUser });

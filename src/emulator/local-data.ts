@@ -5,8 +5,10 @@
  * override the live keys without being written down.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { repoRoot } from "../paths.js";
+import { checkNotCommittable, checkTrusted, currentUser } from "./data-folder-trust.js";
 import { AppDatabase } from "./database.js";
 import { bubbleUniqueId, hashPassword, isPasswordHash, passwordMatches } from "./users.js";
 
@@ -24,8 +26,15 @@ export const FILES: Readonly<Record<Version, { readonly keys: string; readonly d
 export const LEGACY_USERS_FILE = "users.json";
 export const MIGRATED_SUFFIX = ".migrated";
 
-/** The demo user every fresh folder gets, so the banner's curl commands work at once. */
+/**
+ * The demo user of the development version (never live: its password is published here and in the
+ * banner), so the banner's curl commands work at once. Created when missing; a password the developer
+ * changed since is kept (a start is no reset), unless DEMO_EMAIL or DEMO_PASSWORD ask for credentials, which
+ * are then made sure of at every start.
+ */
 export const DEFAULT_DEMO = { email: "demo@example.com", password: "demo-password" } as const;
+/** The version that has the demo user. */
+export const DEMO_VERSION: Version = "version-test";
 /** Defaults of the client_safe plugin keys: the app's name as issuer, its mobile client as audience. */
 export const DEFAULT_ISSUER = "local-bubble-app";
 export const DEFAULT_AUDIENCE = "mobile-app";
@@ -41,9 +50,13 @@ export type PluginKeys = Readonly<Record<string, string>>;
 export interface LocalDataOptions {
   /** The folder; created (mode 0700) when missing. */
   readonly dir: string;
+  /** The repository the folder must not be committed to unless git-ignored; default this one. */
+  readonly repository?: string;
+  /** The user the folder and its files must belong to; default the user this process runs as. */
+  readonly owner?: number;
   /** Values that win over the stored live keys (JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE); never stored. */
   readonly keyOverrides?: { readonly secret?: string; readonly issuer?: string; readonly audience?: string };
-  /** The demo user to make sure of (DEMO_EMAIL, DEMO_PASSWORD); default demo@example.com / demo-password. */
+  /** Demo credentials to make sure of (DEMO_EMAIL, DEMO_PASSWORD); default demo@example.com / demo-password. */
   readonly demo?: { readonly email?: string; readonly password?: string };
 }
 
@@ -54,15 +67,25 @@ export interface AppVersion {
   /** Where the JWT Secret came from: a file in the folder, or JWT_SECRET. */
   readonly secretSource: string;
   readonly database: AppDatabase;
-  readonly demoUserId: string;
+}
+
+/** The development version's demo user. */
+export interface DemoUser {
+  readonly email: string;
+  readonly password: string;
+  readonly userId: string;
+  /** False when the developer changed the password since: the printed one no longer logs in. */
+  readonly passwordWorks: boolean;
 }
 
 export interface LocalData {
   readonly dir: string;
   readonly versions: Readonly<Record<Version, AppVersion>>;
-  readonly demo: { readonly email: string; readonly password: string };
+  readonly demo: DemoUser;
   /** Files written during this start, relative to `dir` (for the banner). */
   readonly written: readonly string[];
+  /** What this start changed that the developer should know (for the banner). */
+  readonly notes: readonly string[];
   /** Closes both databases. */
   close(): void;
 }
@@ -70,12 +93,30 @@ export interface LocalData {
 /** Opens (creating on first use, migrating the JSON user table once) both versions' keys and data. */
 export async function openLocalData(options: LocalDataOptions): Promise<LocalData> {
   const dir = path.resolve(options.dir);
+  checkNotCommittable(dir, options.repository ?? repoRoot());
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Everything read from the folder must be this user's alone: a planted key file forges tokens.
+  const owner = options.owner ?? currentUser();
+  // The folder itself may be reached through a link of the developer's; the files in it may not.
+  checkTrusted(realpathSync(dir), owner, "700");
+  for (const name of [
+    LEGACY_USERS_FILE,
+    ...Object.values(FILES).flatMap(({ keys, database }) => [
+      keys,
+      database,
+      `${database}-wal`,
+      `${database}-shm`,
+    ]),
+  ])
+    checkTrusted(path.join(dir, name), owner, "600");
   const written: string[] = [];
-  const demo = {
+  const notes: string[] = [];
+  const credentials = {
     email: options.demo?.email || DEFAULT_DEMO.email,
     password: options.demo?.password || DEFAULT_DEMO.password,
   };
+  const asked = Boolean(options.demo?.email || options.demo?.password);
+  let demo: DemoUser | undefined;
   const legacyUsers = readLegacyUsers(dir);
 
   const opened: AppDatabase[] = [];
@@ -95,13 +136,16 @@ export async function openLocalData(options: LocalDataOptions): Promise<LocalDat
       const database = new AppDatabase(file);
       opened.push(database);
       if (legacyUsers) importUsers(database, legacyUsers);
-      const demoUserId = await ensureDemoUser(database, demo);
+      if (version === DEMO_VERSION) demo = await ensureDemoUser(database, credentials, asked);
+      else if (await disarmPublishedDemo(database))
+        notes.push(
+          `The live ${DEFAULT_DEMO.email}, made by an earlier start with the published demo password, now has a random password: the demo user is the development version's only.`,
+        );
       versions[version] = {
         version,
         keys,
         secretSource: overrides.secret ? "JWT_SECRET" : FILES[version].keys,
         database,
-        demoUserId,
       };
     }
     if (legacyUsers) {
@@ -109,11 +153,13 @@ export async function openLocalData(options: LocalDataOptions): Promise<LocalDat
       renameSync(legacy, legacy + MIGRATED_SUFFIX);
       written.push(LEGACY_USERS_FILE + MIGRATED_SUFFIX);
     }
+    if (!demo) throw new Error(`${DEMO_VERSION} is not one of the versions`);
     return {
       dir,
       versions,
       demo,
       written,
+      notes,
       close: () => {
         for (const database of opened) database.close();
       },
@@ -188,21 +234,37 @@ function importUsers(database: AppDatabase, users: readonly LegacyUser[]): void 
   });
 }
 
-/** The banner promises the demo credentials: add the demo user, or reset its password to the promised one. */
+/**
+ * The development version's demo user: created when missing; when its password is not `demo.password`,
+ * reset only if the developer `asked` for these credentials (DEMO_EMAIL, DEMO_PASSWORD), else kept.
+ */
 async function ensureDemoUser(
   database: AppDatabase,
   demo: { email: string; password: string },
-): Promise<string> {
+  asked: boolean,
+): Promise<DemoUser> {
   const current = database.userByEmail(demo.email);
-  if (current && (await passwordMatches(demo.password, current.password_hash))) return current.id;
-  const password_hash = await hashPassword(demo.password);
-  if (current) {
-    database.setPassword(current.id, password_hash);
-    return current.id;
+  if (!current) {
+    const userId = bubbleUniqueId();
+    database.insertUser({ id: userId, email: demo.email, password_hash: await hashPassword(demo.password) });
+    return { ...demo, userId, passwordWorks: true };
   }
-  const id = bubbleUniqueId();
-  database.insertUser({ id, email: demo.email, password_hash });
-  return id;
+  if (await passwordMatches(demo.password, current.password_hash))
+    return { ...demo, userId: current.id, passwordWorks: true };
+  if (!asked) return { ...demo, userId: current.id, passwordWorks: false };
+  database.setPassword(current.id, await hashPassword(demo.password));
+  return { ...demo, userId: current.id, passwordWorks: true };
+}
+
+/**
+ * Earlier starts made the demo user in live too, with the published password: that user keeps its id and
+ * data but gets a random password nobody knows. True when it did.
+ */
+async function disarmPublishedDemo(database: AppDatabase): Promise<boolean> {
+  const published = database.userByEmail(DEFAULT_DEMO.email);
+  if (!published || !(await passwordMatches(DEFAULT_DEMO.password, published.password_hash))) return false;
+  database.setPassword(published.id, await hashPassword(randomBytes(32).toString("base64url")));
+  return true;
 }
 
 function readJson(file: string): unknown {

@@ -11,6 +11,12 @@ import { performance } from "node:perf_hooks";
 import { APP } from "../../app/app.js";
 import type { AppDefinition } from "../../app/types.js";
 import { repoRoot } from "../paths.js";
+import {
+  type ConnectionLimits,
+  capConnections,
+  DEFAULT_LIMITS,
+  timeoutOptions,
+} from "./connection-limits.js";
 import { consoleData } from "./console/data.js";
 import { type ConsoleHandler, createConsole } from "./console/handler.js";
 import { RequestLog } from "./console/request-log.js";
@@ -18,6 +24,7 @@ import { type InterpreterOptions, type RunResult, runWorkflow, type Settings } f
 import { checkKeys } from "./key-check.js";
 import { type LocalData, type LocalDataOptions, openLocalData, type Version } from "./local-data.js";
 import { HttpError, readParameters } from "./request-body.js";
+import { withRequest } from "./request-context.js";
 import type { RequestRecord, StepRecord } from "./request-record.js";
 import { actionsDirOf, BubbleRuntime } from "./runtime.js";
 
@@ -66,6 +73,8 @@ export interface ServerOptions extends Partial<Pick<LocalDataOptions, "keyOverri
   readonly interpreter?: InterpreterOptions;
   /** How many requests the console keeps (newest first); default 500. */
   readonly consoleCapacity?: number;
+  /** Connection cap and slow-request timeouts; the others are DEFAULT_LIMITS. */
+  readonly limits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningServer {
@@ -73,8 +82,8 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly settings: Settings;
-  /** The data folder, the demo credentials and the files this start wrote (never the keys' values). */
-  readonly data: Pick<LocalData, "dir" | "demo" | "written">;
+  /** The data folder, the demo user, what this start wrote or changed (never the keys' values). */
+  readonly data: Pick<LocalData, "dir" | "demo" | "written" | "notes">;
   /** The latest requests, as the console shows them. */
   readonly requests: RequestLog;
   /** Stops accepting connections, lets requests in flight finish (at most `graceMs`), closes the databases. */
@@ -166,15 +175,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   };
 
+  const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const server = createServer(
     {
       // A token may be 16,384 characters (the plugin's own limit): let it through in a header.
       maxHeaderSize: 32 * 1024,
-      requestTimeout: 30_000,
-      headersTimeout: 10_000,
+      ...timeoutOptions(limits),
     },
     (request, response) => {
-      handle(request, response).catch((error: unknown) => {
+      const context = { clientAddress: request.socket.remoteAddress ?? "unknown", now };
+      withRequest(context, () => handle(request, response)).catch((error: unknown) => {
         // Only reached when logging itself failed: nothing is left to answer, and the server goes on.
         process.stderr.write(
           `request handling failed: ${error instanceof Error ? error.name : typeof error}\n`,
@@ -182,6 +192,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     },
   );
+
+  capConnections(server, limits);
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (consolePages.handle(request, response)) return;
@@ -279,7 +291,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${host}:${address.port}`,
     port: address.port,
     settings,
-    data: { dir: data.dir, demo: data.demo, written: data.written },
+    data: { dir: data.dir, demo: data.demo, written: data.written, notes: data.notes },
     requests,
     close(graceMs = 5_000) {
       consolePages.close();

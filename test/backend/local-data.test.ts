@@ -4,7 +4,19 @@
  * overridden (never rewritten) by the environment, the JSON user table of earlier versions migrated once,
  * and anything broken or weak refused with one line that says what to do.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -64,27 +76,68 @@ describe("the local data folder", () => {
     data.close();
   });
 
-  it("keeps the demo user as an scrypt hash in each version's database, never the password", async () => {
+  it("creates the demo user in the development version only, as an scrypt hash, never in live", async () => {
     const dir = freshDir();
     const data = await openLocalData({ dir });
-    for (const version of VERSIONS) {
-      const user = data.versions[version].database.userByEmail("demo@example.com");
-      expect(user?.id).toMatch(/^\d{13}x\d{18}$/);
-      expect(user?.password_hash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
-      const raw = readFileSync(path.join(dir, FILES[version].database));
-      expect(raw.includes("demo-password")).toBe(false);
-    }
+    const user = data.versions["version-test"].database.userByEmail("demo@example.com");
+    expect(user?.id).toMatch(/^\d{13}x\d{18}$/);
+    expect(user?.password_hash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+    expect(data.demo).toMatchObject({ email: "demo@example.com", userId: user?.id, passwordWorks: true });
+    expect(data.versions.live.database.userByEmail("demo@example.com")).toBeUndefined();
+    expect(data.versions.live.database.userCount()).toBe(0);
+    for (const version of VERSIONS)
+      expect(readFileSync(path.join(dir, FILES[version].database)).includes("demo-password")).toBe(false);
     data.close();
+  });
+
+  it("keeps a demo password the developer changed (no reset at start) unless DEMO_PASSWORD asks for one", async () => {
+    const dir = freshDir();
+    const first = await openLocalData({ dir });
+    const db = first.versions["version-test"].database;
+    db.setPassword(first.demo.userId, await hashPassword("the developer's own password"));
+    first.close();
+    const second = await openLocalData({ dir });
+    expect(second.demo.passwordWorks).toBe(false);
+    const kept = second.versions["version-test"].database;
+    expect((await logIn(kept, "demo@example.com", "the developer's own password")).ok).toBe(true);
+    second.close();
+    const asked = await openLocalData({ dir, demo: { password: "asked-for-password" } });
+    expect(asked.demo.passwordWorks).toBe(true);
+    const development = asked.versions["version-test"].database;
+    expect((await logIn(development, "demo@example.com", "asked-for-password")).ok).toBe(true);
+    asked.close();
+  });
+
+  it("takes the published password away from the live demo user an earlier start created", async () => {
+    const dir = freshDir();
+    (await openLocalData({ dir })).close();
+    // What earlier starts left in live: the demo user with the password the README and banner publish.
+    const legacy = new AppDatabase(path.join(dir, FILES.live.database));
+    const id = "1700000000000x100000000000000009";
+    legacy.insertUser({ id, email: "demo@example.com", password_hash: await hashPassword("demo-password") });
+    legacy.close();
+    const data = await openLocalData({ dir });
+    const live = data.versions.live.database;
+    expect(live.userById(id)?.email).toBe("demo@example.com");
+    expect((await logIn(live, "demo@example.com", "demo-password")).ok).toBe(false);
+    expect(data.notes).toEqual([
+      "The live demo@example.com, made by an earlier start with the published demo password, now has a random password: the demo user is the development version's only.",
+    ]);
+    data.close();
+    const again = await openLocalData({ dir });
+    expect(again.notes).toEqual([]);
+    again.close();
   });
 
   it("reuses the folder on the next start, writing nothing, with the same keys and users", async () => {
     const dir = freshDir();
     const first = await openLocalData({ dir });
-    const ids = VERSIONS.map((version) => first.versions[version].demoUserId);
+    const keys = VERSIONS.map((version) => first.versions[version].keys);
     first.close();
     const second = await openLocalData({ dir });
     expect(second.written).toEqual([]);
-    expect(VERSIONS.map((version) => second.versions[version].demoUserId)).toEqual(ids);
+    expect(second.demo.userId).toBe(first.demo.userId);
+    expect(VERSIONS.map((version) => second.versions[version].keys)).toEqual(keys);
     second.close();
   });
 
@@ -121,19 +174,20 @@ describe("the local data folder", () => {
     data.close();
   });
 
-  it("makes sure of another demo user's credentials, and resets a demo password that changed", async () => {
+  it("makes sure of the demo credentials DEMO_EMAIL and DEMO_PASSWORD ask for, in development only", async () => {
     const dir = freshDir();
     (await openLocalData({ dir })).close();
     const custom = await openLocalData({
       dir,
       demo: { email: "ada@example.com", password: "it's a secret" },
     });
-    const db = custom.versions.live.database;
+    const db = custom.versions["version-test"].database;
     expect((await logIn(db, "ada@example.com", "it's a secret")).ok).toBe(true);
     expect((await logIn(db, "demo@example.com", "demo-password")).ok).toBe(true);
+    expect(custom.versions.live.database.userByEmail("ada@example.com")).toBeUndefined();
     custom.close();
     const changed = await openLocalData({ dir, demo: { password: "new-demo-password" } });
-    const again = changed.versions.live.database;
+    const again = changed.versions["version-test"].database;
     expect((await logIn(again, "demo@example.com", "new-demo-password")).ok).toBe(true);
     expect((await logIn(again, "demo@example.com", "demo-password")).ok).toBe(false);
     expect(again.userCount()).toBe(2);
@@ -160,7 +214,7 @@ describe("the local data folder", () => {
     }
     data.close();
     const next = await openLocalData({ dir });
-    expect(next.versions.live.database.userCount()).toBe(2);
+    expect(next.versions.live.database.userCount()).toBe(1);
     next.close();
   });
 
@@ -211,23 +265,72 @@ describe("the local data folder", () => {
   });
 });
 
-describe("the failed-login table", () => {
-  it("forgets the stalest emails beyond its capacity, and never the locked ones", async () => {
+describe("the local data folder is refused when others could have written it", () => {
+  it("creates a missing folder 0700, and refuses one writable by group or others, saying how to fix it", async () => {
     const dir = freshDir();
-    mkdirSync(dir, { recursive: true });
-    const db = new AppDatabase(path.join(dir, "t.sqlite"));
-    const rule = { limit: 2, windowMs: 60_000, lockMs: 60_000, capacity: 3 };
-    db.recordFailedLogin("locked@example.com", rule, 1_000);
-    db.recordFailedLogin("locked@example.com", rule, 1_001);
-    for (let i = 0; i < 10; i++) db.recordFailedLogin(`user${i}@example.com`, rule, 2_000 + i);
-    expect(db.failedLoginRows()).toBe(3);
-    expect(db.failedLogins("locked@example.com")?.locked_until).toBe(61_001);
-    expect(db.failedLogins("user9@example.com")?.failures).toBe(1);
-    expect(db.failedLogins("user0@example.com")).toBeUndefined();
-    // A failure after the window starts a new count.
-    db.recordFailedLogin("user9@example.com", rule, 2_009 + 60_001);
-    expect(db.failedLogins("user9@example.com")?.failures).toBe(1);
-    db.close();
+    (await openLocalData({ dir })).close();
+    expect(mode(dir)).toBe(0o700);
+    chmodSync(dir, 0o777);
+    const error = await openLocalData({ dir }).catch((caught: Error) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      `Cannot start: ${dir} is writable by other users (mode 777), so its keys could have been replaced; run chmod 700 '${dir}' and start again.`,
+    );
+    chmodSync(dir, 0o770);
+    await expect(openLocalData({ dir })).rejects.toThrow("(mode 770)");
+    chmodSync(dir, 0o700);
+    (await openLocalData({ dir })).close();
+  });
+
+  it("refuses a key file or database writable by others, or owned by another user, in one line", async () => {
+    const dir = freshDir();
+    (await openLocalData({ dir })).close();
+    const keys = path.join(dir, FILES.live.keys);
+    chmodSync(keys, 0o666);
+    await expect(openLocalData({ dir })).rejects.toThrow(
+      `Cannot start: ${keys} is writable by other users (mode 666), so its keys could have been replaced; run chmod 600 '${keys}' and start again.`,
+    );
+    chmodSync(keys, 0o600);
+    const database = path.join(dir, FILES["version-test"].database);
+    chmodSync(database, 0o646);
+    await expect(openLocalData({ dir })).rejects.toThrow(`${database} is writable by other users (mode 646)`);
+    chmodSync(database, 0o600);
+    // A file someone else planted (0644 is what a planted key file had): the folder is another user's too
+    // when run as them, so the check is made against the user this process runs as.
+    const someoneElse = (process.getuid?.() ?? 0) + 1;
+    const error = await openLocalData({ dir, owner: someoneElse }).catch((caught: Error) => caught);
+    expect((error as Error).message).toBe(
+      `Cannot start: ${dir} belongs to another user (uid ${process.getuid?.()}), so its keys could have been planted; point LOCAL_DATA_DIR at a folder of your own, or delete it to start afresh.`,
+    );
+    (await openLocalData({ dir })).close();
+  });
+
+  it("accepts a folder reached through a link of the developer's, and refuses a key file that is a link", async () => {
+    const dir = freshDir();
+    (await openLocalData({ dir })).close();
+    const link = `${dir}-link`;
+    symlinkSync(dir, link);
+    (await openLocalData({ dir: link })).close();
+    const keys = path.join(dir, FILES.live.keys);
+    renameSync(keys, `${keys}.elsewhere`);
+    symlinkSync(`${keys}.elsewhere`, keys);
+    await expect(openLocalData({ dir })).rejects.toThrow(
+      `Cannot start: ${keys} is a symbolic link, so its keys could come from anywhere; replace it with the file itself.`,
+    );
+  });
+
+  it("refuses a data folder inside the repository unless git ignores it", async () => {
+    const repository = mkdtempSync(path.join(tmpdir(), "jwt-repo-"));
+    folders.push(repository);
+    execFileSync("git", ["-C", repository, "init", "-q"]);
+    writeFileSync(path.join(repository, ".gitignore"), "/.local/\n");
+    const tracked = path.join(repository, "data");
+    await expect(openLocalData({ dir: tracked, repository })).rejects.toThrow(
+      `Cannot start: the data folder ${tracked} is inside the repository and not git-ignored, so its keys could be committed; add /data/ to .gitignore or set LOCAL_DATA_DIR to a folder outside the repository.`,
+    );
+    expect(existsSync(tracked)).toBe(false);
+    (await openLocalData({ dir: path.join(repository, ".local"), repository })).close();
+    (await openLocalData({ dir: path.join(repository, ".local", "nested"), repository })).close();
   });
 });
 

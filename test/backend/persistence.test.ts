@@ -24,6 +24,8 @@ describe("restart persistence", () => {
     ).response;
     const ended = (await first.post("login", credentials)).response;
     await first.post("logout", { refresh_token: ended.refresh_token, session_id: ended.session_id });
+    // The demo user is the development version's only: these credentials are signed up in live.
+    await first.post("signup", DEMO);
     const old = (await first.post("token-login", DEMO)).response;
     const renewed = (await first.post("token-refresh", { token: old.token })).response;
     for (let i = 0; i < 5; i++) await first.post("login", { email: "locked@example.com", password: "guess" });
@@ -52,6 +54,9 @@ describe("restart persistence", () => {
     expect((await second.post("token-protected-action", { token: renewed.token })).response.user_id).toBe(
       claimsOf(old.token).sub,
     );
+    // The count survived: the restart outlasts the 1 s wait, so one more guess may pass, and the next
+    // waits (a count that had been lost would allow 5).
+    await second.post("login", { email: "locked@example.com", password: "guess" });
     expect(
       (await second.post("login", { email: "locked@example.com", password: "guess" })).response.error_code,
     ).toBe("too_many_attempts");
@@ -62,6 +67,7 @@ describe("restart persistence", () => {
   it("loses nothing it answered when killed with SIGKILL in the middle of a burst of signups and refreshes", async () => {
     const env = { LOCAL_DATA_DIR: path.join(dataRoot, "kill") };
     const first = await spawnBackend(env);
+    await first.post("signup", DEMO);
     const pair = (await first.post("login", DEMO)).response;
     const answered: { email: string; password: string }[] = [];
     let latestRefresh = pair.refresh_token as string;
@@ -106,6 +112,7 @@ describe("restart persistence", () => {
     const env = { LOCAL_DATA_DIR: path.join(dataRoot, "shared") };
     const first = await spawnBackend(env);
     const second = await spawnBackend(env);
+    await first.post("signup", DEMO);
     const pair = (await first.post("login", DEMO)).response;
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>

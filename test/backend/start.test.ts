@@ -9,10 +9,10 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { curlCommands } from "../../src/emulator/banner.js";
+import { banner, curlCommands } from "../../src/emulator/banner.js";
 import { ENVIRONMENT } from "../../src/emulator/env.js";
 import { DEFAULT_DEMO, FILES } from "../../src/emulator/local-data.js";
-import { DEFAULT_HOST, DEFAULT_PORT } from "../../src/emulator/server.js";
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SETTINGS } from "../../src/emulator/server.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const dataRoot = mkdtempSync(path.join(tmpdir(), "jwt-start-"));
@@ -112,7 +112,9 @@ describe("npm start", () => {
   it("prints a banner whose curl commands work as printed, and stops cleanly on SIGINT", async () => {
     const started = await start({});
     const url = urlOf(started.banner);
-    expect(started.banner).toContain(`Demo user: ${DEFAULT_DEMO.email} / ${DEFAULT_DEMO.password}`);
+    expect(started.banner).toContain(
+      `Demo user (development version only (/version-test), never live): ${DEFAULT_DEMO.email} / ${DEFAULT_DEMO.password}`,
+    );
     expect(started.banner).toContain(`POST ${url}/api/1.1/wf/login`);
     expect(started.banner).toContain(`${url}/version-test/api/1.1/wf/`);
     expect(started.banner).toContain(
@@ -136,10 +138,10 @@ describe("npm start", () => {
     expect(
       requests.map((line) => line.split(" ").slice(1, 4).concat(line.split(" ").slice(6, 9)).join(" ")),
     ).toEqual([
-      "POST /api/1.1/wf/login 200 actions=1 searches=0 writes=1",
-      "POST /api/1.1/wf/login 200 actions=1 searches=0 writes=1",
-      "POST /api/1.1/wf/protected-action 200 actions=1 searches=1 writes=0",
-      "POST /api/1.1/wf/refresh-token 200 actions=1 searches=1 writes=1",
+      "POST /version-test/api/1.1/wf/login 200 actions=1 searches=0 writes=1",
+      "POST /version-test/api/1.1/wf/login 200 actions=1 searches=0 writes=1",
+      "POST /version-test/api/1.1/wf/protected-action 200 actions=1 searches=1 writes=0",
+      "POST /version-test/api/1.1/wf/refresh-token 200 actions=1 searches=1 writes=1",
     ]);
     for (const secret of secrets) expect(started.output()).not.toContain(secret);
     expect(requests.join("\n")).not.toContain(DEFAULT_DEMO.password);
@@ -222,6 +224,23 @@ describe("npm start with a weak key", () => {
     );
     expect(result.stderr).not.toContain("changeme");
   }, 90_000);
+});
+
+describe("the banner", () => {
+  it("names the demo user's version, says when its password was changed, and prints the start's notes", () => {
+    const demo = { ...DEFAULT_DEMO, userId: "1700000000000x100000000000000001", passwordWorks: false };
+    const text = banner({
+      url: "http://127.0.0.1:8787",
+      settings: DEFAULT_SETTINGS,
+      data: { dir: "/data", demo, written: [], notes: ["A note of this start."] },
+    });
+    expect(text).toContain(
+      "Demo user (development version only (/version-test), never live): demo@example.com, with the password you gave it (a start no longer resets it; DEMO_PASSWORD=<password> sets one, put it in place of <password> below).",
+    );
+    expect(text).not.toContain(DEFAULT_DEMO.password);
+    expect(text).toContain(`-d '{"email":"demo@example.com","password":"<password>"}'`);
+    expect(text).toContain("\nA note of this start.\n");
+  });
 });
 
 describe("the README's Local backend section", () => {

@@ -67,11 +67,13 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
   );
   const streams = new Set<ServerResponse>();
 
-  const isConsolePath = (pathname: string) => pathname === "/" || pathname.startsWith("/console/");
+  // The page is GET / only: any other request to / is a Bubble URL like the rest, answered as Bubble does.
+  const isConsolePath = (pathname: string, method = "GET") =>
+    (pathname === "/" && method === "GET") || pathname.startsWith("/console/");
 
   function handle(request: IncomingMessage, response: ServerResponse): boolean {
     const url = new URL(request.url ?? "/", "http://console.invalid");
-    if (!isConsolePath(url.pathname)) return false;
+    if (!isConsolePath(url.pathname, request.method)) return false;
     const refusal = refuseForeign(request);
     if (refusal) {
       request.resume();
