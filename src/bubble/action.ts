@@ -7,6 +7,8 @@ import { ensureWebCrypto } from "./webcrypto.js";
 export interface ActionResult {
   readonly values: ReturnValues;
   readonly log?: LogFields;
+  /** The log line's outcome when it is not `ok`: the error code of a refusal computed, not thrown. */
+  readonly outcome?: string;
 }
 
 export interface ActionDefinition {
@@ -29,8 +31,8 @@ export function defineAction(definition: ActionDefinition): BubbleAction {
   return async (properties, context) => {
     ensureWebCrypto();
     try {
-      const { values, log } = await definition.compute(properties ?? {}, context ?? {});
-      logOutcome(definition.name, "ok", log);
+      const { values, log, outcome } = await definition.compute(properties ?? {}, context ?? {});
+      logOutcome(definition.name, outcome ?? "ok", log);
       return values;
     } catch (error) {
       if (error instanceof TokenError && definition.whenRefused) {

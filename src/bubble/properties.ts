@@ -1,4 +1,5 @@
 import { ALGORITHMS, type Algorithm } from "../jwt/algorithms.js";
+import { LARGEST_TIME } from "../jwt/claims.js";
 import { ConfigError } from "../jwt/errors.js";
 import { isJsonObject } from "../jwt/values.js";
 import { fieldDefault } from "./defaults.js";
@@ -80,11 +81,42 @@ export function readAlgorithm(
   properties: BubbleProperties,
   allowed: readonly Algorithm[] = ALGORITHMS,
 ): Algorithm {
-  const value = readText(properties, "algorithm") ?? fieldDefault("algorithm");
-  const match = allowed.find((alg) => alg === value);
+  return readChoice(properties, "algorithm", allowed);
+}
+
+/** A Dropdown field of text choices; its plugin.json default when empty, and only one of `choices`. */
+export function readChoice<C extends string>(
+  properties: BubbleProperties,
+  name: string,
+  choices: readonly C[],
+): C {
+  const value = readText(properties, name) ?? fieldDefault(name);
+  const match = choices.find((choice) => choice === value);
   if (!match)
-    throw new ConfigError("invalid_field", `The algorithm field must be one of ${allowed.join(", ")}.`);
+    throw new ConfigError("invalid_field", `The ${name} field must be one of ${choices.join(", ")}.`);
   return match;
+}
+
+/**
+ * A date field, in seconds since 1970; undefined when empty. Bubble passes a Date; a number is read as
+ * milliseconds since 1970 and text as an ISO date, in case a runtime passes either (not documented).
+ * `what` says what to wire, for the message when the value is no date.
+ */
+export function readDate(properties: BubbleProperties, name: string, what: string): number | undefined {
+  const value = properties[name];
+  if (isEmpty(value) || (typeof value === "string" && value.trim() === "")) return undefined;
+  const ms =
+    value instanceof Date
+      ? value.getTime()
+      : typeof value === "number"
+        ? value
+        : typeof value === "string"
+          ? Date.parse(value.trim())
+          : Number.NaN;
+  if (!Number.isFinite(ms) || Math.abs(ms) > LARGEST_TIME * 1000) {
+    throw new ConfigError("invalid_field", `The ${name} field must be a date; set it to ${what}.`);
+  }
+  return ms / 1000;
 }
 
 /** A comma-separated text field as a list of non-empty, trimmed names. */

@@ -24,3 +24,6 @@ export const MAX_AGE_RULE: NumberRule = { min: 0, max: 31_536_000 * 10, unit: "s
 
 /** `refresh_expires_in` of Generate and Refresh: a minute to a year. */
 export const REFRESH_LIFETIME_RULE: NumberRule = { min: 60, max: 31_536_000, unit: "seconds" };
+
+/** JWT - Session's `retry_window`: up to five minutes, as a longer window lets a stolen, rotated-away refresh token refresh. */
+export const RETRY_WINDOW_RULE: NumberRule = { min: 0, max: 300, unit: "seconds" };

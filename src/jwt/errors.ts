@@ -16,6 +16,7 @@ export const TOKEN_ERROR_CODES = [
   "token_too_old",
   "session_expired",
   "revoked",
+  "refresh_token_reused",
   "wrong_token_type",
   "jwks_unavailable",
   "unknown_key",

@@ -118,15 +118,24 @@ function accessTokenType(tokenType: string | undefined, paired: boolean): string
     }
     return ACCESS_TOKEN_TYPE;
   }
+  if (!tokenType) return "JWT";
+  // Every action reads typ by one grammar (session.ts): a type it would refuse must never be signed.
+  const kind = tokenKind({ typ: tokenType });
+  if (kind === undefined) {
+    throw new ConfigError(
+      "invalid_field",
+      "The token_type field must be one media type such as JWT or application/jwt: letters, digits and !#$&^_.+- only, no spaces, parameters (;) or second slash.",
+    );
+  }
   // A refresh token is issued beside its access token or not at all; at+jwt alone is a legitimate
   // access token for a resource server that asks for it (RFC 9068), which Refresh will not renew.
-  if (tokenType && tokenKind({ typ: tokenType }) === "refresh") {
+  if (kind === "refresh") {
     throw new ConfigError(
       "conflicting_fields",
       "The token_type field names the refresh token type; tick issue_refresh_token instead, or choose another type.",
     );
   }
-  return tokenType || "JWT";
+  return tokenType;
 }
 /** Signs a complete claims set and reports what the actions return. Shared by Generate and Refresh. */
 export async function issue(

@@ -63,9 +63,9 @@ describe.each(Object.keys(CURVES) as EcAlg[])("%s", (alg) => {
       alg,
       material,
       expiresIn: 600,
-      refreshExpiresIn: 3600,
       gracePeriod: 0,
       maxSession: 86_400,
+      now: Date.now() / 1000,
     };
     expect(await codeOf(refreshToken(twin, refresh))).toBe("invalid_signature");
   });

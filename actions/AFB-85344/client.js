@@ -1,0 +1,12 @@
+function(properties, context) {
+
+
+  //Load any data 
+
+
+
+  //Do the operation
+
+
+
+}
