@@ -71,16 +71,21 @@ export async function logIn(
 }
 
 /** "Sign the user up": a new User with this email and password, or why not. */
-export async function signUp(database: AppDatabase, email: string, password: string): Promise<SignUpResult> {
+export async function signUp(
+  database: AppDatabase,
+  email: string,
+  password: string,
+  now = Date.now(),
+): Promise<SignUpResult> {
   const trimmed = email.trim();
   if (trimmed.length > MAX_EMAIL_LENGTH || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed))
     return { ok: false, code: "invalid_email" };
   if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH)
     return { ok: false, code: "weak_password" };
   if (database.userByEmail(trimmed)) return { ok: false, code: "email_taken" };
-  const user = { id: bubbleUniqueId(), email: trimmed, password_hash: await hashPassword(password) };
+  const user = { id: bubbleUniqueId(now), email: trimmed, password_hash: await hashPassword(password) };
   // The unique index decides between two simultaneous signups of one email.
-  if (!database.insertUser(user)) return { ok: false, code: "email_taken" };
+  if (!database.insertUser(user, now)) return { ok: false, code: "email_taken" };
   return { ok: true, user: { id: user.id, email: user.email, sessions_revoked_at: null } };
 }
 

@@ -3,9 +3,14 @@
  * Revoked tokens, and what Bubble keeps for itself (failed-login counters). SQLite through better-sqlite3:
  * every write is a transaction in write-ahead-log mode with full sync, so an answer that was sent is on
  * disk, whether the process then stops, is killed or the machine loses power.
+ *
+ * The workflows reach the app's data only as Bubble's steps do (THINGS below): a search with constraints,
+ * a lookup by unique id, create a thing, make changes to a thing; each one statement on its own, with no
+ * transaction around a workflow and no uniqueness Bubble would not enforce (two rows may hold one jti).
  */
 import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
+import { bubbleUniqueId } from "./users.js";
 
 /** A user as stored: never leaves this module with its hash except for the password check. */
 export interface StoredUser {
@@ -16,17 +21,6 @@ export interface StoredUser {
   readonly password_hash: string;
   /** Every session created at or before this moment (ms) is over; null when never set. */
   readonly sessions_revoked_at: number | null;
-}
-
-/** A Session row (docs/sessions.md); dates in milliseconds since 1970. */
-export interface SessionRow {
-  readonly session_id: string;
-  readonly user_id: string;
-  readonly current_jti: string;
-  readonly rotated_at: number;
-  readonly expires_at: number;
-  readonly revoked: boolean;
-  readonly created_at: number;
 }
 
 /** Failed logins of one email in the current window. */
@@ -71,7 +65,99 @@ const MIGRATIONS: readonly string[] = [
      locked_until INTEGER NOT NULL
    ) STRICT;
    CREATE INDEX failed_logins_by_start ON failed_logins (first_failed_at);`,
+  // Things as Bubble keeps them: every Session and Revoked token gets a unique id and a Modified Date, and
+  // nothing unique but that id (Bubble has no unique constraint); any field may be empty.
+  `CREATE TABLE sessions_v2 (
+     id TEXT PRIMARY KEY,
+     session_id TEXT,
+     user_id TEXT,
+     current_jti TEXT,
+     rotated_at INTEGER,
+     expires_at INTEGER,
+     revoked INTEGER,
+     created_at INTEGER NOT NULL,
+     modified_at INTEGER NOT NULL
+   ) STRICT;
+   INSERT INTO sessions_v2 SELECT 'migrated-session-' || rowid, session_id, user_id, current_jti, rotated_at,
+     expires_at, revoked, created_at, created_at FROM sessions;
+   DROP TABLE sessions;
+   ALTER TABLE sessions_v2 RENAME TO sessions;
+   CREATE INDEX sessions_by_session_id ON sessions (session_id);
+   CREATE TABLE revoked_tokens_v2 (
+     id TEXT PRIMARY KEY,
+     jti TEXT,
+     expires_at INTEGER,
+     created_at INTEGER NOT NULL,
+     modified_at INTEGER NOT NULL
+   ) STRICT;
+   INSERT INTO revoked_tokens_v2 SELECT 'migrated-revoked-' || rowid, jti, expires_at, 0, 0 FROM revoked_tokens;
+   DROP TABLE revoked_tokens;
+   ALTER TABLE revoked_tokens_v2 RENAME TO revoked_tokens;
+   CREATE INDEX revoked_tokens_by_expiry ON revoked_tokens (expires_at);
+   ALTER TABLE users ADD COLUMN modified_at INTEGER;`,
 ];
+
+/**
+ * Bubble's data types as tables: each field's column, and how a value is stored (dates as milliseconds,
+ * yes/no as 0/1, a thing as its unique id). Every thing has `unique id`, `Created Date` and `Modified Date`.
+ */
+export const THINGS = {
+  User: {
+    table: "users",
+    fields: {
+      email: { column: "email", type: "text" },
+      sessions_revoked_at: { column: "sessions_revoked_at", type: "date" },
+    },
+  },
+  Session: {
+    table: "sessions",
+    fields: {
+      session_id: { column: "session_id", type: "text" },
+      user: { column: "user_id", type: "User" },
+      current_jti: { column: "current_jti", type: "text" },
+      rotated_at: { column: "rotated_at", type: "date" },
+      expires_at: { column: "expires_at", type: "date" },
+      revoked: { column: "revoked", type: "yes/no" },
+    },
+  },
+  "Revoked token": {
+    table: "revoked_tokens",
+    fields: {
+      jti: { column: "jti", type: "text" },
+      expires_at: { column: "expires_at", type: "date" },
+    },
+  },
+} as const satisfies Record<
+  string,
+  { table: string; fields: Record<string, { column: string; type: string }> }
+>;
+
+export type ThingType = keyof typeof THINGS;
+
+/** The columns every table has under Bubble's built-in field names. */
+const BUILT_IN_COLUMNS: Readonly<Record<string, string>> = {
+  "unique id": "id",
+  "Created Date": "created_at",
+  "Modified Date": "modified_at",
+};
+
+/** A stored value: text, a number (dates in ms, yes/no as 0/1), or empty. */
+export type Stored = string | number | null;
+
+/** A thing as read: its unique id and every field by Bubble's name, as stored. */
+export interface ThingRow {
+  readonly id: string;
+  readonly fields: Readonly<Record<string, Stored>>;
+}
+
+/** One constraint of a search, on stored values; the caller has already dropped ignored empty ones. */
+export interface StoredConstraint {
+  readonly field: string;
+  readonly op: "is" | "is not" | "<" | "<=" | ">" | ">=";
+  readonly value: Stored;
+}
+
+const SQL_OPERATORS = { is: "=", "is not": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=" } as const;
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -80,9 +166,6 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export function emailKey(email: string): string {
   return email.trim().toLowerCase();
 }
-
-/** The outcome of a compare-and-set on a Session's `current_jti` (docs/sessions.md, the successor rule). */
-export type Rotation = "rotated" | "retry" | "reused" | "over";
 
 export class AppDatabase {
   private readonly db: Database.Database;
@@ -115,21 +198,6 @@ export class AppDatabase {
       setPassword: db.prepare("UPDATE users SET password_hash = ? WHERE id = ?"),
       setSessionsRevokedAt: db.prepare("UPDATE users SET sessions_revoked_at = ? WHERE id = ?"),
       userCount: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users"),
-      insertSession: db.prepare(
-        "INSERT INTO sessions (session_id, user_id, current_jti, rotated_at, expires_at, revoked, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
-      ),
-      sessionById: db.prepare<[string], Omit<SessionRow, "revoked"> & { revoked: number }>(
-        "SELECT session_id, user_id, current_jti, rotated_at, expires_at, revoked, created_at FROM sessions WHERE session_id = ?",
-      ),
-      rotate: db.prepare(
-        "UPDATE sessions SET current_jti = ?, rotated_at = ?, expires_at = ? WHERE session_id = ? AND current_jti = ? AND revoked = 0",
-      ),
-      revokeSession: db.prepare("UPDATE sessions SET revoked = 1 WHERE session_id = ? AND revoked = 0"),
-      insertRevoked: db.prepare("INSERT OR IGNORE INTO revoked_tokens (jti, expires_at) VALUES (?, ?)"),
-      revokedIds: db.prepare<[number], { jti: string }>(
-        "SELECT jti FROM revoked_tokens WHERE expires_at > ? ORDER BY expires_at",
-      ),
-      pruneRevoked: db.prepare("DELETE FROM revoked_tokens WHERE expires_at <= ?"),
       failedLogins: db.prepare<[string], FailedLogins>(
         "SELECT failures, first_failed_at, locked_until FROM failed_logins WHERE email_key = ?",
       ),
@@ -208,61 +276,101 @@ export class AppDatabase {
     return this.statements.userCount.get()?.n ?? 0;
   }
 
-  // Sessions
+  // Things, as Bubble's steps reach them
 
-  insertSession(session: Omit<SessionRow, "revoked">): void {
-    const { session_id, user_id, current_jti, rotated_at, expires_at, created_at } = session;
-    this.statements.insertSession.run(session_id, user_id, current_jti, rotated_at, expires_at, created_at);
+  /** The column of a field of `type`, or an error naming both (a definition that names no such field). */
+  private column(type: ThingType, field: string): string {
+    const fields: Readonly<Record<string, { column: string }>> = THINGS[type].fields;
+    const column = BUILT_IN_COLUMNS[field] ?? fields[field]?.column;
+    if (!column) throw new Error(`The data type ${type} has no field "${field}"`);
+    return column;
   }
 
-  sessionById(sessionId: string): SessionRow | undefined {
-    const row = this.statements.sessionById.get(sessionId);
-    return row ? { ...row, revoked: row.revoked !== 0 } : undefined;
+  private rowOf(type: ThingType, row: Record<string, Stored>): ThingRow {
+    const fields: Record<string, Stored> = {};
+    for (const [name, column] of Object.entries(BUILT_IN_COLUMNS)) fields[name] = row[column] ?? null;
+    for (const [name, { column }] of Object.entries(THINGS[type].fields)) fields[name] = row[column] ?? null;
+    // A user written before Modified Date was kept: its Created Date stands in.
+    fields["Modified Date"] ??= fields["Created Date"] ?? null;
+    return { id: String(row.id), fields };
   }
 
   /**
-   * The successor rule's write, atomic against every other request and process on this file: sets
-   * `current_jti` to `next` only while it is still `presented`; otherwise tells a retry (already `next`,
-   * rotated within `windowMs`) from a reuse, which revokes the session. "over" when the session is
-   * missing or revoked by the time the write runs.
+   * "Search for <type>s": the rows matching every constraint, oldest first (Bubble's default order is not
+   * documented; Created Date is the one a builder would pick). A constraint on an empty value matches rows
+   * where the field is empty (`is`) or not (`is not`); a comparison with empty matches nothing.
    */
-  rotateSession(
-    sessionId: string,
-    presented: string,
-    next: string,
-    expiresAt: number,
-    windowMs: number,
-    now = Date.now(),
-  ): Rotation {
-    return this.db
-      .transaction((): Rotation => {
-        if (this.statements.rotate.run(next, now, expiresAt, sessionId, presented).changes === 1)
-          return "rotated";
-        const session = this.sessionById(sessionId);
-        if (!session || session.revoked) return "over";
-        if (session.current_jti === next && now - session.rotated_at <= windowMs) return "retry";
-        this.statements.revokeSession.run(sessionId);
-        return "reused";
-      })
-      .immediate();
+  search(type: ThingType, constraints: readonly StoredConstraint[], limit?: number): ThingRow[] {
+    const where: string[] = [];
+    const values: Stored[] = [];
+    for (const { field, op, value } of constraints) {
+      const column = this.column(type, field);
+      if (value === null) {
+        if (op === "is") where.push(`${column} IS NULL`);
+        else if (op === "is not") where.push(`${column} IS NOT NULL`);
+        else where.push("0");
+        continue;
+      }
+      where.push(`${column} ${SQL_OPERATORS[op]} ?`);
+      values.push(value);
+    }
+    const sql = `SELECT * FROM ${THINGS[type].table}${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, id${limit === undefined ? "" : ` LIMIT ${Math.floor(limit)}`}`;
+    const rows = this.db.prepare<Stored[], Record<string, Stored>>(sql).all(...values);
+    return rows.map((row) => this.rowOf(type, row));
   }
 
-  /** Sets a Session's `revoked`; false when it was revoked already. */
-  revokeSession(sessionId: string): boolean {
-    return this.statements.revokeSession.run(sessionId).changes === 1;
+  /** A thing by its unique id (a lookup, as `Session's user` is); undefined when there is none. */
+  thing(type: ThingType, id: string): ThingRow | undefined {
+    const row = this.db
+      .prepare<[string], Record<string, Stored>>(`SELECT * FROM ${THINGS[type].table} WHERE id = ?`)
+      .get(id);
+    return row ? this.rowOf(type, row) : undefined;
   }
 
-  // Revoked tokens (the one-token flow's list)
-
-  /** Adds a jti to the list; false when it is there already (a second refresh of the same token). */
-  revokeToken(jti: string, expiresAt: number): boolean {
-    return this.statements.insertRevoked.run(jti, expiresAt).changes === 1;
+  /** "Create a new thing": one row with a fresh unique id; fields not given are empty. */
+  create(type: ThingType, fields: Readonly<Record<string, Stored>>, now = Date.now()): ThingRow {
+    if (type === "User") throw new Error("Users are created by Sign the user up");
+    const id = bubbleUniqueId(now);
+    const columns = ["id", "created_at", "modified_at"];
+    const values: Stored[] = [id, now, now];
+    for (const [field, value] of Object.entries(fields)) {
+      columns.push(this.column(type, field));
+      values.push(value);
+    }
+    this.db
+      .prepare(
+        `INSERT INTO ${THINGS[type].table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+      )
+      .run(...values);
+    return this.thing(type, id) as ThingRow;
   }
 
-  /** The ids still worth passing as `revoked_ids`; rows of tokens that have expired are deleted. */
-  revokedIds(now = Date.now()): string[] {
-    this.statements.pruneRevoked.run(now);
-    return this.statements.revokedIds.all(now).map((row) => row.jti);
+  /** "Make changes to a thing": sets these fields and its Modified Date; false when the thing is gone. */
+  change(type: ThingType, id: string, fields: Readonly<Record<string, Stored>>, now = Date.now()): boolean {
+    const sets = ["modified_at = ?"];
+    const values: Stored[] = [now];
+    for (const [field, value] of Object.entries(fields)) {
+      const column = this.column(type, field);
+      if (column === "id" || column === "created_at")
+        throw new Error(`${type}'s ${field} is Bubble's own and cannot be changed`);
+      sets.push(`${column} = ?`);
+      values.push(value);
+    }
+    const sql = `UPDATE ${THINGS[type].table} SET ${sets.join(", ")} WHERE id = ?`;
+    return this.db.prepare(sql).run(...values, id).changes === 1;
+  }
+
+  /** Adds a Session directly (the bench fills a database with many). */
+  insertSession(session: {
+    session_id: string;
+    user_id: string;
+    current_jti: string;
+    rotated_at: number;
+    expires_at: number;
+    created_at: number;
+  }): void {
+    const { user_id, created_at, ...fields } = session;
+    this.create("Session", { ...fields, user: user_id, revoked: 0 }, created_at);
   }
 
   // Failed logins (Bubble's own lockout, not the app's data)

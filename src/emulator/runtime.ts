@@ -12,6 +12,12 @@ export interface RuntimeOptions {
   readonly lists?: "bubble" | "array";
   /** What an empty optional field arrives as. */
   readonly empty?: null | undefined | "";
+  /**
+   * The clock the evaluated actions see, in milliseconds since 1970; default the real one. Set, it stands
+   * in for `Date` inside server.js (`Date.now()` and `new Date()`), so a test can move time forward past
+   * an expiry or a retry window without waiting for it.
+   */
+  readonly now?: () => number;
 }
 
 export interface CallResult {
@@ -63,6 +69,8 @@ export class BubbleRuntime {
   private readonly options: Required<Pick<RuntimeOptions, "evaluate" | "lists">> & {
     empty: null | undefined | "";
   };
+  /** The `Date` the evaluated actions see. */
+  private readonly date: DateConstructor;
 
   constructor(
     readonly actionsDir: string,
@@ -73,6 +81,7 @@ export class BubbleRuntime {
       lists: options.lists ?? "bubble",
       empty: "empty" in options ? (options.empty as null | undefined | "") : null,
     };
+    this.date = options.now ? clockedDate(options.now) : Date;
     for (const id of readdirSync(actionsDir)) {
       const dir = path.join(actionsDir, id);
       const params = JSON.parse(readFileSync(path.join(dir, "params.json"), "utf8")) as ActionParams;
@@ -142,10 +151,12 @@ export class BubbleRuntime {
   private evaluate(action: LoadedAction): ActionFunction {
     if (this.options.evaluate === "once" && action.evaluated) return action.evaluated;
     // server.js is one function expression, not a script: wrap it in parentheses to evaluate it.
-    const factory = new Function("require", `"use strict";\nreturn (${action.source}\n);`) as (
+    // `Date` is a parameter so that an injected clock reaches every use of it inside the bundle.
+    const factory = new Function("require", "Date", `"use strict";\nreturn (${action.source}\n);`) as (
       req: NodeJS.Require,
+      date: DateConstructor,
     ) => ActionFunction;
-    const fn = factory(createRequire(action.file));
+    const fn = factory(createRequire(action.file), this.date);
     if (typeof fn !== "function") throw new Error(`${action.file} does not evaluate to a function`);
     action.evaluated = fn;
     return fn;
@@ -172,6 +183,23 @@ export class BubbleRuntime {
     }
     return properties;
   }
+}
+
+/**
+ * A `Date` whose "now" is `now()`: `Date.now()` and `new Date()` read the clock, every other use is the
+ * real Date's (parsing, `new Date(ms)`, instances are real Dates, so `instanceof Date` holds).
+ */
+export function clockedDate(now: () => number): DateConstructor {
+  const Real = Date;
+  function ClockedDate(this: unknown, ...args: unknown[]): Date | string {
+    if (!new.target) return new Real(now()).toString();
+    return args.length === 0 ? new Real(now()) : new Real(...(args as [number]));
+  }
+  ClockedDate.prototype = Real.prototype;
+  ClockedDate.now = () => now();
+  ClockedDate.parse = Real.parse;
+  ClockedDate.UTC = Real.UTC;
+  return ClockedDate as unknown as DateConstructor;
 }
 
 /** A list as Bubble passes it to a plugin in API v4: items read through async length() and get(). */

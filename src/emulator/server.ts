@@ -1,18 +1,24 @@
 /**
  * The local backend: an HTTP server (node:http) that answers Bubble's backend workflow URLs
  * (`/api/1.1/wf/<name>` live, `/version-test/api/1.1/wf/<name>` development, each version with its own
- * plugin keys and database) by running the workflows of workflows.ts, whose JWT steps evaluate the built
- * `actions/<ID>/server.js` through the Bubble runtime stand-in. Answers are shaped as Bubble's.
+ * plugin keys and database) by running the app's workflow definitions (app/) through the interpreter, whose
+ * plugin steps evaluate the built `actions/<ID>/server.js` through the Bubble runtime stand-in. Answers are
+ * shaped as Bubble's; every request leaves a RequestRecord (the log line prints it; `onRecord` receives it).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
+import { APP } from "../../app/app.js";
+import type { AppDefinition } from "../../app/types.js";
 import { repoRoot } from "../paths.js";
+import { type InterpreterOptions, type RunResult, runWorkflow, type Settings } from "./interpreter.js";
 import { checkKeys } from "./key-check.js";
 import { type LocalData, type LocalDataOptions, openLocalData, type Version } from "./local-data.js";
 import { HttpError, readParameters } from "./request-body.js";
+import type { RequestRecord, StepRecord } from "./request-record.js";
 import { actionsDirOf, BubbleRuntime } from "./runtime.js";
-import { type App, type Settings, WORKFLOWS } from "./workflows.js";
+
+export type { Settings } from "./interpreter.js";
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -44,6 +50,17 @@ export interface ServerOptions extends Partial<Pick<LocalDataOptions, "keyOverri
   readonly settings?: Partial<Settings>;
   /** Where request log lines go; default standard output. */
   readonly log?: (line: string) => void;
+  /** Receives every request's record (a console shows them); never a token, password or key in it. */
+  readonly onRecord?: (record: RequestRecord) => void;
+  /**
+   * The clock, in milliseconds since 1970: the workflows' Current date/time, the rows' dates, and `Date`
+   * inside the built actions (runtime.ts). Default the real one; a test moves it instead of waiting.
+   */
+  readonly now?: () => number;
+  /** The app to run; default the recommended one (app/app.ts). The mistakes suite hands in changed copies. */
+  readonly app?: AppDefinition;
+  /** Bubble behaviour its manual leaves open (interpreter.ts); default the stricter assumption. */
+  readonly interpreter?: InterpreterOptions;
 }
 
 export interface RunningServer {
@@ -55,13 +72,6 @@ export interface RunningServer {
   readonly data: Pick<LocalData, "dir" | "demo" | "written">;
   /** Stops accepting connections, lets requests in flight finish (at most `graceMs`), closes the databases. */
   close(graceMs?: number): Promise<void>;
-}
-
-/** What the request log counts per answer: Bubble bills each plugin action, search and write. */
-interface Costs {
-  actions: number;
-  searches: number;
-  writes: number;
 }
 
 /** One answer: HTTP status, JSON body, extra headers, and the log's outcome word. */
@@ -76,18 +86,11 @@ interface Answer {
 // token in a path.
 const ROUTE = /^(\/version-test)?\/api\/1\.1\/wf\/([A-Za-z0-9_-]{1,64})\/?$/;
 
-const SERVED = [...WORKFLOWS.keys()].join(", ");
-
 /**
  * Bubble's answer to an `Authorization: Bearer` header or `api_token` query parameter that is not one of its
  * own API or user tokens.
  */
 export const BEARER_REFUSAL = { error_class: "Unauthorized", message: "Invalid or expired token" } as const;
-
-/** An action stopped the workflow by throwing (Bubble shows the message in the app's server logs). */
-class StepError extends Error {
-  override readonly name = "StepError";
-}
 
 /**
  * Starts the local backend: opens (or creates) the data folder, checks the keys, loads the built actions
@@ -104,44 +107,35 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     keyOverrides: options.keyOverrides,
     demo: options.demo,
   });
+  const now = options.now ?? Date.now;
+  const runtime = new BubbleRuntime(options.actionsDir ?? actionsDirOf(repoRoot()), { now });
   try {
-    checkKeys(data);
+    await checkKeys(data, runtime);
   } catch (error) {
     data.close();
     throw error;
   }
-  const runtime = new BubbleRuntime(options.actionsDir ?? actionsDirOf(repoRoot()));
   const settings: Settings = { ...DEFAULT_SETTINGS, ...options.settings };
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const app = options.app ?? APP;
+  const served = app.workflows.map((workflow) => workflow.name).join(", ");
+  let lastId = 0;
 
-  /** The app of one version as one request's workflow sees it, counting what Bubble bills. */
-  const appFor = (version: Version, trace: string[], costs: Costs): App => {
+  /** Runs one workflow of one version: its definition through the interpreter, the actions in the runtime. */
+  const run = (version: Version, name: string, parameters: Record<string, unknown>): Promise<RunResult> => {
     const { keys, database } = data.versions[version];
-    return {
-      async step(action, fields) {
-        costs.actions++;
-        try {
-          const { values, logs } = await runtime.call(action, fields, keys);
-          trace.push(...logs);
-          return values;
-        } catch (error) {
-          throw new StepError(error instanceof Error ? error.message : String(error));
-        }
+    return runWorkflow(
+      {
+        app,
+        database,
+        now,
+        settings,
+        options: options.interpreter,
+        plugin: (action, inputs) => runtime.call(action, inputs, keys, []),
       },
-      search(find) {
-        costs.searches++;
-        return find(database);
-      },
-      write(change) {
-        costs.writes++;
-        return change(database);
-      },
-      wrote() {
-        costs.writes++;
-      },
-      db: database,
-      settings,
-    };
+      name,
+      parameters,
+    );
   };
 
   const server = createServer(
@@ -163,13 +157,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
+    const at = now();
     const trace: string[] = [];
-    const costs: Costs = { actions: 0, searches: 0, writes: 0 };
     const [path = "", query = ""] = (request.url ?? "").split("?", 2);
     const route = ROUTE.exec(path);
     let answer: Answer;
+    let result: RunResult | undefined;
     try {
-      answer = await respond(request, route, query, trace, costs);
+      result = await respond(request, route, query, trace);
+      answer = answerOf(result);
     } catch (error) {
       answer = failure(error, trace);
     }
@@ -180,14 +176,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } catch {
       trace.push("the answer could not be sent");
     }
-    const ms = Math.round(performance.now() - started);
-    const logged = [
-      `${new Date().toISOString()} ${request.method} ${route ? path : "(other path)"}`,
-      `${answer.status} ${ms}ms ${answer.outcome}`,
-      `actions=${costs.actions} searches=${costs.searches} writes=${costs.writes}`,
-      ...trace.map((line) => `| ${line}`),
-    ];
-    log(logged.join(" "));
+    const record: RequestRecord = {
+      id: ++lastId,
+      at,
+      version: route?.[1] ? "test" : "live",
+      workflow: route?.[2] ?? "(other path)",
+      httpStatus: answer.status,
+      outcome: answer.outcome,
+      ms: Math.round(performance.now() - started),
+      cost: result?.cost ?? { actions: 0, searches: 0, writes: 0, wu: 0 },
+      ...(result?.userId ? { userId: result.userId } : {}),
+      ...(result?.sessionId ? { sessionId: result.sessionId } : {}),
+      steps: result?.steps ?? [],
+    };
+    log(logLine(record, request.method, route ? path : "(other path)", trace));
+    options.onRecord?.(record);
   }
 
   async function respond(
@@ -195,26 +198,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     route: RegExpExecArray | null,
     query: string,
     trace: string[],
-    costs: Costs,
-  ): Promise<Answer> {
+  ): Promise<RunResult> {
     // Bubble reads these before anything else, as its own admin API token or user token.
     const bearer = /^\s*bearer(\s|$)/i.test(request.headers.authorization ?? "");
     if (bearer || new URLSearchParams(query).has("api_token")) {
       request.resume();
       const where = bearer ? "an Authorization: Bearer header" : "the api_token query parameter";
       trace.push(`hint: Bubble reads ${where} as its own token; send the JWT as the token parameter`);
-      return { status: 401, body: BEARER_REFUSAL, outcome: "bearer_refused" };
+      throw new BearerRefusal();
     }
     const name = route?.[2];
-    const workflow = name === undefined ? undefined : WORKFLOWS.get(name);
-    if (!workflow || name === undefined) {
+    if (name === undefined || !app.workflows.some((workflow) => workflow.name === name)) {
       request.resume();
       throw new HttpError(
         404,
         "NOT_FOUND",
         name === undefined
-          ? `Not a workflow URL; this backend serves POST /api/1.1/wf/<name> (and under /version-test/) for ${SERVED}.`
-          : `Workflow not found: ${name}; this backend serves ${SERVED}.`,
+          ? `Not a workflow URL; this backend serves POST /api/1.1/wf/<name> (and under /version-test/) for ${served}.`
+          : `Workflow not found: ${name}; this backend serves ${served}.`,
       );
     }
     if (request.method !== "POST") {
@@ -224,9 +225,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     }
     const parameters = await readParameters(request);
-    const version: Version = route?.[1] ? "version-test" : "live";
-    const answer = await workflow({ name, parameters }, appFor(version, trace, costs));
-    return { status: 200, body: { status: "success", response: answer.response }, outcome: answer.outcome };
+    const result = await run(route?.[1] ? "version-test" : "live", name, parameters);
+    trace.push(...result.logs);
+    // The plugin's messages name the key or field to fix and never a value; they belong in the server's
+    // log, not in the answer to a client.
+    if (result.failure !== undefined) trace.push(result.failure);
+    return result;
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -261,8 +265,55 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
+/** Bubble answered the request itself: a Bearer header or api_token that is not one of its own tokens. */
+class BearerRefusal extends Error {}
+
+/** The answer of a workflow that ran: Return data's response, or Bubble's error when a step failed. */
+function answerOf(result: RunResult): Answer {
+  if (result.response === undefined) return SERVER_ERROR;
+  return { status: 200, body: { status: "success", response: result.response }, outcome: result.outcome };
+}
+
+const SERVER_ERROR: Answer = {
+  status: 500,
+  body: {
+    statusCode: 500,
+    body: {
+      status: "SERVER_ERROR",
+      message: "The workflow stopped on a server error; the backend's log says why.",
+    },
+  },
+  outcome: "server_error",
+};
+
+/**
+ * The request log line: when, what, the answer, what Bubble bills (plugin actions, searches, writes,
+ * workload units), each step as it ran, then the actions' own log lines. Never a token, password or key.
+ */
+export function logLine(
+  record: RequestRecord,
+  method: string | undefined,
+  path: string,
+  trace: readonly string[],
+): string {
+  const { actions, searches, writes, wu } = record.cost;
+  const steps = record.steps.length > 0 ? [`steps: ${record.steps.map(stepText).join("; ")}`] : [];
+  return [
+    `${new Date(record.at).toISOString()} ${method} ${path}`,
+    `${record.httpStatus} ${record.ms}ms ${record.outcome}`,
+    `actions=${actions} searches=${searches} writes=${writes} wu=${wu}`,
+    ...steps,
+    ...trace.map((line) => `| ${line}`),
+  ].join(" ");
+}
+
+function stepText(step: StepRecord): string {
+  return `${step.index} ${step.label} ${step.status}${step.note === undefined ? "" : ` (${step.note})`}`;
+}
+
 /** The answer to a request that did not reach, or did not finish, its workflow: Bubble's error envelope. */
 function failure(error: unknown, trace: string[]): Answer {
+  if (error instanceof BearerRefusal) return { status: 401, body: BEARER_REFUSAL, outcome: "bearer_refused" };
   if (error instanceof HttpError) {
     const headers = { ...error.headers };
     // The rest of an oversized body is not worth reading on a kept-alive connection.
@@ -274,24 +325,8 @@ function failure(error: unknown, trace: string[]): Answer {
       headers,
     };
   }
-  // The plugin's messages name the key or field to fix and never a value; they belong in the server's
-  // log, not in the answer to a client.
-  trace.push(
-    error instanceof StepError
-      ? error.message
-      : `unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : typeof error}`,
-  );
-  return {
-    status: 500,
-    body: {
-      statusCode: 500,
-      body: {
-        status: "SERVER_ERROR",
-        message: "The workflow stopped on a server error; the backend's log says why.",
-      },
-    },
-    outcome: "server_error",
-  };
+  trace.push(`unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : typeof error}`);
+  return SERVER_ERROR;
 }
 
 function send(response: ServerResponse, answer: Answer): void {

@@ -72,8 +72,8 @@ export async function passwordMatches(password: string, stored: string): Promise
 }
 
 /** A unique id in the shape Bubble gives things: milliseconds since the epoch, `x`, 18 random digits. */
-export function bubbleUniqueId(): string {
+export function bubbleUniqueId(now = Date.now()): string {
   let digits = "";
   while (digits.length < 18) digits += String(randomInt(0, 1_000_000)).padStart(6, "0");
-  return `${Date.now()}x${digits}`;
+  return `${now}x${digits}`;
 }

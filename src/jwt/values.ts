@@ -1,38 +1,8 @@
 /** Checks on values read from JSON (a token, a pasted key, a JWKS) or from a builder's field. */
 
-export type JsonObject = Record<string, unknown>;
-
-/** A JSON object: not null, not an array. */
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isJsonObject, type JsonObject, jsonDepthExceeds } from "../shared/json.js";
 
 /** Text with at least one character. */
 export function isNonEmptyString(value: unknown): value is string {
   return typeof value === "string" && value !== "";
-}
-
-/**
- * Whether JSON text opens more than `limit` arrays or objects at once; brackets inside strings do not count.
- * One pass, no recursion, so it is safe on any text before JSON.parse sees it; brackets of invalid JSON count
- * too (JSON.parse refuses that text later).
- */
-export function jsonDepthExceeds(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (inString) {
-      if (char === 0x5c)
-        i++; // a backslash: skip the escaped character
-      else if (char === 0x22) inString = false;
-    } else if (char === 0x22) {
-      inString = true;
-    } else if (char === 0x5b || char === 0x7b) {
-      if (++depth > limit) return true;
-    } else if (char === 0x5d || char === 0x7d) {
-      depth--;
-    }
-  }
-  return false;
 }

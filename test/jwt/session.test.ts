@@ -14,18 +14,41 @@ describe("tokenKind", () => {
     ["application/refresh+jwt", "refresh"],
     ["APPLICATION/REFRESH+JWT", "refresh"],
     ["at+jwt", "paired-access"],
+    ["application/at+jwt", "paired-access"],
     ["application/at+JWT", "paired-access"],
     ["JWT", "single"],
-    ["refresh", "single"],
+    ["jwt", "single"],
     ["application/jwt", "single"],
+    ["refresh", "single"],
     ["x-refresh+jwt", "single"],
-    ["refresh+jwt; charset=utf-8", "single"],
+    ["custom+jwt", "single"],
   ])("typ %j is %s", (typ, kind) => expect(tokenKind({ typ })).toBe(kind));
 
-  it("no typ, or one that is not text, is the one-token flow's", () => {
+  it("no typ is the one-token flow's, as before the allow-list", () => {
     expect(tokenKind({})).toBe("single");
-    expect(tokenKind({ typ: 1 })).toBe("single");
-    expect(tokenKind({ typ: ["refresh+jwt"] })).toBe("single");
+  });
+
+  // The allow-list: what a lenient reading would have to guess at is no kind at all.
+  it.each([
+    "refresh+jwt; v=1",
+    "refresh+jwt; charset=utf-8",
+    "at+jwt;q=1",
+    "application/application/refresh+jwt",
+    "refresh+jwt\0",
+    " refresh+jwt",
+    "refresh+jwt ",
+    "refresh+jwt\n",
+    "",
+    "application/",
+    "text/refresh+jwt",
+    "+refresh+jwt",
+    "\u212Aid+jwt",
+    "ʀefresh+jwt",
+  ])("typ %j fails the grammar: no kind", (typ) => expect(tokenKind({ typ })).toBeUndefined());
+
+  it("a typ that is not text has no kind", () => {
+    for (const typ of [1, null, true, ["refresh+jwt"], { typ: "JWT" }])
+      expect(tokenKind({ typ })).toBeUndefined();
   });
 });
 
@@ -35,11 +58,27 @@ describe("checkTokenKind", () => {
     for (const [typ, accepted] of [
       ["refresh+jwt", ["paired-access", "single"]],
       ["at+jwt", ["refresh", "single"]],
+      ["JWT", ["paired-access", "refresh"]],
     ] as const) {
       const thrown = thrownBy(() => checkTokenKind({ typ }, accepted));
       expect(thrown).toBeInstanceOf(TokenError);
       expect((thrown as TokenError).code).toBe("wrong_token_type");
     }
+  });
+
+  it.each(["refresh+jwt; v=1", "application/application/refresh+jwt", "refresh+jwt\0", "at+jwt;q=1"])(
+    "refuses typ %j as wrong_token_type whatever the action takes",
+    (typ) => {
+      const thrown = thrownBy(() => checkTokenKind({ typ }, ["paired-access", "refresh", "single"]));
+      expect((thrown as TokenError).code).toBe("wrong_token_type");
+      expect((thrown as TokenError).message).not.toContain(typ);
+    },
+  );
+
+  it("tells a session refresh token at the one-token Refresh to go to JWT - Session", () => {
+    const thrown = thrownBy(() => checkTokenKind({ typ: "refresh+jwt" }, ["single"])) as TokenError;
+    expect(thrown.code).toBe("wrong_token_type");
+    expect(thrown.message).toContain("JWT - Session");
   });
 });
 
