@@ -5,9 +5,20 @@
 import { describe, expect, it } from "vitest";
 import { isNo, isYes, of, parameter, result, text, yes } from "../../app/expressions.js";
 import type { ApiWorkflow, AppDefinition, Step, ValueType } from "../../app/types.js";
-import { type Mutant, mutants, negate, OPERATORS, type Operator, runsOf } from "../../tools/mistakes/operators.js";
+import {
+  type Mutant,
+  mutants,
+  negate,
+  OPERATORS,
+  type Operator,
+  runsOf,
+} from "../../tools/mistakes/operators.js";
 
-const SETTINGS = { exposeAsPublicApiWorkflow: true, runWithoutAuthentication: true, ignorePrivacyRules: true };
+const SETTINGS = {
+  exposeAsPublicApiWorkflow: true,
+  runWithoutAuthentication: true,
+  ignorePrivacyRules: true,
+};
 
 const findThing: Step = {
   kind: "returnData",
@@ -31,7 +42,11 @@ const workflow: ApiWorkflow = {
   settings: SETTINGS,
   steps: [
     { kind: "triggerCustomEvent", event: "find", parameters: { key: parameter("key") } },
-    { kind: "plugin", action: "Decide", fields: { token: parameter("key"), stored: of(result(1, "thing"), "a") } },
+    {
+      kind: "plugin",
+      action: "Decide",
+      fields: { token: parameter("key"), stored: of(result(1, "thing"), "a") },
+    },
     {
       kind: "makeChanges",
       thing: of(result(1, "thing")),
@@ -109,9 +124,15 @@ describe("mutation operators", () => {
     expect(withoutFind).toHaveLength(4);
     // Step 2 (Decide) is now step 1; its field read Result of step 1 (the deleted trigger): empty now.
     expect(withoutFind[0]).toMatchObject({ fields: { stored: { thing: { literal: null }, path: ["a"] } } });
-    expect(withoutFind[1]).toMatchObject({ fields: { a: result(1, "new_a") }, onlyWhen: isYes(result(1, "rotate")) });
+    expect(withoutFind[1]).toMatchObject({
+      fields: { a: result(1, "new_a") },
+      onlyWhen: isYes(result(1, "rotate")),
+    });
     const withoutDecide = steps(dropped[2] as Mutant);
-    expect(withoutDecide[1]).toMatchObject({ fields: { a: { literal: null } }, thing: of(result(1, "thing")) });
+    expect(withoutDecide[1]).toMatchObject({
+      fields: { a: { literal: null } },
+      thing: of(result(1, "thing")),
+    });
   });
 
   it("drop a Terminate is its own operator", () => {
@@ -142,7 +163,11 @@ describe("mutation operators", () => {
     const value = parameter("x");
     expect(negate({ isEmpty: value })).toEqual({ isNotEmpty: value });
     expect(negate({ isNotEmpty: value })).toEqual({ isEmpty: value });
-    expect(negate({ left: value, op: "is", right: yes })).toEqual({ left: value, op: "is", right: { literal: false } });
+    expect(negate({ left: value, op: "is", right: yes })).toEqual({
+      left: value,
+      op: "is",
+      right: { literal: false },
+    });
     expect(negate({ left: value, op: "is", right: text("a") })).toMatchObject({ op: "is not" });
     expect(negate({ left: value, op: "<", right: value })).toMatchObject({ op: ">=" });
   });

@@ -91,11 +91,17 @@ async function expectProtected(world: World, session: Pair, email: string): Prom
   if (!world.didProtectedWork(answer)) throw new Broken("protected-action answered without doing the work");
 }
 
-/** The rows owned by `owner` that differ between two snapshots. */
+/** The types whose rows an attacker must never change: a victim's Session and User. */
+const GUARDED = ["Session:", "User:"];
+
+/** The Session and User rows (of `owner`, when given) that differ between two snapshots. */
 function changedRows(before: readonly Row[], after: readonly Row[], owner?: string): string[] {
+  const guarded = (row: Row) => GUARDED.some((prefix) => row.key.startsWith(prefix));
   const mine = (rows: readonly Row[]) =>
     new Map(
-      rows.filter((row) => owner === undefined || row.owner === owner).map((row) => [row.key, row.value]),
+      rows
+        .filter((row) => guarded(row) && (owner === undefined || row.owner === owner))
+        .map((row) => [row.key, row.value]),
     );
   const [old, now] = [mine(before), mine(after)];
   const keys = new Set([...old.keys(), ...now.keys()]);

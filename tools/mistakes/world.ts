@@ -32,7 +32,10 @@ export interface World {
    * password hash (the suite logs in hundreds of times; the signup workflow itself is its own flow).
    */
   addUser(email: string, password: string): Promise<string>;
-  /** Every row of the app's data types (User, Session, Revoked token), in a stable order. */
+  /**
+   * Every row of the app's data types (User, Session, Revoked token), in a stable order; a row's value
+   * leaves out Bubble's own Modified Date, which a write of the same values still moves.
+   */
   rows(): readonly Row[];
   /** Moves the app's clock (and the plugin's) forward. */
   advance(seconds: number): void;

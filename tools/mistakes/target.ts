@@ -1,0 +1,102 @@
+/**
+ * The World of the mistakes suite on the local backend's own interpreter: a fresh in-memory database per
+ * World, a clock moved by hand (the interpreter's `now` and the built actions' `Date` alike), the plugin
+ * keys of a fresh random secret, and the built actions in the Bubble runtime stand-in, all in this process.
+ */
+import { randomBytes, scryptSync } from "node:crypto";
+import { stepLabel } from "../../app/describe.js";
+import type { AppDefinition } from "../../app/types.js";
+import { AppDatabase, IN_MEMORY, THINGS, type ThingType } from "../../src/emulator/database.js";
+import { type InterpreterOptions, runWorkflow } from "../../src/emulator/interpreter.js";
+import { HttpError } from "../../src/emulator/request-body.js";
+import { BubbleRuntime } from "../../src/emulator/runtime.js";
+import { DEFAULT_SETTINGS } from "../../src/emulator/server.js";
+import { bubbleUniqueId } from "../../src/emulator/users.js";
+import type { Answer, Row, Target, World } from "./world.js";
+
+/** 1 January 2026, 00:00 UTC: every World starts here, so a run is the same each time. */
+const START = Date.UTC(2026, 0, 1);
+
+const YOUR_WORK = stepLabel({ kind: "yourWork", user: { literal: null } });
+
+/**
+ * A password hash in the store's own `scrypt$N$r$p$salt$hash` form at the lowest cost (N = 16): Log the
+ * user in checks it with the parameters it records, in microseconds instead of 40 ms.
+ */
+function cheapHash(password: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password.normalize("NFC"), salt, 32, { N: 16, r: 1, p: 1 });
+  return ["scrypt", 16, 1, 1, salt.toString("base64url"), hash.toString("base64url")].join("$");
+}
+
+/**
+ * Bubble's answer to a call without a user to a workflow that needs one ("This workflow can be run without
+ * authentication" unticked): 401 before any step runs. The interpreter serves only public workflows.
+ */
+const UNAUTHENTICATED = 401;
+
+export function interpreterTarget(
+  actionsDir: string,
+  options: InterpreterOptions = {},
+): Target<AppDefinition> {
+  let now = START;
+  // One runtime for the whole suite: it reads and evaluates each server.js once; its clock reads `now`.
+  const runtime = new BubbleRuntime(actionsDir, { now: () => now });
+  const keys = { "JWT Secret": randomBytes(32).toString("base64url") };
+
+  return {
+    async open(app) {
+      now = START;
+      const database = new AppDatabase(IN_MEMORY);
+      const context = {
+        app,
+        database,
+        now: () => now,
+        settings: DEFAULT_SETTINGS,
+        options,
+        plugin: (action: string, inputs: Record<string, unknown>) => runtime.call(action, inputs, keys, []),
+      };
+      const world: World & { close(): void } = {
+        async call(workflow, parameters): Promise<Answer> {
+          const definition = app.workflows.find((candidate) => candidate.name === workflow);
+          if (definition && !definition.settings.runWithoutAuthentication)
+            return { httpStatus: UNAUTHENTICATED, response: {}, steps: [] };
+          try {
+            const result = await runWorkflow(context, workflow, { ...parameters });
+            // A failed step stops the workflow: Bubble answers a server error, not a response.
+            if (result.response === undefined) return { httpStatus: 500, response: {}, steps: result.steps };
+            return { httpStatus: 200, response: result.response, steps: result.steps };
+          } catch (error) {
+            if (error instanceof HttpError) return { httpStatus: error.status, response: {}, steps: [] };
+            throw error;
+          }
+        },
+        async addUser(email, password) {
+          const id = bubbleUniqueId(now);
+          if (!database.insertUser({ id, email, password_hash: cheapHash(password) }, now))
+            throw new Error(`${email} is taken`);
+          return id;
+        },
+        rows() {
+          const rows: Row[] = [];
+          for (const type of Object.keys(THINGS) as ThingType[]) {
+            for (const row of database.search(type, [])) {
+              const { "Modified Date": _, ...fields } = row.fields;
+              const owner = type === "User" ? row.id : type === "Session" ? String(fields.user ?? "") : "";
+              rows.push({ key: `${type}:${row.id}`, owner, value: JSON.stringify(fields) });
+            }
+          }
+          return rows;
+        },
+        advance(seconds) {
+          if (!(seconds >= 0)) throw new Error("the clock only moves forward");
+          now += seconds * 1000;
+        },
+        didProtectedWork: (answer) =>
+          answer.steps.some((step) => step.label === YOUR_WORK && step.status === "ran"),
+        close: () => database.close(),
+      };
+      return world;
+    },
+  };
+}
