@@ -3,6 +3,7 @@
  * World, a clock moved by hand (the interpreter's `now` and the built actions' `Date` alike), the plugin
  * keys of a fresh random secret, and the built actions in the Bubble runtime stand-in, all in this process.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes, scryptSync } from "node:crypto";
 import { stepLabel } from "../../app/describe.js";
 import type { AppDefinition } from "../../app/types.js";
@@ -35,26 +36,37 @@ function cheapHash(password: string): string {
  */
 const UNAUTHENTICATED = 401;
 
+/** The clock of the World whose plugin step is running: Worlds run side by side, each on its own time. */
+const clockOf = new AsyncLocalStorage<{ now: number }>();
+
+function worldNow(): number {
+  const clock = clockOf.getStore();
+  if (!clock) throw new Error("a plugin action ran outside a World");
+  return clock.now;
+}
+
 export function interpreterTarget(
   actionsDir: string,
   options: InterpreterOptions = {},
 ): Target<AppDefinition> {
-  let now = START;
-  // One runtime for the whole suite: it reads and evaluates each server.js once; its clock reads `now`.
-  const runtime = new BubbleRuntime(actionsDir, { now: () => now });
+  // One runtime for the whole suite: it reads and evaluates each server.js once; its clock is the World's.
+  const runtime = new BubbleRuntime(actionsDir, { now: worldNow });
   const keys = { "JWT Secret": randomBytes(32).toString("base64url") };
+  // Closed Worlds' databases, emptied, for the next ones (a new database runs every migration).
+  const spare: AppDatabase[] = [];
 
   return {
     async open(app) {
-      now = START;
-      const database = new AppDatabase(IN_MEMORY);
+      const clock = { now: START };
+      const database = spare.pop() ?? new AppDatabase(IN_MEMORY);
       const context = {
         app,
         database,
-        now: () => now,
+        now: () => clock.now,
         settings: DEFAULT_SETTINGS,
         options,
-        plugin: (action: string, inputs: Record<string, unknown>) => runtime.call(action, inputs, keys, []),
+        plugin: (action: string, inputs: Record<string, unknown>) =>
+          clockOf.run(clock, () => runtime.call(action, inputs, keys, [])),
       };
       const world: World & { close(): void } = {
         async call(workflow, parameters): Promise<Answer> {
@@ -72,8 +84,8 @@ export function interpreterTarget(
           }
         },
         async addUser(email, password) {
-          const id = bubbleUniqueId(now);
-          if (!database.insertUser({ id, email, password_hash: cheapHash(password) }, now))
+          const id = bubbleUniqueId(clock.now);
+          if (!database.insertUser({ id, email, password_hash: cheapHash(password) }, clock.now))
             throw new Error(`${email} is taken`);
           return id;
         },
@@ -90,11 +102,14 @@ export function interpreterTarget(
         },
         advance(seconds) {
           if (!(seconds >= 0)) throw new Error("the clock only moves forward");
-          now += seconds * 1000;
+          clock.now += seconds * 1000;
         },
         didProtectedWork: (answer) =>
           answer.steps.some((step) => step.label === YOUR_WORK && step.status === "ran"),
-        close: () => database.close(),
+        close: () => {
+          database.empty();
+          spare.push(database);
+        },
       };
       return world;
     },
