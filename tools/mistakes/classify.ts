@@ -7,19 +7,28 @@
  * Each scenario runs in a fresh World (its own database and clock). A scenario that never reaches the
  * mutated workflow (directly or through a custom event it triggers) runs exactly as it did on the
  * unchanged app, so its baseline result stands and it is not run again.
+ *
+ * Where Bubble's behaviour is undocumented (does Return data end the workflow? what does Make changes do
+ * to an empty thing?), a mutant whose requests met it is run again the other way, and the worse verdict
+ * counts: a design must hold on whichever Bubble really does.
  */
 import type { AppDefinition } from "../../app/types.js";
 import { type Mutant, runsOf } from "./operators.js";
 import { isSetupFailure, SCENARIOS, type Scenario } from "./scenarios.js";
-import type { Target, World } from "./world.js";
+import { type Target, type Targets, UNDOCUMENTED, type Undocumented, type World } from "./world.js";
 
 export type Verdict = "loud" | "harmless" | "silent-insecure";
+
+/** Worst last: a loud mistake is seen at once, a harmless one costs nothing, a silent-insecure one is a hole. */
+const SEVERITY: readonly Verdict[] = ["loud", "harmless", "silent-insecure"];
 
 export interface Classified {
   readonly mutant: Mutant;
   readonly verdict: Verdict;
   /** Loud: the first flow that failed and how. Silent-insecure: every attack that succeeded and how. */
   readonly evidence: readonly { readonly scenario: string; readonly detail: string }[];
+  /** The undocumented behaviours, run the other way, under which this verdict was reached (none: defaults). */
+  readonly way: readonly Undocumented[];
 }
 
 interface ScenarioRun {
@@ -29,6 +38,8 @@ interface ScenarioRun {
   readonly setupFailed?: string;
   /** The workflows and custom events the scenario's requests ran. */
   readonly reached: ReadonlySet<string>;
+  /** The undocumented behaviours its requests depended on. */
+  readonly undocumented: ReadonlySet<Undocumented>;
 }
 
 /** Runs one scenario on a fresh World, recording which workflows it called. */
@@ -40,7 +51,6 @@ async function runScenario(
   const world = await target.open(app);
   const reached = new Set<string>();
   const recording: World = {
-    ...world,
     call: (workflow, parameters) => {
       for (const name of runsOf(app, workflow)) reached.add(name);
       return world.call(workflow, parameters);
@@ -49,12 +59,19 @@ async function runScenario(
     advance: (seconds) => world.advance(seconds),
     addUser: (email, password) => world.addUser(email, password),
     didProtectedWork: (answer) => world.didProtectedWork(answer),
+    undocumented: () => world.undocumented(),
   };
   try {
-    return { finding: await scenario.run(recording), reached };
+    const finding = await scenario.run(recording);
+    return { finding, reached, undocumented: new Set(world.undocumented()) };
   } catch (error) {
     if (scenario.kind === "attack" && isSetupFailure(error))
-      return { finding: undefined, setupFailed: error.message, reached };
+      return {
+        finding: undefined,
+        setupFailed: error.message,
+        reached,
+        undocumented: new Set(world.undocumented()),
+      };
     throw error;
   } finally {
     world.close();
@@ -83,29 +100,76 @@ export async function baseline(target: Target<AppDefinition>, app: AppDefinition
   return { app, runs };
 }
 
+/** One mutant on one Target: its verdict, and the undocumented behaviours the scenarios it ran met. */
 export async function classify(
   target: Target<AppDefinition>,
   base: Baseline,
   mutant: Mutant,
-): Promise<Classified> {
+  way: readonly Undocumented[] = [],
+): Promise<Classified & { readonly met: ReadonlySet<Undocumented> }> {
+  const met = new Set<Undocumented>();
+  const run = async (scenario: Scenario) => {
+    const result = await runScenario(target, mutant.app, scenario);
+    for (const behaviour of result.undocumented) met.add(behaviour);
+    return result;
+  };
   const affected = (scenario: Scenario) => base.runs.get(scenario.name)?.reached.has(mutant.workflow) ?? true;
-  const flows = SCENARIOS.filter((scenario) => scenario.kind === "flow" && affected(scenario));
-  for (const scenario of flows) {
-    const run = await runScenario(target, mutant.app, scenario);
-    if (run.finding)
-      return { mutant, verdict: "loud", evidence: [{ scenario: scenario.name, detail: run.finding }] };
+  for (const scenario of SCENARIOS.filter((candidate) => candidate.kind === "flow" && affected(candidate))) {
+    const result = await run(scenario);
+    if (result.finding)
+      return {
+        mutant,
+        verdict: "loud",
+        evidence: [{ scenario: scenario.name, detail: result.finding }],
+        way,
+        met,
+      };
   }
   const evidence: { scenario: string; detail: string }[] = [];
   for (const scenario of SCENARIOS.filter(
     (candidate) => candidate.kind === "attack" && affected(candidate),
   )) {
-    const run = await runScenario(target, mutant.app, scenario);
+    const result = await run(scenario);
     // A login or refresh the attack needed failed: a normal request failed, so the builder sees it.
-    if (run.setupFailed)
-      return { mutant, verdict: "loud", evidence: [{ scenario: scenario.name, detail: run.setupFailed }] };
-    if (run.finding) evidence.push({ scenario: scenario.name, detail: run.finding });
+    if (result.setupFailed)
+      return {
+        mutant,
+        verdict: "loud",
+        evidence: [{ scenario: scenario.name, detail: result.setupFailed }],
+        way,
+        met,
+      };
+    if (result.finding) evidence.push({ scenario: scenario.name, detail: result.finding });
   }
-  return { mutant, verdict: evidence.length > 0 ? "silent-insecure" : "harmless", evidence };
+  return { mutant, verdict: evidence.length > 0 ? "silent-insecure" : "harmless", evidence, way, met };
+}
+
+/**
+ * One mutant every way that matters: the defaults first, then each undocumented behaviour its requests met
+ * run the other way (and combinations, as they are met), keeping the worst verdict.
+ */
+async function classifyEveryWay(
+  targets: Targets<AppDefinition>,
+  baselineOf: (choices: ReadonlySet<Undocumented>) => Promise<Baseline>,
+  mutant: Mutant,
+): Promise<Classified> {
+  const key = (choices: ReadonlySet<Undocumented>) => UNDOCUMENTED.filter((choice) => choices.has(choice));
+  const pending: ReadonlySet<Undocumented>[] = [new Set()];
+  const done = new Set<string>();
+  let worst: Classified | undefined;
+  while (pending.length > 0) {
+    const choices = pending.shift() as ReadonlySet<Undocumented>;
+    const name = key(choices).join("+");
+    if (done.has(name)) continue;
+    done.add(name);
+    const result = await classify(targets(choices), await baselineOf(choices), mutant, key(choices));
+    if (!worst || SEVERITY.indexOf(result.verdict) > SEVERITY.indexOf(worst.verdict))
+      worst = { mutant, verdict: result.verdict, evidence: result.evidence, way: result.way };
+    if (worst.verdict === "silent-insecure") break;
+    for (const behaviour of result.met)
+      if (!choices.has(behaviour)) pending.push(new Set([...choices, behaviour]));
+  }
+  return worst as Classified;
 }
 
 /**
@@ -114,18 +178,28 @@ export async function classify(
  * threads, so interleaving several keeps both cores busy.
  */
 export async function classifyAll(
-  target: Target<AppDefinition>,
+  targets: Targets<AppDefinition>,
   app: AppDefinition,
   all: readonly Mutant[],
   parallel = 4,
 ): Promise<Classified[]> {
-  const base = await baseline(target, app);
+  const baselines = new Map<string, Promise<Baseline>>();
+  const baselineOf = (choices: ReadonlySet<Undocumented>) => {
+    const name = UNDOCUMENTED.filter((choice) => choices.has(choice)).join("+");
+    let found = baselines.get(name);
+    if (!found) {
+      found = baseline(targets(choices), app);
+      baselines.set(name, found);
+    }
+    return found;
+  };
+  await baselineOf(new Set());
   const results: Classified[] = new Array(all.length);
   let next = 0;
   const worker = async () => {
     while (next < all.length) {
       const index = next++;
-      results[index] = await classify(target, base, all[index] as Mutant);
+      results[index] = await classifyEveryWay(targets, baselineOf, all[index] as Mutant);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));

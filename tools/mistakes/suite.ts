@@ -7,7 +7,7 @@ import path from "node:path";
 import type { AppDefinition, ValueType } from "../../app/types.js";
 import { type Classified, classifyAll } from "./classify.js";
 import { type Mutant, mutants, type ReturnTypes } from "./operators.js";
-import type { Target } from "./world.js";
+import type { Targets } from "./world.js";
 
 /** The return values' types of the built actions (params.json), as the workflow editor offers them. */
 export function builtReturnTypes(actionsDir: string): ReturnTypes {
@@ -32,12 +32,12 @@ export interface SuiteResult {
 }
 
 export async function runSuite(
-  target: Target<AppDefinition>,
+  targets: Targets<AppDefinition>,
   app: AppDefinition,
   returnTypes: ReturnTypes,
 ): Promise<SuiteResult> {
   const started = performance.now();
   const all = mutants(app, returnTypes);
-  const results = await classifyAll(target, app, all);
+  const results = await classifyAll(targets, app, all);
   return { mutants: all, results, ms: Math.round(performance.now() - started) };
 }

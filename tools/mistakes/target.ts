@@ -10,15 +10,56 @@ import type { AppDefinition } from "../../app/types.js";
 import { AppDatabase, IN_MEMORY, THINGS, type ThingType } from "../../src/emulator/database.js";
 import { type InterpreterOptions, runWorkflow } from "../../src/emulator/interpreter.js";
 import { HttpError } from "../../src/emulator/request-body.js";
+import type { StepRecord } from "../../src/emulator/request-record.js";
 import { BubbleRuntime } from "../../src/emulator/runtime.js";
 import { DEFAULT_SETTINGS } from "../../src/emulator/server.js";
 import { bubbleUniqueId } from "../../src/emulator/users.js";
-import type { Answer, Row, Target, World } from "./world.js";
+import {
+  type Answer,
+  type Row,
+  type Target,
+  type Targets,
+  UNDOCUMENTED,
+  type Undocumented,
+  type World,
+} from "./world.js";
 
 /** 1 January 2026, 00:00 UTC: every World starts here, so a run is the same each time. */
 const START = Date.UTC(2026, 0, 1);
 
 const YOUR_WORK = stepLabel({ kind: "yourWork", user: { literal: null } });
+const RETURN_DATA = stepLabel({ kind: "returnData", values: {} });
+/** The interpreter's note on a Make changes whose thing is empty (failed or skipped, as configured). */
+const EMPTY_THING = "the thing to change is empty";
+
+/** The undocumented behaviours one request's steps depended on. */
+function dependedOn(steps: readonly StepRecord[]): Undocumented[] {
+  const found: Undocumented[] = [];
+  // Only the API workflow's own steps: a custom event's Return data sets its return values and goes on.
+  const top = steps.filter((step) => !step.index.includes("."));
+  const answered = top.findIndex((step) => step.label === RETURN_DATA && step.status === "ran");
+  if (answered >= 0 && answered < top.length - 1) found.push("Return data ends the workflow");
+  if (steps.some((step) => step.note === EMPTY_THING))
+    found.push("Make changes to an empty thing is skipped");
+  return found;
+}
+
+/** One Target per choice of undocumented behaviours, made when first asked for. */
+export function interpreterTargets(actionsDir: string): Targets<AppDefinition> {
+  const made = new Map<string, Target<AppDefinition>>();
+  return (choices) => {
+    const key = UNDOCUMENTED.filter((choice) => choices.has(choice)).join("+");
+    let target = made.get(key);
+    if (!target) {
+      target = interpreterTarget(actionsDir, {
+        returnData: choices.has("Return data ends the workflow") ? "ends" : "continues",
+        emptyThingChange: choices.has("Make changes to an empty thing is skipped") ? "skipped" : "fails",
+      });
+      made.set(key, target);
+    }
+    return target;
+  };
+}
 
 /**
  * A password hash in the store's own `scrypt$N$r$p$salt$hash` form at the lowest cost (N = 16): Log the
@@ -68,13 +109,16 @@ export function interpreterTarget(
         plugin: (action: string, inputs: Record<string, unknown>) =>
           clockOf.run(clock, () => runtime.call(action, inputs, keys, [])),
       };
+      const undocumented = new Set<Undocumented>();
       const world: World & { close(): void } = {
+        undocumented: () => undocumented,
         async call(workflow, parameters): Promise<Answer> {
           const definition = app.workflows.find((candidate) => candidate.name === workflow);
           if (definition && !definition.settings.runWithoutAuthentication)
             return { httpStatus: UNAUTHENTICATED, response: {}, steps: [] };
           try {
             const result = await runWorkflow(context, workflow, { ...parameters });
+            for (const behaviour of dependedOn(result.steps)) undocumented.add(behaviour);
             // A failed step stops the workflow: Bubble answers a server error, not a response.
             if (result.response === undefined) return { httpStatus: 500, response: {}, steps: result.steps };
             return { httpStatus: 200, response: result.response, steps: result.steps };

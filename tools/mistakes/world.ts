@@ -41,12 +41,28 @@ export interface World {
   advance(seconds: number): void;
   /** Whether this answer's workflow ran the builder's own protected work (the "your work" step). */
   didProtectedWork(answer: Answer): boolean;
+  /**
+   * Which of Bubble's undocumented behaviours this World's requests so far depended on (a Return data with
+   * steps after it, a Make changes to an empty thing): the suite then runs them the other way too.
+   */
+  undocumented(): ReadonlySet<Undocumented>;
 }
+
+/** Where Bubble's manual is silent; each is run the default way and, when a request meets it, the other. */
+export type Undocumented = "Return data ends the workflow" | "Make changes to an empty thing is skipped";
+
+export const UNDOCUMENTED: readonly Undocumented[] = [
+  "Return data ends the workflow",
+  "Make changes to an empty thing is skipped",
+];
 
 /** Makes a fresh World for one set of definitions; `close` ends it. */
 export interface Target<Definitions> {
   open(definitions: Definitions): Promise<World & { close(): void }>;
 }
+
+/** The Target that runs the undocumented behaviours in `choices` the other way (and the rest the default way). */
+export type Targets<Definitions> = (choices: ReadonlySet<Undocumented>) => Target<Definitions>;
 
 /** A client treats a non-empty error_code (or any answer other than 200) as a refusal. */
 export function refused(answer: Answer): boolean {
