@@ -130,6 +130,7 @@ const SESSION_ROW: Fields = {
   rotated_at: sessionField("rotated_at"),
   revoked: sessionField("revoked"),
   created_at: sessionField("Created Date"),
+  expires_at: sessionField("expires_at"),
   sessions_revoked_at: sessionField("user", "sessions_revoked_at"),
 };
 

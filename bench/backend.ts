@@ -136,14 +136,19 @@ async function measureCosts(size: number): Promise<Map<string, string>> {
     const credentials = { email: "bench-new@example.com", password: "a bench password" };
     await call("signup", "signup", credentials);
     const pair = await call("login", "login", credentials);
-    await call("protected-action", "protected-action", { token: pair.token });
-    await call("protected-action-strict", "protected-action-strict", { token: pair.token });
+    const session = { session_id: pair.session_id };
+    await call("protected-action", "protected-action", { ...session, token: pair.token });
     const next = await call("refresh-token (rotation)", "refresh-token", {
+      ...session,
       refresh_token: pair.refresh_token,
     });
-    await call("refresh-token (retry)", "refresh-token", { refresh_token: pair.refresh_token });
-    await call("logout", "logout", { refresh_token: next.refresh_token });
-    await call("logout-everywhere", "logout-everywhere", { token: next.token });
+    await call("refresh-token (retry)", "refresh-token", { ...session, refresh_token: pair.refresh_token });
+    await call("logout", "logout", { ...session, refresh_token: next.refresh_token });
+    const other = (await post(server, "login", credentials)).response;
+    await call("logout-everywhere", "logout-everywhere", {
+      session_id: other.session_id,
+      token: other.token,
+    });
     const one = await call("token-login", "token-login", credentials);
     await call("token-protected-action", "token-protected-action", { token: one.token });
     await call("token-refresh", "token-refresh", { token: one.token });
@@ -172,7 +177,7 @@ async function measureLoad(requests: number): Promise<Record<string, LoadResult>
   const server = await startServer({ port: 0, dataDir: dir, log: () => {} });
   try {
     const pair = (await post(server, "login", server.data.demo)).response;
-    const protectedBody = JSON.stringify({ token: pair.token, note: "bench" });
+    const protectedBody = JSON.stringify({ token: pair.token, session_id: pair.session_id, note: "bench" });
     return {
       "protected-action": await runAutocannon({
         url: `${server.url}/api/1.1/wf/protected-action`,
@@ -212,7 +217,7 @@ async function mintSession(
     expires_at: (values.refresh_expires_at as Date).getTime(),
     created_at: now,
   });
-  return JSON.stringify({ refresh_token: values.refresh_token });
+  return JSON.stringify({ refresh_token: values.refresh_token, session_id: values.session_id });
 }
 
 /** Starts this file as the load client in its own process and reads its one line of JSON. */

@@ -1,5 +1,5 @@
 /**
- * The local backend under load: requests per second and latency of `protected-action` (one Verify action
+ * The local backend under load: requests per second and latency of `protected-action` (one JWT - Session action
  * through the Bubble runtime stand-in, plus HTTP and JSON) at a fixed number of keep-alive connections.
  * Client and server share this process, so the figure is a floor for the server alone.
  */
@@ -94,10 +94,10 @@ export async function measureProtectedAction(options: LoadOptions): Promise<Load
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   try {
     const login = await post(agent, `${server.url}/api/1.1/wf/login`, JSON.stringify(server.data.demo));
-    const token = JSON.parse(login.body).response?.token;
+    const { token, session_id } = JSON.parse(login.body).response ?? {};
     if (login.status !== 200 || typeof token !== "string") throw new Error(`login answered ${login.status}`);
     const url = `${server.url}/api/1.1/wf/protected-action`;
-    const body = JSON.stringify({ token, note: "bench" });
+    const body = JSON.stringify({ token, session_id, note: "bench" });
 
     await run(
       agent,

@@ -1,12 +1,14 @@
 /**
  * `npm run build`: plugin.json + src/ → what Bubble syncs (actions/<folder>/params.json, server.js and
- * client.js, meta_data.json, shared_tech_params.json) and the generated reference docs/actions.md.
+ * client.js, meta_data.json, shared_tech_params.json), the generated reference docs/actions.md, and the
+ * builder's guide docs/workflows.md from the app's definitions (app/app.ts).
  * First it gives every entry of plugin.json keyed `new` the next Bubble id and rewrites plugin.json.
  * With `--check`, writes nothing and fails when an entry has no id yet or the committed files differ
  * from a fresh build, so stale artifacts never ship.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { APP } from "../app/app.js";
 import { repoRoot } from "../src/paths.js";
 import { actionDir, CLIENT_STUB, metaDataJson, paramsJson, sharedTechParamsJson } from "./artifacts.js";
 import { bundleAction } from "./bundle.js";
@@ -14,6 +16,7 @@ import { actionsReference } from "./docs.js";
 import { sourceJson } from "./json.js";
 import { assignNewIds, type Manifest, manifestPath, readManifest, readRawManifest } from "./manifest.js";
 import { publishedProblems, readPublished } from "./published.js";
+import { workflowsGuide } from "./workflows-guide.js";
 
 /** plugin.json, checked, with the published ids of published-ids.json kept. */
 export function checkedManifest(root: string): Manifest {
@@ -50,6 +53,7 @@ export async function buildArtifacts(
   files.set("meta_data.json", metaDataJson(manifest, declaredNodeVersion(manifest, env)));
   files.set("shared_tech_params.json", sharedTechParamsJson(manifest));
   files.set("docs/actions.md", actionsReference(manifest));
+  files.set("docs/workflows.md", workflowsGuide(APP));
   const bundles = await Promise.all(
     Object.entries(manifest.actions).map(async ([id, action]) => {
       const code = await bundleAction(root, action, manifest.version);

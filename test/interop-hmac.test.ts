@@ -123,28 +123,44 @@ describe("sessions with PyJWT (HS256)", () => {
     });
     expect(verifyWithPyjwt(generated.values.token)).toMatchObject({ header: { typ: "at+jwt" } });
     const rotated = await runtime.call(
-      "JWT - Refresh token",
-      { token: generated.values.refresh_token },
+      "JWT - Session",
+      {
+        token: generated.values.refresh_token,
+        purpose: "refresh",
+        session_id: "sess-py",
+        session_user_id: "user-9",
+        current_jti: generated.values.refresh_jti,
+        rotated_at: generated.values.issued_at,
+        created_at: generated.values.issued_at,
+      },
       keys,
     );
     const successor = pyjwt<{ jti: string }>({ op: "successor", jti: generated.values.refresh_jti });
-    expect(rotated.values.refresh_jti).toBe(successor.jti);
+    expect(rotated.values).toMatchObject({ ok: true, rotate: true, new_current_jti: successor.jti });
     expect(verifyWithPyjwt(rotated.values.refresh_token)).toMatchObject({
       header: { typ: "refresh+jwt" },
       claims: { sid: "sess-py", jti: successor.jti, auth_time: first.claims?.auth_time },
     });
   });
 
-  it("the plugin's Verify refuses PyJWT tokens typed refresh+jwt, and its Refresh rotates them", async () => {
+  it("the plugin's Verify and Refresh refuse PyJWT tokens typed refresh+jwt, and JWT - Session rotates them", async () => {
     const now = Math.floor(Date.now() / 1000);
     const claims = {
       sub: "user-8",
       iat: now,
       exp: now + 300,
+      auth_time: now,
       iss: ISSUER,
       aud: AUDIENCE,
       sid: "s",
       jti: "py-r",
+    };
+    const row = {
+      session_id: "s",
+      session_user_id: "user-8",
+      current_jti: "py-r",
+      rotated_at: new Date(now * 1000),
+      created_at: new Date(now * 1000),
     };
     for (const typ of ["refresh+jwt", "application/Refresh+JWT"]) {
       const { token } = pyjwt<{ token: string }>({
@@ -157,8 +173,10 @@ describe("sessions with PyJWT (HS256)", () => {
       const verified = await runtime.call("JWT - Verify token", { token }, keys);
       expect(verified.values).toMatchObject({ valid: false, error_code: "wrong_token_type" });
       const refreshed = await runtime.call("JWT - Refresh token", { token }, keys);
+      expect(refreshed.values).toMatchObject({ ok: false, error_code: "wrong_token_type", token: "" });
+      const rotated = await runtime.call("JWT - Session", { token, purpose: "refresh", ...row }, keys);
       const successor = pyjwt<{ jti: string }>({ op: "successor", jti: "py-r" });
-      expect(refreshed.values).toMatchObject({ ok: true, previous_jti: "py-r", refresh_jti: successor.jti });
+      expect(rotated.values).toMatchObject({ ok: true, rotate: true, new_current_jti: successor.jti });
     }
   });
 

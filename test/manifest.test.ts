@@ -110,6 +110,8 @@ const CONTRACT: Record<string, ActionSpec> = {
       subject: "text",
       ...SESSION_RETURNS,
       auth_time: "date",
+      // 0.3: how long the one-token flow's revoked row must live.
+      revoke_until: "date",
     },
   },
   "JWT - Decode token (unverified)": {
@@ -133,6 +135,51 @@ const CONTRACT: Record<string, ActionSpec> = {
   "JWT - Public keys (JWKS)": {
     fields: { algorithm: "dropdown" },
     returns: { jwks_json: "text", public_key_pem: "text", key_id: "text" },
+  },
+  // 0.3: the session decision.
+  "JWT - Session": {
+    fields: {
+      token: "text",
+      purpose: "dropdown",
+      session_id: "text",
+      session_user_id: "text",
+      current_jti: "text",
+      rotated_at: "date",
+      revoked: "boolean",
+      created_at: "date",
+      expires_at: "date",
+      sessions_revoked_at: "date",
+      expires_in: "number",
+      refresh_expires_in: "number",
+      max_session: "number",
+      retry_window: "number",
+      issuer: "text",
+      audience: "text",
+      algorithm: "dropdown",
+      clock_tolerance: "number",
+    },
+    returns: {
+      ok: "boolean",
+      error_code: "text",
+      error_message: "text",
+      user_id: "text",
+      session_id: "text",
+      subject: "text",
+      email: "text",
+      claims_json: "text",
+      auth_time: "date",
+      token: "text",
+      expires_at: "date",
+      refresh_token: "text",
+      refresh_expires_at: "date",
+      rotate: "boolean",
+      new_current_jti: "text",
+      new_rotated_at: "date",
+      new_expires_at: "date",
+      revoke: "boolean",
+      end_all_sessions: "boolean",
+      new_sessions_revoked_at: "date",
+    },
   },
   "JWT - Verify external token": {
     fields: {
@@ -260,12 +307,17 @@ describe("the contract's names and types, in the synced params.json", () => {
       .slice(2)
       .flatMap((row) => [...(row.split("|")[1] ?? "").matchAll(/`([a-z_]+)`/g)].map((m) => m[1]));
     // Codes the recommended workflows answer themselves (docs/sessions.md), besides the plugin's.
-    const workflowCodes = ["refresh_token_reused", "user_not_found", "invalid_credentials"];
+    const workflowCodes = ["user_not_found", "invalid_credentials"];
     expect(explained.sort()).toEqual([...TOKEN_ERROR_CODES, ...workflowCodes].sort());
   });
 
   it("offers every algorithm, HS256 by default, on the token actions", () => {
-    for (const display of ["JWT - Generate token", "JWT - Verify token", "JWT - Refresh token"]) {
+    for (const display of [
+      "JWT - Generate token",
+      "JWT - Verify token",
+      "JWT - Refresh token",
+      "JWT - Session",
+    ]) {
       const algorithm = synced.get(display)?.fields.find((f) => f.name === "algorithm");
       expect(algorithm?.options).toBe(ALGORITHMS);
       expect(algorithm?.default_val).toBe("HS256");
@@ -283,6 +335,13 @@ describe("the contract's names and types, in the synced params.json", () => {
     expect(required("JWT - Refresh token")).toEqual(["token"]);
     expect(required("JWT - Decode token (unverified)")).toEqual(["token"]);
     expect(required("JWT - Verify external token")).toEqual(["token"]);
+    expect(required("JWT - Session")).toEqual(["token"]);
+  });
+
+  it("offers the four purposes, access by default, on JWT - Session", () => {
+    const purpose = synced.get("JWT - Session")?.fields.find((f) => f.name === "purpose");
+    expect(purpose?.options).toBe("access,refresh,logout,logout_everywhere");
+    expect(purpose?.default_val).toBe("access");
   });
 
   it("offers the contract's providers, Custom by default, on Verify external token", () => {

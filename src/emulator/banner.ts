@@ -17,8 +17,8 @@ function field(name: string): string {
 
 /**
  * The try-it commands for a backend at `url`: log in (prints the answer), keep the pair in $TOKEN and
- * $REFRESH, call protected-action with the token as a parameter, and rotate the refresh token. Never an
- * `Authorization: Bearer` header: a live Bubble app answers that itself.
+ * $REFRESH and the session in $SESSION, call protected-action with the token as a parameter, and rotate the
+ * refresh token. Never an `Authorization: Bearer` header: a live Bubble app answers that itself.
  */
 export function curlCommands(url: string, demo: { email: string; password: string }): string[] {
   const wf = `${url}/api/1.1/wf`;
@@ -28,8 +28,9 @@ export function curlCommands(url: string, demo: { email: string; password: strin
     `LOGIN=$(${login})`,
     `TOKEN=$(printf '%s' "$LOGIN" | ${field("token")})`,
     `REFRESH=$(printf '%s' "$LOGIN" | ${field("refresh_token")})`,
-    `curl -sS ${wf}/protected-action -d "token=$TOKEN" -d note=hello`,
-    `curl -sS ${wf}/refresh-token -d "refresh_token=$REFRESH"`,
+    `SESSION=$(printf '%s' "$LOGIN" | ${field("session_id")})`,
+    `curl -sS ${wf}/protected-action -d "token=$TOKEN" -d "session_id=$SESSION" -d note=hello`,
+    `curl -sS ${wf}/refresh-token -d "refresh_token=$REFRESH" -d "session_id=$SESSION"`,
   ];
 }
 
@@ -45,16 +46,15 @@ export function banner(server: RunningServer): string {
   const wf = `${url}/api/1.1/wf`;
   const created = data.written.length > 0 ? ` (wrote ${data.written.join(", ")})` : "";
   return [
-    `Local Bubble backend on ${url}: the README's backend workflows, running the built plugin actions as Bubble does.`,
+    `Local Bubble backend on ${url}: the README's backend workflows (docs/workflows.md), run step by step with the built plugin actions as Bubble runs them.`,
     "",
-    "  Sessions (for mobile apps):",
-    `  POST ${wf}/signup                   email, password → user_id`,
-    `  POST ${wf}/login                    email, password → token, refresh_token, session_id, ...`,
-    `  POST ${wf}/refresh-token            refresh_token → a new pair`,
-    `  POST ${wf}/protected-action         token and any other parameters`,
-    `  POST ${wf}/protected-action-strict  token (refused at once after logout)`,
-    `  POST ${wf}/logout                   refresh_token (or token)`,
-    `  POST ${wf}/logout-everywhere        token`,
+    "  Sessions (for mobile apps; session_id is the one login answered):",
+    `  POST ${wf}/signup             email, password → user_id`,
+    `  POST ${wf}/login              email, password → token, refresh_token, session_id, ...`,
+    `  POST ${wf}/refresh-token      refresh_token, session_id → a new pair`,
+    `  POST ${wf}/protected-action   token, session_id and any other parameters`,
+    `  POST ${wf}/logout             refresh_token (or token), session_id`,
+    `  POST ${wf}/logout-everywhere  token, session_id`,
     "  One token (server to server): token-login, token-refresh, token-protected-action.",
     `  Development: the same under ${url}/version-test/api/1.1/wf/, with its own keys and database.`,
     "  Bodies: JSON or form-encoded. The token is a parameter, never an Authorization: Bearer header.",

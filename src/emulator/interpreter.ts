@@ -269,8 +269,11 @@ async function runSteps(frame: Frame, steps: readonly Step[]): Promise<void> {
   for (const [i, step] of steps.entries()) {
     const index = `${frame.prefix}${i + 1}`;
     const label = stepLabel(step, frame.inCustomEvent);
-    const record = (status: StepRecord["status"], note?: string) =>
-      run.steps.push(note === undefined ? { index, label, status } : { index, label, status, note });
+    // The step's place in the record is taken before it runs, so a custom event's steps follow it.
+    const slot = run.steps.push({ index, label, status: "ran" }) - 1;
+    const record = (status: StepRecord["status"], note?: string) => {
+      run.steps[slot] = note === undefined ? { index, label, status } : { index, label, status, note };
+    };
     if (step.onlyWhen && !(await condition(frame, step.onlyWhen))) {
       record("skipped", `Only when ${describeCondition(step.onlyWhen)}: no`);
       continue;

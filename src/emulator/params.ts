@@ -1,4 +1,4 @@
-import { isJsonObject } from "../shared/json.js";
+import { isJsonObject } from "../common/json.js";
 
 /** The parts of an `actions/<ID>/params.json` the runtime reads. */
 export interface ParamsField {

@@ -5,7 +5,7 @@
  * any later step (a workflow, an action, the answer's JSON).
  */
 import type { IncomingMessage } from "node:http";
-import { isJsonObject, jsonDepthExceeds } from "../shared/json.js";
+import { isJsonObject, jsonDepthExceeds } from "../common/json.js";
 
 /** Largest body read; a workflow's parameters are a few hundred bytes, a token at most 16 KB. */
 export const MAX_BODY_BYTES = 64 * 1024;

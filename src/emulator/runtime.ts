@@ -45,6 +45,13 @@ export class ReturnValueError extends Error {
 }
 
 const callLogs = new AsyncLocalStorage<string[]>();
+
+/**
+ * The clock of the call in progress. A built server.js keeps its module on globalThis (evaluated once per
+ * process, whichever runtime evaluated it first), so the `Date` it closes over must be the same for every
+ * runtime: RUNTIME_DATE reads the clock of whichever call is running, the real one outside any call.
+ */
+const callClock = new AsyncLocalStorage<() => number>();
 let consoleRouted = false;
 
 /** Sends console.log lines written inside a call to that call's log, leaving all others alone. */
@@ -69,8 +76,8 @@ export class BubbleRuntime {
   private readonly options: Required<Pick<RuntimeOptions, "evaluate" | "lists">> & {
     empty: null | undefined | "";
   };
-  /** The `Date` the evaluated actions see. */
-  private readonly date: DateConstructor;
+  /** The clock of this runtime's calls (callClock). */
+  private readonly now: () => number;
 
   constructor(
     readonly actionsDir: string,
@@ -81,7 +88,7 @@ export class BubbleRuntime {
       lists: options.lists ?? "bubble",
       empty: "empty" in options ? (options.empty as null | undefined | "") : null,
     };
-    this.date = options.now ? clockedDate(options.now) : Date;
+    this.now = options.now ?? Date.now;
     for (const id of readdirSync(actionsDir)) {
       const dir = path.join(actionsDir, id);
       const params = JSON.parse(readFileSync(path.join(dir, "params.json"), "utf8")) as ActionParams;
@@ -108,7 +115,7 @@ export class BubbleRuntime {
     const properties = this.properties(loaded.params, inputs);
     const context = this.context(keys);
     const fn = this.evaluate(loaded);
-    const values = await callLogs.run(logs, () => fn(properties, context));
+    const values = await callLogs.run(logs, () => callClock.run(this.now, () => fn(properties, context)));
     const problems = returnValueProblems(loaded.params, values);
     if (problems.length > 0)
       throw new ReturnValueError(`${loaded.params.display} returned: ${problems.join("; ")}`);
@@ -129,7 +136,7 @@ export class BubbleRuntime {
     const loaded = this.find(action);
     const properties = this.properties(loaded.params, inputs);
     const context = this.context(keys);
-    return () => this.evaluate(loaded)(properties, context);
+    return () => callClock.run(this.now, () => this.evaluate(loaded)(properties, context));
   }
 
   private context(keys: Record<string, string | undefined>): Record<string, unknown> {
@@ -156,7 +163,7 @@ export class BubbleRuntime {
       req: NodeJS.Require,
       date: DateConstructor,
     ) => ActionFunction;
-    const fn = factory(createRequire(action.file), this.date);
+    const fn = factory(createRequire(action.file), RUNTIME_DATE);
     if (typeof fn !== "function") throw new Error(`${action.file} does not evaluate to a function`);
     action.evaluated = fn;
     return fn;
@@ -201,6 +208,8 @@ export function clockedDate(now: () => number): DateConstructor {
   ClockedDate.UTC = Real.UTC;
   return ClockedDate as unknown as DateConstructor;
 }
+
+const RUNTIME_DATE = clockedDate(() => (callClock.getStore() ?? Date.now)());
 
 /** A list as Bubble passes it to a plugin in API v4: items read through async length() and get(). */
 export function bubbleList<T>(items: readonly T[]) {

@@ -11,16 +11,17 @@ import { DEMO, rawRequest, startTestServer, type TestServer } from "./support.js
 describe("bad input to the local backend", () => {
   let server: TestServer;
   let token: string;
+  let sessionId: string;
   let wf: string;
   beforeAll(async () => {
     server = await startTestServer();
-    token = (await server.login()).token;
+    ({ token, session_id: sessionId } = await server.login());
     wf = `${server.url}/api/1.1/wf`;
   });
   afterAll(() => server.stop());
 
   afterEach(async () => {
-    const answer = await server.post("protected-action", { token });
+    const answer = await server.post("protected-action", { token, session_id: sessionId });
     expect(answer.status, "the server still serves after the case").toBe(200);
     expect(answer.json.response.user_id).toEqual(expect.any(String));
   });
@@ -33,16 +34,24 @@ describe("bad input to the local backend", () => {
   }
 
   it(`accepts a body of exactly ${MAX_BODY_BYTES} bytes`, async () => {
-    const body = JSON.stringify({ token, pad: "" });
-    const padded = JSON.stringify({ token, pad: "x".repeat(MAX_BODY_BYTES - Buffer.byteLength(body)) });
+    const body = JSON.stringify({ token, session_id: sessionId, pad: "" });
+    const padded = JSON.stringify({
+      token,
+      session_id: sessionId,
+      pad: "x".repeat(MAX_BODY_BYTES - Buffer.byteLength(body)),
+    });
     expect(Buffer.byteLength(padded)).toBe(MAX_BODY_BYTES);
     const answer = await server.post("protected-action", padded);
     expect(answer.status).toBe(200);
   });
 
   it("answers 413 to a body one byte over the limit, by its Content-Length", async () => {
-    const body = JSON.stringify({ token, pad: "" });
-    const padded = JSON.stringify({ token, pad: "x".repeat(MAX_BODY_BYTES + 1 - Buffer.byteLength(body)) });
+    const body = JSON.stringify({ token, session_id: sessionId, pad: "" });
+    const padded = JSON.stringify({
+      token,
+      session_id: sessionId,
+      pad: "x".repeat(MAX_BODY_BYTES + 1 - Buffer.byteLength(body)),
+    });
     const answer = await rawRequest(`${wf}/protected-action`, {
       headers: { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(padded)) },
       chunks: [padded],
@@ -100,7 +109,7 @@ describe("bad input to the local backend", () => {
     it(`answers 404 not_found to ${path}`, async () => {
       const answer = await rawRequest(`${server.url}${path}`, { chunks: ["{}"] });
       expectError(answer, 404, "NOT_FOUND");
-      expect(JSON.parse(answer.body).body.message).toContain("protected-action-strict");
+      expect(JSON.parse(answer.body).body.message).toContain("logout-everywhere");
     });
   }
 
@@ -126,8 +135,10 @@ describe("bad input to the local backend", () => {
     ["login", { email: "", password: DEMO.password }, "email"],
     ["signup", { email: "x@example.com" }, "password"],
     ["refresh-token", {}, "refresh_token"],
+    ["refresh-token", { refresh_token: "a.b.c" }, "session_id"],
     ["protected-action", { note: "no token" }, "token"],
-    ["protected-action-strict", {}, "token"],
+    ["protected-action", { token: "a.b.c" }, "session_id"],
+    ["logout", { refresh_token: "a.b.c" }, "session_id"],
     ["logout-everywhere", {}, "token"],
     ["token-refresh", { token: "" }, "token"],
   ];
@@ -167,18 +178,26 @@ describe("bad input to the local backend", () => {
 
   it("answers Bubble's 401 to an Authorization: Bearer header, whatever the token, and logs a hint", async () => {
     for (const header of [`Bearer ${token}`, "bearer x", "BEARER", "Bearer "]) {
-      const answer = await server.post("protected-action", { token }, { Authorization: header });
+      const answer = await server.post(
+        "protected-action",
+        { token, session_id: sessionId },
+        { Authorization: header },
+      );
       expect(answer.status, header).toBe(401);
       expect(answer.json).toEqual(BEARER_REFUSAL);
     }
     expect(server.logs.at(-1)).toMatch(
       / 401 \d+ms bearer_refused .*\| hint: .*send the JWT as the token parameter$/,
     );
-    const query = await server.post("protected-action?api_token=abc", { token });
+    const query = await server.post("protected-action?api_token=abc", { token, session_id: sessionId });
     expect(query.status).toBe(401);
     expect(query.json).toEqual(BEARER_REFUSAL);
     expect(server.logs.at(-1)).toContain("the api_token query parameter");
-    const basic = await server.post("protected-action", { token }, { Authorization: "Basic ZGVtbzpkZW1v" });
+    const basic = await server.post(
+      "protected-action",
+      { token, session_id: sessionId },
+      { Authorization: "Basic ZGVtbzpkZW1v" },
+    );
     expect(basic.status).toBe(200);
   });
 
@@ -190,24 +209,24 @@ describe("bad input to the local backend", () => {
   }
 
   it(`refuses a parameter nested deeper than ${MAX_DEPTH} levels, even with a valid token, and takes ${MAX_DEPTH}`, async () => {
-    const deep = `{"token": ${JSON.stringify(token)}, "note": ${"[".repeat(5_000)}${"]".repeat(5_000)}}`;
+    const deep = `{"token": ${JSON.stringify(token)}, "session_id": ${JSON.stringify(sessionId)}, "note": ${"[".repeat(5_000)}${"]".repeat(5_000)}}`;
     const answer = await rawRequest(`${wf}/protected-action`, {
       headers: { "Content-Type": "application/json" },
       chunks: [deep],
     });
     expectError(answer, 400, "INVALID_DATA");
-    const limit = `{"token": ${JSON.stringify(token)}, "note": ${"[".repeat(MAX_DEPTH - 1)}${"]".repeat(MAX_DEPTH - 1)}}`;
+    const limit = `{"token": ${JSON.stringify(token)}, "session_id": ${JSON.stringify(sessionId)}, "note": ${"[".repeat(MAX_DEPTH - 1)}${"]".repeat(MAX_DEPTH - 1)}}`;
     expect((await server.post("protected-action", limit)).status).toBe(200);
-    const over = `{"token": ${JSON.stringify(token)}, "note": ${"[".repeat(MAX_DEPTH)}${"]".repeat(MAX_DEPTH)}}`;
+    const over = `{"token": ${JSON.stringify(token)}, "session_id": ${JSON.stringify(sessionId)}, "note": ${"[".repeat(MAX_DEPTH)}${"]".repeat(MAX_DEPTH)}}`;
     expect((await server.post("protected-action", over)).status).toBe(400);
-    const brackets = `{"token": ${JSON.stringify(token)}, "note": "${"[".repeat(5_000)}\\"{"}`;
+    const brackets = `{"token": ${JSON.stringify(token)}, "session_id": ${JSON.stringify(sessionId)}, "note": "${"[".repeat(5_000)}\\"{"}`;
     expect((await server.post("protected-action", brackets)).json.response.parameters.note).toHaveLength(
       5_002,
     );
   });
 
   it("treats __proto__ and other inherited names as plain parameters", async () => {
-    const body = `{"token": ${JSON.stringify(token)}, "__proto__": {"token": "x"}, "constructor": 1, "hasOwnProperty": "y"}`;
+    const body = `{"token": ${JSON.stringify(token)}, "session_id": ${JSON.stringify(sessionId)}, "__proto__": {"token": "x"}, "constructor": 1, "hasOwnProperty": "y"}`;
     const answer = await server.post("protected-action", body);
     expect(answer.json.response.parameters).toEqual(
       JSON.parse('{"__proto__": {"token": "x"}, "constructor": 1, "hasOwnProperty": "y"}'),

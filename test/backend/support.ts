@@ -1,6 +1,7 @@
 /**
- * Helpers for the local backend's tests: a server on an ephemeral loopback port with a fresh data folder
- * and its log lines captured, and small HTTP clients.
+ * Helpers for the local backend's tests: a server on an ephemeral loopback port with a fresh data folder,
+ * its own clock (a test moves it forward instead of waiting), its log lines and request records captured,
+ * and small HTTP clients.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -8,14 +9,21 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { FILES, type Version } from "../../src/emulator/local-data.js";
+import type { RequestRecord } from "../../src/emulator/request-record.js";
 import { type RunningServer, type ServerOptions, startServer } from "../../src/emulator/server.js";
-import { now, signJws } from "../support/jws.js";
+import { signJws } from "../support/jws.js";
 
 export const DEMO = { email: "demo@example.com", password: "demo-password" } as const;
 
 export interface TestServer extends RunningServer {
   /** Every request log line so far. */
   readonly logs: string[];
+  /** Every request record so far (the onRecord sink). */
+  readonly records: RequestRecord[];
+  /** The server's clock, in milliseconds since 1970. */
+  now(): number;
+  /** Moves the server's clock (and so the actions' Date) forward by `ms`. */
+  advance(ms: number): void;
   /** POSTs to a workflow (`login`, ...) with a JSON body; `path` may start with /version-test. */
   post(workflow: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
   /** The JWT Secret plugin key of a version (to craft tokens the way an attacker with it could). */
@@ -50,7 +58,16 @@ export interface Answer {
 export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "jwt-backend-"));
   const logs: string[] = [];
-  const server = await startServer({ port: 0, log: (line) => logs.push(line), ...options, dataDir });
+  const records: RequestRecord[] = [];
+  let clock = Date.now();
+  const server = await startServer({
+    port: 0,
+    log: (line) => logs.push(line),
+    onRecord: (record) => records.push(record),
+    now: () => clock,
+    ...options,
+    dataDir,
+  });
   const secret = (version: Version = "live") =>
     (version === "live" ? options.keyOverrides?.secret : undefined) ??
     (JSON.parse(readFileSync(path.join(dataDir, FILES[version].keys), "utf8"))["JWT Secret"] as string);
@@ -75,12 +92,17 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
   return {
     ...server,
     logs,
+    records,
+    now: () => clock,
+    advance(ms) {
+      clock += ms;
+    },
     secret,
     demoUserId,
     post,
     login,
     async craft(claims = {}, key = secret(), typ = "JWT") {
-      const iat = now();
+      const iat = Math.floor(clock / 1000);
       const base = {
         sub: await demoUserId(),
         email: server.data.demo.email,
@@ -132,13 +154,6 @@ export function rawRequest(
     for (const chunk of options.chunks ?? []) request.write(chunk);
     request.end();
   });
-}
-
-/** Waits until the wall clock has passed `ms` (an expires_at, milliseconds since 1970) by a little. */
-export async function waitUntilPast(ms: number): Promise<void> {
-  const wait = ms - Date.now() + 20;
-  if (wait > 5_000) throw new Error(`refusing to sleep ${wait} ms in a test`);
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 /** `npm start`'s command as a child process (without npm in between, so signals reach it directly). */

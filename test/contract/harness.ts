@@ -14,6 +14,7 @@ export const ACTIONS = {
   decode: "JWT - Decode token (unverified)",
   jwks: "JWT - Public keys (JWKS)",
   external: "JWT - Verify external token",
+  session: "JWT - Session",
 } as const;
 
 export type ActionName = keyof typeof ACTIONS;

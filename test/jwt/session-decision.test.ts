@@ -385,7 +385,7 @@ describe("wiring mistakes stop the workflow (ConfigError invalid_field naming th
     ["current_jti empty for a refresh", { currentJti: undefined }, "refresh", "current_jti"],
     ["current_jti empty text for a refresh", { currentJti: "" }, "refresh", "current_jti"],
     ["rotated_at empty for a refresh", { rotatedAt: undefined }, "refresh", "rotated_at"],
-  ])("%s", async (_, row, purpose, field) => {
+  ])("%s stops the workflow as invalid_field naming the field", async (_, row, purpose, field) => {
     const input = purpose === "refresh" ? refreshToken() : accessToken();
     expect(await configError(decide(input, purpose, row))).toMatch(
       new RegExp(`^invalid_field: The ${field} field `),

@@ -1,6 +1,6 @@
 /**
- * Scenario: mutation fuzzing of valid tokens through the built Verify, Refresh and Decode actions in
- * one warm Bubble runtime stand-in. Deterministic: a seeded PRNG (FUZZ_SEED, default below) drives
+ * Scenario: mutation fuzzing of valid tokens through the built Verify, Refresh, Decode and JWT - Session
+ * actions in one warm Bubble runtime stand-in. Deterministic: a seeded PRNG (FUZZ_SEED, default below) drives
  * FUZZ_RUNS mutations (default 10,000), each one to three stacked edits of a valid token.
  *
  * The bases are tokens of each kind: one-token-flow tokens (HS256/384/512), and session pairs (an access
@@ -11,8 +11,9 @@
  * The oracle: no call throws; nothing leaks; every result carries a contract code (or none, when
  * valid); an action accepts a mutant only when it is the untouched token once the accepted wrapping
  * is removed (surrounding white space, a `Bearer ` prefix in any case) and of a kind the action takes:
- * Verify and Verify external never a refresh token, Refresh never a paired access token, each refused
- * as wrong_token_type even untouched. Non-canonical
+ * Verify and Verify external never a refresh token, Refresh only a one-token-flow token, JWT - Session
+ * (handed the session's row, purpose refresh for a refresh token, access otherwise) only a session's
+ * token of the purpose's kind, each refused as wrong_token_type even untouched. Non-canonical
  * base64url, whose decoded bytes may equal the original's, is refused as malformed by the plugin
  * (see SECURITY.md), so the oracle needs no exception for it.
  */
@@ -331,9 +332,22 @@ interface Failure {
 }
 
 /** Whether `action` takes tokens of `kind` at all (docs/sessions.md). */
-function takes(action: "verify" | "refresh" | "external", kind: Kind): boolean {
-  return action === "refresh" ? kind !== "paired-access" : kind !== "refresh";
+function takes(action: "verify" | "refresh" | "external" | "session", kind: Kind): boolean {
+  if (action === "refresh") return kind === "single";
+  // JWT - Session is asked for the purpose of the base's kind, so it takes both kinds of a session.
+  if (action === "session") return kind !== "single";
+  return kind !== "refresh";
 }
+
+/** The Session row of the session bases' tokens (sid sess-1 of user-1, current refresh jti refresh-1). */
+const sessionRow = {
+  session_id: "sess-1",
+  session_user_id: "user-1",
+  current_jti: "refresh-1",
+  rotated_at: new Date(t0 * 1000),
+  created_at: new Date(t0 * 1000),
+  revoked: false,
+};
 
 function problemOf(
   action: string,
@@ -350,7 +364,7 @@ function problemOf(
       return typeof values.header_json === "string" ? undefined : "decoded without header_json";
     return CODES.has(code as string) ? undefined : `unknown code ${String(code)}`;
   }
-  const flag = action === "refresh" ? "ok" : "valid";
+  const flag = action === "refresh" || action === "session" ? "ok" : "valid";
   const accepted = values[flag];
   if (accepted === true) {
     if (!mayAccept)
@@ -378,15 +392,18 @@ async function check(run: number, mutations: string[], base: Base, token: string
   const isUntouched = unwrapped(token) === base.token;
   if (isUntouched) untouched++;
   const actions = base.external
-    ? (["verify", "refresh", "decode", "external"] as const)
-    : (["verify", "refresh", "decode"] as const);
+    ? (["verify", "refresh", "decode", "session", "external"] as const)
+    : (["verify", "refresh", "decode", "session"] as const);
   for (const action of actions) {
+    const purpose = base.kind === "refresh" ? "refresh" : "access";
     const inputs =
       action === "decode"
         ? { token }
         : action === "external"
           ? { token, ...base.external }
-          : { token, ...base.inputs };
+          : action === "session"
+            ? { token, ...base.inputs, purpose, ...sessionRow }
+            : { token, ...base.inputs };
     const keys = action === "decode" || action === "external" ? {} : base.keys;
     const observation = await observe(runtime, ACTIONS[action], inputs, keys);
     calls++;
