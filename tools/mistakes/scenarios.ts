@@ -272,6 +272,52 @@ export const FLOWS: readonly Scenario[] = [
   }),
 ];
 
+/**
+ * What a session workflow is for, as a builder checks it in a first test after building it (the guide lists
+ * these): a logout ends the session, a logout-everywhere ends the user's other sessions, a refresh token
+ * presented again after the window ends the session. They run after the flows above, so a mistake they
+ * alone catch is told apart in the table.
+ */
+export const EFFECT_FLOWS: readonly Scenario[] = [
+  flow("logout ends the session", async (world) => {
+    const alice = await member(world, "alice");
+    world.advance(AFTER_WINDOW);
+    const current = await refreshed(world, alice.session);
+    await world.call("logout", { refresh_token: current.refresh_token, session_id: current.session_id });
+    await expectEnded(world, current, "after logout with the refresh token");
+    const again = await login(world, alice.email);
+    await world.call("logout", { token: again.token, session_id: again.session_id });
+    await expectEnded(world, again, "after logout with the access token");
+  }),
+  flow("logout-everywhere ends the other sessions", async (world) => {
+    // The other session starts after this one's login and its last rotation, so only "now" ends both.
+    const alice = await member(world, "alice");
+    world.advance(AFTER_WINDOW);
+    const current = await refreshed(world, alice.session);
+    world.advance(AFTER_WINDOW);
+    const other = await login(world, alice.email);
+    world.advance(AFTER_WINDOW);
+    await world.call("logout-everywhere", { token: current.token, session_id: current.session_id });
+    await expectEnded(world, other, "the other session after logout-everywhere");
+    await expectEnded(world, current, "the session that logged out everywhere");
+  }),
+  flow("a reused refresh token ends the session", async (world) => {
+    const alice = await member(world, "alice");
+    world.advance(AFTER_WINDOW);
+    const current = await refreshed(world, alice.session);
+    world.advance(AFTER_WINDOW);
+    const reuse = await refresh(world, alice.session);
+    if (!refused(reuse)) throw new Broken("refresh-token accepted a refresh token reused after the window");
+    await expectEnded(world, current, "after the reuse");
+  }),
+];
+
+/** A flow's check that a session is over: its refresh token gets no pair, its access token no work. */
+async function expectEnded(world: World, session: Pair, when: string): Promise<void> {
+  const dead = await sessionDead(world, session, when);
+  if (dead) throw new Broken(dead);
+}
+
 export const ATTACKS: readonly Scenario[] = [
   attack("junk and empty tokens", async (world) => {
     const victim = await member(world, "victim");
@@ -309,7 +355,8 @@ export const ATTACKS: readonly Scenario[] = [
     const reuse = await refresh(world, alice.session);
     const gain = gained(world, "refresh-token", reuse, [alice.id, alice.email]);
     if (gain) return `the reused refresh token: ${gain}`;
-    return sessionDead(world, current, "after the reuse the session lives on");
+    await attackRequests(world, everyTokenWorkflow("junk", current.session_id).slice(0, 5));
+    return sessionDead(world, current, "after the reuse (and junk sent with its id) the session lives on");
   }),
   attack("a stolen rotated-away refresh token presented repeatedly", async (world) => {
     const alice = await member(world, "alice");
@@ -335,6 +382,8 @@ export const ATTACKS: readonly Scenario[] = [
     world.advance(AFTER_WINDOW);
     const current = await refreshed(world, alice.session);
     await world.call("logout", { refresh_token: current.refresh_token, session_id: current.session_id });
+    // Junk sent with the ended session's id must not bring it back (a write of a refusal's values).
+    await attackRequests(world, everyTokenWorkflow("junk", current.session_id).slice(0, 5));
     const byRefresh = await sessionDead(world, current, "after logout with the refresh token");
     if (byRefresh) return byRefresh;
     const again = await login(world, alice.email);
@@ -349,6 +398,7 @@ export const ATTACKS: readonly Scenario[] = [
       token: alice.session.token,
       session_id: alice.session.session_id,
     });
+    await attackRequests(world, everyTokenWorkflow("junk", other.session_id).slice(0, 5));
     return (
       (await sessionDead(world, other, "the user's other session")) ??
       (await sessionDead(world, alice.session, "the session that logged out everywhere"))
@@ -422,7 +472,7 @@ export const ATTACKS: readonly Scenario[] = [
   }),
 ];
 
-export const SCENARIOS: readonly Scenario[] = [...FLOWS, ...ATTACKS];
+export const SCENARIOS: readonly Scenario[] = [...FLOWS, ...EFFECT_FLOWS, ...ATTACKS];
 
 /** An attack whose own setup (a login, a first refresh) failed tells nothing: the classifier counts it loud. */
 export function isSetupFailure(error: unknown): error is Broken {
