@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from "node:path";
 import { APP } from "../app/app.js";
 import { repoRoot } from "../src/paths.js";
+import { storedTable } from "../tools/mistakes/guide.js";
 import { actionDir, CLIENT_STUB, metaDataJson, paramsJson, sharedTechParamsJson } from "./artifacts.js";
 import { bundleAction } from "./bundle.js";
 import { actionsReference } from "./docs.js";
@@ -53,7 +54,8 @@ export async function buildArtifacts(
   files.set("meta_data.json", metaDataJson(manifest, declaredNodeVersion(manifest, env)));
   files.set("shared_tech_params.json", sharedTechParamsJson(manifest));
   files.set("docs/actions.md", actionsReference(manifest));
-  files.set("docs/workflows.md", workflowsGuide(APP));
+  // The mistakes table is the mistakes suite's to write (npm run workflows -- --mistakes): kept as it is.
+  files.set("docs/workflows.md", workflowsGuide(APP, storedTable(root)));
   const bundles = await Promise.all(
     Object.entries(manifest.actions).map(async ([id, action]) => {
       const code = await bundleAction(root, action, manifest.version);

@@ -4,6 +4,7 @@
  */
 import type { Classified, Verdict } from "./classify.js";
 import { OPERATORS } from "./operators.js";
+import { ATTACKS, EFFECT_FLOWS, FLOWS } from "./scenarios.js";
 
 const VERDICTS: readonly Verdict[] = ["loud", "harmless", "silent-insecure"];
 
@@ -35,7 +36,7 @@ export function fullTable(results: readonly Classified[]): string {
     results.map((result) => [
       result.mutant.workflow,
       result.mutant.mistake,
-      result.verdict,
+      result.way.length > 0 ? `${result.verdict} (if ${result.way.join(" and ")})` : result.verdict,
       result.evidence.map((item) => `${item.scenario}: ${item.detail}`).join("; "),
     ]),
   );
@@ -79,4 +80,41 @@ export function operatorTable(results: readonly Classified[]): string {
       return [operator, String(group.length), ...VERDICTS.map((verdict) => String(found[verdict]))];
     }),
   );
+}
+
+/**
+ * The guide's section: what was tried, the first tests that catch every loud mistake, the attacks, and the
+ * per-step table. Counts only, so it changes when a verdict does, never from one run to the next.
+ */
+export function guideSection(results: readonly Classified[]): string {
+  const effects = new Set(EFFECT_FLOWS.map((scenario) => scenario.name));
+  const onlyByEffects = results.filter(
+    (result) => result.verdict === "loud" && effects.has(result.evidence[0]?.scenario ?? ""),
+  ).length;
+  const bothWays = results.filter((result) => result.way.length > 0).length;
+  return [
+    "`npm run workflows -- --mistakes` makes every single mistake a builder plausibly makes in the definitions above,",
+    `one at a time (${OPERATORS.join("; ")}), runs each changed app in the local backend's interpreter, and`,
+    "tries the first tests below and the attacks against it. A mistake is **loud** when a first test fails (you",
+    "see it at once), **harmless** when every first test passes and every attack is stopped, **silent-insecure**",
+    "when an attack succeeds while every first test passes. Where Bubble's behaviour is not documented (does",
+    "Return data end the workflow? what does Make changes do with an empty thing?), a mistake that meets it is",
+    "tried both ways and the worse verdict counts.",
+    "",
+    `**${summaryLine(results)}.**${bothWays > 0 ? ` ${bothWays} of them took their verdict from the other way of an undocumented behaviour.` : ""}`,
+    "",
+    "Run these first tests once after building the workflows (the local backend's client does each in a few",
+    `lines). The last ${EFFECT_FLOWS.length} check what the session workflows are for; ${onlyByEffects} of the loud mistakes fail only those, so skip`,
+    "none of them:",
+    "",
+    ...[...FLOWS, ...EFFECT_FLOWS].map((scenario, index) => `${index + 1}. ${scenario.summary}.`),
+    "",
+    "The attacks tried on every mistake:",
+    "",
+    ...ATTACKS.map((scenario) => `- ${scenario.summary}.`),
+    "",
+    "Per workflow and step, how the single mistakes there came out:",
+    "",
+    guideTable(results),
+  ].join("\n");
 }

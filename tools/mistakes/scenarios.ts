@@ -9,6 +9,8 @@ import { type Answer, type Row, refused, text, type World } from "./world.js";
 
 export interface Scenario {
   readonly name: string;
+  /** What it does and expects, in a builder's words (the guide lists the flows as first tests). */
+  readonly summary: string;
   readonly kind: "flow" | "attack";
   run(world: World): Promise<string | undefined>;
 }
@@ -169,14 +171,15 @@ async function sessionDead(world: World, session: Pair, what: string): Promise<s
   return undefined;
 }
 
-/** Turns a setup failure inside an attack into a finding of its own: the attack could not be mounted. */
-function attack(name: string, run: (world: World) => Promise<string | undefined>): Scenario {
-  return { name, kind: "attack", run };
+/** An attack: answers what it achieved, or undefined when it was stopped. */
+function attack(name: string, summary: string, run: (world: World) => Promise<string | undefined>): Scenario {
+  return { name, summary, kind: "attack", run };
 }
 
-function flow(name: string, run: (world: World) => Promise<void>): Scenario {
+function flow(name: string, summary: string, run: (world: World) => Promise<void>): Scenario {
   return {
     name,
+    summary,
     kind: "flow",
     run: async (world) => {
       try {
@@ -191,85 +194,113 @@ function flow(name: string, run: (world: World) => Promise<void>): Scenario {
 }
 
 export const FLOWS: readonly Scenario[] = [
-  flow("signup", async (world) => {
+  flow("signup", "signup answers a user_id, and login with that email and password works", async (world) => {
     const id = await signup(world, "new@example.com");
     const session = await login(world, "new@example.com");
     if (session.user_id !== id) throw new Broken("login after signup answered another user_id");
   }),
-  flow("login", async (world) => {
-    await member(world, "alice");
-  }),
-  flow("call protected-action", async (world) => {
-    const alice = await member(world, "alice");
-    await expectProtected(world, alice.session, alice.email);
-  }),
-  flow("refresh", async (world) => {
-    const alice = await member(world, "alice");
-    world.advance(AFTER_WINDOW);
-    const first = await refreshed(world, alice.session);
-    await expectProtected(world, first, alice.email);
-    world.advance(AFTER_WINDOW);
-    const second = await refreshed(world, first);
-    await expectProtected(world, second, alice.email);
-  }),
-  flow("retry inside the window", async (world) => {
-    const alice = await member(world, "alice");
-    world.advance(AFTER_WINDOW);
-    await refreshed(world, alice.session);
-    world.advance(5);
-    const retried = await refreshed(world, alice.session);
-    await expectProtected(world, retried, alice.email);
-    world.advance(AFTER_WINDOW);
-    await refreshed(world, retried);
-  }),
-  flow("logout", async (world) => {
-    const alice = await member(world, "alice");
-    const answer = await world.call("logout", {
-      refresh_token: alice.session.refresh_token,
-      session_id: alice.session.session_id,
-    });
-    expectOk(answer, "logout with the refresh token", ["session_id"]);
-    const again = await login(world, alice.email);
-    const byAccess = await world.call("logout", { token: again.token, session_id: again.session_id });
-    expectOk(byAccess, "logout with the access token", ["session_id"]);
-  }),
-  flow("logout-everywhere", async (world) => {
-    const alice = await member(world, "alice");
-    const answer = await world.call("logout-everywhere", {
-      token: alice.session.token,
-      session_id: alice.session.session_id,
-    });
-    const response = expectOk(answer, "logout-everywhere", ["user_id"]);
-    if (text(response.user_id) !== alice.id) throw new Broken("logout-everywhere answered another user_id");
-    world.advance(1);
-    const later = await login(world, alice.email);
-    await expectProtected(world, later, alice.email);
-    world.advance(AFTER_WINDOW);
-    await refreshed(world, later);
-  }),
-  flow("one-token flow", async (world) => {
-    const alice = await member(world, "alice");
-    const issued = expectOk(
-      await world.call("token-login", { email: alice.email, password: PASSWORD }),
-      "token-login",
-      ["token", "expires_at"],
-    );
-    const call = async (token: unknown) => {
-      const answer = await world.call("token-protected-action", { token: text(token), note: "hello" });
-      const response = expectOk(answer, "token-protected-action", ["user_id"]);
-      if (text(response.user_id) !== alice.id)
-        throw new Broken("token-protected-action answered another user");
-      if (!world.didProtectedWork(answer)) throw new Broken("token-protected-action did not do the work");
-    };
-    await call(issued.token);
-    world.advance(AFTER_WINDOW);
-    const renewed = expectOk(
-      await world.call("token-refresh", { token: text(issued.token) }),
-      "token-refresh",
-      ["token", "expires_at"],
-    );
-    await call(renewed.token);
-  }),
+  flow(
+    "login",
+    "login answers user_id, session_id, token, expires_at, refresh_token and refresh_expires_at",
+    async (world) => {
+      await member(world, "alice");
+    },
+  ),
+  flow(
+    "call protected-action",
+    "protected-action with the token and session_id does the work and answers your user_id and email",
+    async (world) => {
+      const alice = await member(world, "alice");
+      await expectProtected(world, alice.session, alice.email);
+    },
+  ),
+  flow(
+    "refresh",
+    "refresh-token answers a new pair whose token works, and its refresh token refreshes again a minute later",
+    async (world) => {
+      const alice = await member(world, "alice");
+      world.advance(AFTER_WINDOW);
+      const first = await refreshed(world, alice.session);
+      await expectProtected(world, first, alice.email);
+      world.advance(AFTER_WINDOW);
+      const second = await refreshed(world, first);
+      await expectProtected(world, second, alice.email);
+    },
+  ),
+  flow(
+    "retry inside the window",
+    "the same refresh token sent again within 30 seconds answers a pair that works and refreshes later",
+    async (world) => {
+      const alice = await member(world, "alice");
+      world.advance(AFTER_WINDOW);
+      await refreshed(world, alice.session);
+      world.advance(5);
+      const retried = await refreshed(world, alice.session);
+      await expectProtected(world, retried, alice.email);
+      world.advance(AFTER_WINDOW);
+      await refreshed(world, retried);
+    },
+  ),
+  flow(
+    "logout",
+    "logout answers the session_id, with the refresh token or the access token",
+    async (world) => {
+      const alice = await member(world, "alice");
+      const answer = await world.call("logout", {
+        refresh_token: alice.session.refresh_token,
+        session_id: alice.session.session_id,
+      });
+      expectOk(answer, "logout with the refresh token", ["session_id"]);
+      const again = await login(world, alice.email);
+      const byAccess = await world.call("logout", { token: again.token, session_id: again.session_id });
+      expectOk(byAccess, "logout with the access token", ["session_id"]);
+    },
+  ),
+  flow(
+    "logout-everywhere",
+    "logout-everywhere answers your user_id, and a login after it works and refreshes",
+    async (world) => {
+      const alice = await member(world, "alice");
+      const answer = await world.call("logout-everywhere", {
+        token: alice.session.token,
+        session_id: alice.session.session_id,
+      });
+      const response = expectOk(answer, "logout-everywhere", ["user_id"]);
+      if (text(response.user_id) !== alice.id) throw new Broken("logout-everywhere answered another user_id");
+      world.advance(1);
+      const later = await login(world, alice.email);
+      await expectProtected(world, later, alice.email);
+      world.advance(AFTER_WINDOW);
+      await refreshed(world, later);
+    },
+  ),
+  flow(
+    "one-token flow",
+    "token-login answers a token that token-protected-action accepts, and token-refresh a new one that works too",
+    async (world) => {
+      const alice = await member(world, "alice");
+      const issued = expectOk(
+        await world.call("token-login", { email: alice.email, password: PASSWORD }),
+        "token-login",
+        ["token", "expires_at"],
+      );
+      const call = async (token: unknown) => {
+        const answer = await world.call("token-protected-action", { token: text(token), note: "hello" });
+        const response = expectOk(answer, "token-protected-action", ["user_id"]);
+        if (text(response.user_id) !== alice.id)
+          throw new Broken("token-protected-action answered another user");
+        if (!world.didProtectedWork(answer)) throw new Broken("token-protected-action did not do the work");
+      };
+      await call(issued.token);
+      world.advance(AFTER_WINDOW);
+      const renewed = expectOk(
+        await world.call("token-refresh", { token: text(issued.token) }),
+        "token-refresh",
+        ["token", "expires_at"],
+      );
+      await call(renewed.token);
+    },
+  ),
 ];
 
 /**
@@ -279,37 +310,49 @@ export const FLOWS: readonly Scenario[] = [
  * alone catch is told apart in the table.
  */
 export const EFFECT_FLOWS: readonly Scenario[] = [
-  flow("logout ends the session", async (world) => {
-    const alice = await member(world, "alice");
-    world.advance(AFTER_WINDOW);
-    const current = await refreshed(world, alice.session);
-    await world.call("logout", { refresh_token: current.refresh_token, session_id: current.session_id });
-    await expectEnded(world, current, "after logout with the refresh token");
-    const again = await login(world, alice.email);
-    await world.call("logout", { token: again.token, session_id: again.session_id });
-    await expectEnded(world, again, "after logout with the access token");
-  }),
-  flow("logout-everywhere ends the other sessions", async (world) => {
-    // The other session starts after this one's login and its last rotation, so only "now" ends both.
-    const alice = await member(world, "alice");
-    world.advance(AFTER_WINDOW);
-    const current = await refreshed(world, alice.session);
-    world.advance(AFTER_WINDOW);
-    const other = await login(world, alice.email);
-    world.advance(AFTER_WINDOW);
-    await world.call("logout-everywhere", { token: current.token, session_id: current.session_id });
-    await expectEnded(world, other, "the other session after logout-everywhere");
-    await expectEnded(world, current, "the session that logged out everywhere");
-  }),
-  flow("a reused refresh token ends the session", async (world) => {
-    const alice = await member(world, "alice");
-    world.advance(AFTER_WINDOW);
-    const current = await refreshed(world, alice.session);
-    world.advance(AFTER_WINDOW);
-    const reuse = await refresh(world, alice.session);
-    if (!refused(reuse)) throw new Broken("refresh-token accepted a refresh token reused after the window");
-    await expectEnded(world, current, "after the reuse");
-  }),
+  flow(
+    "logout ends the session",
+    "after logout, refresh-token refuses that session's refresh token and protected-action its access token",
+    async (world) => {
+      const alice = await member(world, "alice");
+      world.advance(AFTER_WINDOW);
+      const current = await refreshed(world, alice.session);
+      await world.call("logout", { refresh_token: current.refresh_token, session_id: current.session_id });
+      await expectEnded(world, current, "after logout with the refresh token");
+      const again = await login(world, alice.email);
+      await world.call("logout", { token: again.token, session_id: again.session_id });
+      await expectEnded(world, again, "after logout with the access token");
+    },
+  ),
+  flow(
+    "logout-everywhere ends the other sessions",
+    "after logout-everywhere, a session the user started on another device after this one is refused too",
+    async (world) => {
+      // The other session starts after this one's login and its last rotation, so only "now" ends both.
+      const alice = await member(world, "alice");
+      world.advance(AFTER_WINDOW);
+      const current = await refreshed(world, alice.session);
+      world.advance(AFTER_WINDOW);
+      const other = await login(world, alice.email);
+      world.advance(AFTER_WINDOW);
+      await world.call("logout-everywhere", { token: current.token, session_id: current.session_id });
+      await expectEnded(world, other, "the other session after logout-everywhere");
+      await expectEnded(world, current, "the session that logged out everywhere");
+    },
+  ),
+  flow(
+    "a reused refresh token ends the session",
+    "a refresh token sent again a minute after it was rotated is refused, and then the newer one is refused too",
+    async (world) => {
+      const alice = await member(world, "alice");
+      world.advance(AFTER_WINDOW);
+      const current = await refreshed(world, alice.session);
+      world.advance(AFTER_WINDOW);
+      const reuse = await refresh(world, alice.session);
+      if (!refused(reuse)) throw new Broken("refresh-token accepted a refresh token reused after the window");
+      await expectEnded(world, current, "after the reuse");
+    },
+  ),
 ];
 
 /** A flow's check that a session is over: its refresh token gets no pair, its access token no work. */
@@ -319,157 +362,203 @@ async function expectEnded(world: World, session: Pair, when: string): Promise<v
 }
 
 export const ATTACKS: readonly Scenario[] = [
-  attack("junk and empty tokens", async (world) => {
-    const victim = await member(world, "victim");
-    const junk = ["junk", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", ""];
-    for (const token of junk) {
-      for (const sessionId of [victim.session.session_id, ""]) {
-        const found = await attackRequests(world, everyTokenWorkflow(token, sessionId));
-        if (found) return `${token === "" ? "an empty" : "a junk"} token: ${found}`;
+  attack(
+    "junk and empty tokens",
+    "junk and empty tokens, with a victim's session_id or none, at every workflow",
+    async (world) => {
+      const victim = await member(world, "victim");
+      const junk = ["junk", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", ""];
+      for (const token of junk) {
+        for (const sessionId of [victim.session.session_id, ""]) {
+          const found = await attackRequests(world, everyTokenWorkflow(token, sessionId));
+          if (found) return `${token === "" ? "an empty" : "a junk"} token: ${found}`;
+        }
       }
-    }
-    return undefined;
-  }),
-  attack("an empty session_id", async (world) => {
-    // The victim's Session is the first row, so a search that ignores an empty constraint finds it.
-    const victim = await member(world, "victim");
-    const attacker = await member(world, "attacker");
-    const own = [attacker.id, attacker.email];
-    return attackRequests(world, everyTokenWorkflow(attacker.session.token, "").slice(0, 5), {
-      victim: victim.id,
-      own,
-    }).then(
-      async (found) =>
-        found ??
-        attackRequests(world, everyTokenWorkflow(attacker.session.refresh_token, "").slice(0, 5), {
-          victim: victim.id,
+      return undefined;
+    },
+  ),
+  attack(
+    "an empty session_id",
+    "your own valid tokens with an empty session_id (a search that ignores it finds another user's Session)",
+    async (world) => {
+      // The victim's Session is the first row, so a search that ignores an empty constraint finds it.
+      const victim = await member(world, "victim");
+      const attacker = await member(world, "attacker");
+      const own = [attacker.id, attacker.email];
+      return attackRequests(world, everyTokenWorkflow(attacker.session.token, "").slice(0, 5), {
+        victim: victim.id,
+        own,
+      }).then(
+        async (found) =>
+          found ??
+          attackRequests(world, everyTokenWorkflow(attacker.session.refresh_token, "").slice(0, 5), {
+            victim: victim.id,
+            own,
+          }),
+      );
+    },
+  ),
+  attack(
+    "a refresh token reused after the window",
+    "a rotated-away refresh token presented after the window, then junk with that session_id",
+    async (world) => {
+      const alice = await member(world, "alice");
+      world.advance(AFTER_WINDOW);
+      const current = await refreshed(world, alice.session);
+      world.advance(AFTER_WINDOW);
+      const reuse = await refresh(world, alice.session);
+      const gain = gained(world, "refresh-token", reuse, [alice.id, alice.email]);
+      if (gain) return `the reused refresh token: ${gain}`;
+      await attackRequests(world, everyTokenWorkflow("junk", current.session_id).slice(0, 5));
+      return sessionDead(world, current, "after the reuse (and junk sent with its id) the session lives on");
+    },
+  ),
+  attack(
+    "a stolen rotated-away refresh token presented repeatedly",
+    "a thief's copy: once inside the window (a retry, by design), then three times after it",
+    async (world) => {
+      const alice = await member(world, "alice");
+      const stolen = alice.session;
+      world.advance(AFTER_WINDOW);
+      const current = await refreshed(world, alice.session);
+      // Inside the retry window the thief's copy is indistinguishable from a retry and gets the pair.
+      world.advance(5);
+      const thief = await refreshed(world, stolen).catch(() => undefined);
+      for (const wait of [AFTER_WINDOW, AFTER_WINDOW, 300]) {
+        world.advance(wait);
+        const answer = await refresh(world, stolen);
+        const gain = gained(world, "refresh-token", answer, [alice.id, alice.email]);
+        if (gain) return `the stolen refresh token, ${wait} s later: ${gain}`;
+      }
+      return (
+        (await sessionDead(world, current, "after the reuse the user's tokens live on")) ??
+        (thief
+          ? await sessionDead(world, thief, "after the reuse the thief's retry pair lives on")
+          : undefined)
+      );
+    },
+  ),
+  attack(
+    "a revoked session",
+    "the tokens of a logged-out session, after junk was sent with its id",
+    async (world) => {
+      const alice = await member(world, "alice");
+      world.advance(AFTER_WINDOW);
+      const current = await refreshed(world, alice.session);
+      await world.call("logout", { refresh_token: current.refresh_token, session_id: current.session_id });
+      // Junk sent with the ended session's id must not bring it back (a write of a refusal's values).
+      await attackRequests(world, everyTokenWorkflow("junk", current.session_id).slice(0, 5));
+      const byRefresh = await sessionDead(world, current, "after logout with the refresh token");
+      if (byRefresh) return byRefresh;
+      const again = await login(world, alice.email);
+      await world.call("logout", { token: again.token, session_id: again.session_id });
+      return sessionDead(world, again, "after logout with the access token");
+    },
+  ),
+  attack(
+    "after logout-everywhere",
+    "the tokens of the user's sessions after logout-everywhere",
+    async (world) => {
+      const alice = await member(world, "alice");
+      const other = await login(world, alice.email);
+      world.advance(1);
+      await world.call("logout-everywhere", {
+        token: alice.session.token,
+        session_id: alice.session.session_id,
+      });
+      await attackRequests(world, everyTokenWorkflow("junk", other.session_id).slice(0, 5));
+      return (
+        (await sessionDead(world, other, "the user's other session")) ??
+        (await sessionDead(world, alice.session, "the session that logged out everywhere"))
+      );
+    },
+  ),
+  attack(
+    "another user's session id with your own valid token",
+    "your valid tokens, or your logged-out session's, with another user's session_id",
+    async (world) => {
+      const victim = await member(world, "victim");
+      const attacker = await member(world, "attacker");
+      const own = [attacker.id, attacker.email];
+      const options = { victim: victim.id, own };
+      const sid = victim.session.session_id;
+      const live = await attackRequests(
+        world,
+        [
+          ...everyTokenWorkflow(attacker.session.token, sid).slice(0, 5),
+          ...everyTokenWorkflow(attacker.session.refresh_token, sid).slice(0, 5),
+        ],
+        options,
+      );
+      if (live) return live;
+      // An attacker whose own session has ended must get nothing through the victim's live session either.
+      const ended = await login(world, attacker.email);
+      await world.call("logout", { refresh_token: ended.refresh_token, session_id: ended.session_id });
+      const requests = [
+        ...everyTokenWorkflow(ended.token, sid).slice(0, 1),
+        ...everyTokenWorkflow(ended.refresh_token, sid).slice(1, 2),
+      ];
+      for (const [workflow, parameters] of requests) {
+        const answer = await world.call(workflow, parameters);
+        if (world.didProtectedWork(answer))
+          return `an ended session's token with the victim's id: ${workflow} did the work`;
+        const gain = gained(world, workflow, answer, own);
+        if (gain) return `an ended session's token with the victim's id: ${gain}`;
+      }
+      return undefined;
+    },
+  ),
+  attack(
+    "a session refresh token at the one-token workflows",
+    "a session refresh token at token-refresh and token-protected-action, before and after logout",
+    async (world) => {
+      const alice = await member(world, "alice");
+      const own = [alice.id, alice.email];
+      const found = await attackRequests(
+        world,
+        everyTokenWorkflow(alice.session.refresh_token, "").slice(5),
+        {
           own,
-        }),
-    );
-  }),
-  attack("a refresh token reused after the window", async (world) => {
-    const alice = await member(world, "alice");
-    world.advance(AFTER_WINDOW);
-    const current = await refreshed(world, alice.session);
-    world.advance(AFTER_WINDOW);
-    const reuse = await refresh(world, alice.session);
-    const gain = gained(world, "refresh-token", reuse, [alice.id, alice.email]);
-    if (gain) return `the reused refresh token: ${gain}`;
-    await attackRequests(world, everyTokenWorkflow("junk", current.session_id).slice(0, 5));
-    return sessionDead(world, current, "after the reuse (and junk sent with its id) the session lives on");
-  }),
-  attack("a stolen rotated-away refresh token presented repeatedly", async (world) => {
-    const alice = await member(world, "alice");
-    const stolen = alice.session;
-    world.advance(AFTER_WINDOW);
-    const current = await refreshed(world, alice.session);
-    // Inside the retry window the thief's copy is indistinguishable from a retry and gets the pair.
-    world.advance(5);
-    const thief = await refreshed(world, stolen).catch(() => undefined);
-    for (const wait of [AFTER_WINDOW, AFTER_WINDOW, 300]) {
-      world.advance(wait);
-      const answer = await refresh(world, stolen);
-      const gain = gained(world, "refresh-token", answer, [alice.id, alice.email]);
-      if (gain) return `the stolen refresh token, ${wait} s later: ${gain}`;
-    }
-    return (
-      (await sessionDead(world, current, "after the reuse the user's tokens live on")) ??
-      (thief ? await sessionDead(world, thief, "after the reuse the thief's retry pair lives on") : undefined)
-    );
-  }),
-  attack("a revoked session", async (world) => {
-    const alice = await member(world, "alice");
-    world.advance(AFTER_WINDOW);
-    const current = await refreshed(world, alice.session);
-    await world.call("logout", { refresh_token: current.refresh_token, session_id: current.session_id });
-    // Junk sent with the ended session's id must not bring it back (a write of a refusal's values).
-    await attackRequests(world, everyTokenWorkflow("junk", current.session_id).slice(0, 5));
-    const byRefresh = await sessionDead(world, current, "after logout with the refresh token");
-    if (byRefresh) return byRefresh;
-    const again = await login(world, alice.email);
-    await world.call("logout", { token: again.token, session_id: again.session_id });
-    return sessionDead(world, again, "after logout with the access token");
-  }),
-  attack("after logout-everywhere", async (world) => {
-    const alice = await member(world, "alice");
-    const other = await login(world, alice.email);
-    world.advance(1);
-    await world.call("logout-everywhere", {
-      token: alice.session.token,
-      session_id: alice.session.session_id,
-    });
-    await attackRequests(world, everyTokenWorkflow("junk", other.session_id).slice(0, 5));
-    return (
-      (await sessionDead(world, other, "the user's other session")) ??
-      (await sessionDead(world, alice.session, "the session that logged out everywhere"))
-    );
-  }),
-  attack("another user's session id with your own valid token", async (world) => {
-    const victim = await member(world, "victim");
-    const attacker = await member(world, "attacker");
-    const own = [attacker.id, attacker.email];
-    const options = { victim: victim.id, own };
-    const sid = victim.session.session_id;
-    const live = await attackRequests(
-      world,
-      [
-        ...everyTokenWorkflow(attacker.session.token, sid).slice(0, 5),
-        ...everyTokenWorkflow(attacker.session.refresh_token, sid).slice(0, 5),
-      ],
-      options,
-    );
-    if (live) return live;
-    // An attacker whose own session has ended must get nothing through the victim's live session either.
-    const ended = await login(world, attacker.email);
-    await world.call("logout", { refresh_token: ended.refresh_token, session_id: ended.session_id });
-    const requests = [
-      ...everyTokenWorkflow(ended.token, sid).slice(0, 1),
-      ...everyTokenWorkflow(ended.refresh_token, sid).slice(1, 2),
-    ];
-    for (const [workflow, parameters] of requests) {
-      const answer = await world.call(workflow, parameters);
-      if (world.didProtectedWork(answer))
-        return `an ended session's token with the victim's id: ${workflow} did the work`;
-      const gain = gained(world, workflow, answer, own);
-      if (gain) return `an ended session's token with the victim's id: ${gain}`;
-    }
-    return undefined;
-  }),
-  attack("a session refresh token at the one-token workflows", async (world) => {
-    const alice = await member(world, "alice");
-    const own = [alice.id, alice.email];
-    const found = await attackRequests(world, everyTokenWorkflow(alice.session.refresh_token, "").slice(5), {
-      own,
-    });
-    if (found) return found;
-    // The same after the session ended: the one-token flow must not keep it alive.
-    await world.call("logout", {
-      refresh_token: alice.session.refresh_token,
-      session_id: alice.session.session_id,
-    });
-    return attackRequests(world, everyTokenWorkflow(alice.session.refresh_token, "").slice(5), { own });
-  }),
-  attack("a one-token token at the session workflows", async (world) => {
-    const alice = await member(world, "alice");
-    const issued = await world.call("token-login", { email: alice.email, password: PASSWORD });
-    const token = text(expectOk(issued, "token-login", ["token"]).token);
-    return attackRequests(world, everyTokenWorkflow(token, alice.session.session_id).slice(0, 5), {
-      own: [alice.id, alice.email],
-    });
-  }),
-  attack("protected work run for a refused token", async (world) => {
-    const alice = await member(world, "alice");
-    world.advance(AFTER_ACCESS_EXPIRY);
-    for (const [workflow, parameters] of [
-      ["protected-action", { token: alice.session.token, session_id: alice.session.session_id }],
-      ["protected-action", { token: alice.session.refresh_token, session_id: alice.session.session_id }],
-      ["token-protected-action", { token: alice.session.token }],
-    ] as const) {
-      const answer = await world.call(workflow, parameters);
-      if (world.didProtectedWork(answer)) return `${workflow} did the work for a refused token`;
-    }
-    return undefined;
-  }),
+        },
+      );
+      if (found) return found;
+      // The same after the session ended: the one-token flow must not keep it alive.
+      await world.call("logout", {
+        refresh_token: alice.session.refresh_token,
+        session_id: alice.session.session_id,
+      });
+      return attackRequests(world, everyTokenWorkflow(alice.session.refresh_token, "").slice(5), { own });
+    },
+  ),
+  attack(
+    "a one-token token at the session workflows",
+    "a token-login token at protected-action, refresh-token, logout and logout-everywhere",
+    async (world) => {
+      const alice = await member(world, "alice");
+      const issued = await world.call("token-login", { email: alice.email, password: PASSWORD });
+      const token = text(expectOk(issued, "token-login", ["token"]).token);
+      return attackRequests(world, everyTokenWorkflow(token, alice.session.session_id).slice(0, 5), {
+        own: [alice.id, alice.email],
+      });
+    },
+  ),
+  attack(
+    "protected work run for a refused token",
+    "an expired access token, a refresh token and a session token at the protected workflows",
+    async (world) => {
+      const alice = await member(world, "alice");
+      world.advance(AFTER_ACCESS_EXPIRY);
+      for (const [workflow, parameters] of [
+        ["protected-action", { token: alice.session.token, session_id: alice.session.session_id }],
+        ["protected-action", { token: alice.session.refresh_token, session_id: alice.session.session_id }],
+        ["token-protected-action", { token: alice.session.token }],
+      ] as const) {
+        const answer = await world.call(workflow, parameters);
+        if (world.didProtectedWork(answer)) return `${workflow} did the work for a refused token`;
+      }
+      return undefined;
+    },
+  ),
 ];
 
 export const SCENARIOS: readonly Scenario[] = [...FLOWS, ...EFFECT_FLOWS, ...ATTACKS];
