@@ -137,7 +137,10 @@ export function interpreterTarget(
           const rows: Row[] = [];
           for (const type of Object.keys(THINGS) as ThingType[]) {
             for (const row of database.search(type, [])) {
-              const { "Modified Date": _, ...fields } = row.fields;
+              const { "Modified Date": _, ...fields }: Record<string, unknown> = row.fields;
+              // A yes/no never written reads "no" (the interpreter's and Bubble's default): the same value.
+              for (const [name, field] of Object.entries(THINGS[type].fields))
+                if (field.type === "yes/no") fields[name] ??= 0;
               const owner = type === "User" ? row.id : type === "Session" ? String(fields.user ?? "") : "";
               rows.push({ key: `${type}:${row.id}`, owner, value: JSON.stringify(fields) });
             }
