@@ -280,7 +280,12 @@ export const SESSION_WORKFLOWS: readonly ApiWorkflow[] = [
       findSession,
       // The client sends one of the two; typed one after the other, the field holds whichever came.
       decide("logout", { join: [parameter("refresh_token"), parameter("token")] }),
-      { kind: "makeChanges", thing: SESSION, fields: { revoked: yes }, onlyWhen: isYes(result(2, "revoke")) },
+      {
+        kind: "makeChanges",
+        thing: SESSION,
+        fields: { revoked: result(2, "new_revoked") },
+        onlyWhen: isYes(result(2, "revoke")),
+      },
       { kind: "returnData", values: { session_id: result(2, "session_id"), ...refusal(2) } },
     ],
   },
