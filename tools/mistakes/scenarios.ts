@@ -355,10 +355,14 @@ export const EFFECT_FLOWS: readonly Scenario[] = [
   ),
 ];
 
-/** A flow's check that a session is over: its refresh token gets no pair, its access token no work. */
+/**
+ * A flow's check that a session is over, by what a builder sees: refresh-token and protected-action answer a
+ * refusal (an error_code). Work done behind a refusal is not seen here; the attacks look for that.
+ */
 async function expectEnded(world: World, session: Pair, when: string): Promise<void> {
-  const dead = await sessionDead(world, session, when);
-  if (dead) throw new Broken(dead);
+  if (!refused(await refresh(world, session))) throw new Broken(`${when}: refresh-token did not refuse`);
+  if (!refused(await protectedAction(world, session.token, session.session_id)))
+    throw new Broken(`${when}: protected-action did not refuse`);
 }
 
 export const ATTACKS: readonly Scenario[] = [
