@@ -140,27 +140,30 @@ export async function decideSession(
   const over = sessionOver(row, login, options);
   if (over) return refused(over, row);
   // 5. What the token was presented for.
-  const accepted = { ok: true as const, userId: login.sub, sessionId: login.sid, claims: verified.claims };
+  const accepted: Accepted = {
+    ok: true,
+    userId: login.sub,
+    sessionId: login.sid,
+    claims: verified.claims,
+    authTime: login.authTime,
+  };
   const unchanged = handedBack(row);
   switch (purpose) {
     case "access":
-      return { ...accepted, authTime: login.authTime, ...unchanged };
+      return { ...accepted, ...unchanged };
     case "logout":
-      return { ...accepted, authTime: login.authTime, ...unchanged, revoke: true, newRevoked: true };
+      return { ...accepted, ...unchanged, revoke: true, newRevoked: true };
     case "logout_everywhere":
-      return {
-        ...accepted,
-        authTime: login.authTime,
-        ...unchanged,
-        endAllSessions: true,
-        newSessionsRevokedAt: now,
-      };
+      return { ...accepted, ...unchanged, endAllSessions: true, newSessionsRevokedAt: now };
     case "refresh":
       return rotation(verified, login, key as SigningKey, options, accepted);
   }
 }
 
 type SigningKey = Awaited<ReturnType<typeof signingKey>>;
+
+/** What every accepted answer carries about the token's login. */
+type Accepted = Pick<SessionAccepted, "ok" | "userId" | "sessionId" | "claims" | "authTime">;
 
 /** The claims a session decision relies on, read once after the signature and claims held. */
 interface Login {
@@ -246,7 +249,7 @@ async function rotation(
   login: Login,
   key: SigningKey,
   options: SessionDecisionOptions,
-  accepted: { ok: true; userId: string; sessionId: string; claims: JsonObject },
+  accepted: Accepted,
 ): Promise<SessionDecision> {
   const { row, now } = options;
   const presented = login.jti as string;
@@ -265,7 +268,7 @@ async function rotation(
   const pair = await issuePair(verified, login, key, options, successor);
   if (!pair.ok) return refused(pair.error, row);
   const { access, refresh } = pair;
-  const base = { ...accepted, authTime: login.authTime, access, refresh };
+  const base = { ...accepted, access, refresh };
   if (retry) return { ...base, ...handedBack(row) };
   return {
     ...base,
