@@ -274,17 +274,18 @@ async function runSteps(frame: Frame, steps: readonly Step[]): Promise<void> {
     const record = (status: StepRecord["status"], note?: string) => {
       run.steps[slot] = note === undefined ? { index, label, status } : { index, label, status, note };
     };
-    if (step.onlyWhen && !(await condition(frame, step.onlyWhen))) {
-      record("skipped", `Only when ${describeCondition(step.onlyWhen)}: no`);
-      continue;
-    }
-    if (step.kind === "terminate") {
-      run.actions++;
-      record("terminated");
-      throw new Terminated();
-    }
-    if (step.kind !== "yourWork") run.actions++;
     try {
+      // A condition that cannot be evaluated (a field read from something that is not a thing) fails the
+      // step like any other error in it.
+      if (step.onlyWhen && !(await condition(frame, step.onlyWhen))) {
+        record("skipped", `Only when ${describeCondition(step.onlyWhen)}: no`);
+        continue;
+      }
+      if (step.kind !== "yourWork") run.actions++;
+      if (step.kind === "terminate") {
+        record("terminated");
+        throw new Terminated();
+      }
       const outcome = await runStep(frame, step, i + 1);
       record(outcome.status ?? "ran", outcome.note);
       if (outcome.ends) throw new Terminated();

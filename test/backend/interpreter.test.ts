@@ -187,6 +187,31 @@ describe("the interpreter", () => {
     expect(skipped.cost.writes).toBe(0);
   });
 
+  it("fails the step whose condition cannot be evaluated, and keeps its record", async () => {
+    const definition = app(
+      workflow(
+        [
+          {
+            kind: "returnData",
+            values: { ran: text("yes") },
+            onlyWhen: { first: { isEmpty: of(parameter("s"), "user") } },
+          },
+        ],
+        { parameters: [{ key: "s", type: "text" }] },
+      ),
+    );
+    const outcome = await run(definition, { s: "not a thing" });
+    expect(outcome.outcome).toBe("server_error");
+    expect(outcome.steps).toEqual([
+      {
+        index: "1",
+        label: "Return data from API",
+        status: "failed",
+        note: '"user" was read from something that is not a thing',
+      },
+    ]);
+  });
+
   it("runs a custom event: its Terminate ends only the event, its Return data gives the trigger's result", async () => {
     const event: CustomEvent = {
       name: "e",
