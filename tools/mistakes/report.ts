@@ -94,8 +94,8 @@ export function guideSection(results: readonly Classified[]): string {
   const bothWays = results.filter((result) => result.way.length > 0).length;
   return [
     "`npm run workflows -- --mistakes` makes every single mistake a builder plausibly makes in the definitions above,",
-    `one at a time (${OPERATORS.join("; ")}), runs each changed app in the local backend's interpreter, and`,
-    "tries the first tests below and the attacks against it. A mistake is **loud** when a first test fails (you",
+    "one at a time, runs each changed app in the local backend's interpreter, and tries the first tests below and",
+    `the attacks against it. The mistakes: ${OPERATORS.join("; ")}. A mistake is **loud** when a first test fails (you`,
     "see it at once), **harmless** when every first test passes and every attack is stopped, **silent-insecure**",
     "when an attack succeeds while every first test passes. Where Bubble's behaviour is not documented (does",
     "Return data end the workflow? what does Make changes do with an empty thing?), a mistake that meets it is",
@@ -103,9 +103,9 @@ export function guideSection(results: readonly Classified[]): string {
     "",
     `**${summaryLine(results)}.**${bothWays > 0 ? ` ${bothWays} of them took their verdict from the other way of an undocumented behaviour.` : ""}`,
     "",
-    "Run these first tests once after building the workflows (the local backend's client does each in a few",
-    `lines). The last ${EFFECT_FLOWS.length} check what the session workflows are for; ${onlyByEffects} of the loud mistakes fail only those, so skip`,
-    "none of them:",
+    "Run these first tests once after building the workflows, against your development version (each is a",
+    `request or two). The last ${EFFECT_FLOWS.length} check what the session workflows are for; ${onlyByEffects} of the loud mistakes fail only those,`,
+    "so skip none of them:",
     "",
     ...[...FLOWS, ...EFFECT_FLOWS].map((scenario, index) => `${index + 1}. ${scenario.summary}.`),
     "",
