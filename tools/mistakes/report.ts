@@ -113,8 +113,24 @@ export function guideSection(results: readonly Classified[]): string {
     "",
     ...ATTACKS.map((scenario) => `- ${scenario.summary}.`),
     "",
+    ...silentSection(results),
     "Per workflow and step, how the single mistakes there came out:",
     "",
     guideTable(results),
   ].join("\n");
+}
+
+/** The silent-insecure mistakes by name, for the builder to get right: no first test shows them. */
+function silentSection(results: readonly Classified[]): string[] {
+  const silent = results.filter((result) => result.verdict === "silent-insecure");
+  if (silent.length === 0) return [];
+  return [
+    "Silent-insecure, so get these right by reading (no first test shows them):",
+    "",
+    ...silent.map(
+      (result) =>
+        `- \`${result.mutant.workflow}\` ${result.mutant.mistake}: ${result.evidence.map((item) => item.detail).join("; ")}.`,
+    ),
+    "",
+  ];
 }

@@ -29,6 +29,8 @@ const PASSWORD = "correct horse battery";
 const AFTER_WINDOW = 60;
 /** Past the access token's lifetime. */
 const AFTER_ACCESS_EXPIRY = 1000;
+/** token-login's and token-refresh's expires_in; token-refresh's grace_period is 300 s past it. */
+const ONE_TOKEN_TTL = 3600;
 
 /** Thrown inside a scenario when a step it needs fails: for a flow that is the finding, for an attack a setup failure. */
 class Broken extends Error {}
@@ -306,7 +308,7 @@ export const FLOWS: readonly Scenario[] = [
 /**
  * What a session workflow is for, as a builder checks it in a first test after building it (the guide lists
  * these): a logout ends the session, a logout-everywhere ends the user's other sessions, a refresh token
- * presented again after the window ends the session. They run after the flows above, so a mistake they
+ * presented again after the window ends the session, a one-token refresh retires the token it replaced. They run after the flows above, so a mistake they
  * alone catch is told apart in the table.
  */
 export const EFFECT_FLOWS: readonly Scenario[] = [
@@ -351,6 +353,21 @@ export const EFFECT_FLOWS: readonly Scenario[] = [
       const reuse = await refresh(world, alice.session);
       if (!refused(reuse)) throw new Broken("refresh-token accepted a refresh token reused after the window");
       await expectEnded(world, current, "after the reuse");
+    },
+  ),
+  flow(
+    "token-refresh retires the old token",
+    "after token-refresh, the token it replaced is refused by token-refresh and by token-protected-action",
+    async (world) => {
+      const alice = await member(world, "alice");
+      const issued = await world.call("token-login", { email: alice.email, password: PASSWORD });
+      const old = text(expectOk(issued, "token-login", ["token"]).token);
+      world.advance(AFTER_WINDOW);
+      expectOk(await world.call("token-refresh", { token: old }), "token-refresh", ["token"]);
+      if (!refused(await world.call("token-refresh", { token: old })))
+        throw new Broken("token-refresh accepted the token it had replaced");
+      if (!refused(await world.call("token-protected-action", { token: old })))
+        throw new Broken("token-protected-action accepted the token token-refresh had replaced");
     },
   ),
 ];
@@ -544,6 +561,26 @@ export const ATTACKS: readonly Scenario[] = [
       return attackRequests(world, everyTokenWorkflow(token, alice.session.session_id).slice(0, 5), {
         own: [alice.id, alice.email],
       });
+    },
+  ),
+  attack(
+    "a one-token token used again after token-refresh",
+    "a one-token-flow token after token-refresh replaced it: refreshed again, and at token-protected-action",
+    async (world) => {
+      const alice = await member(world, "alice");
+      const issued = await world.call("token-login", { email: alice.email, password: PASSWORD });
+      const old = text(expectOk(issued, "token-login", ["token"]).token);
+      world.advance(AFTER_WINDOW);
+      expectOk(await world.call("token-refresh", { token: old }), "token-refresh", ["token"]);
+      world.advance(AFTER_WINDOW);
+      const own = [alice.id, alice.email];
+      const soon = await attackRequests(world, everyTokenWorkflow(old, "").slice(5), { own });
+      if (soon) return soon;
+      // 100 s past the old token's exp, so past the new one's too, and inside the old one's grace period:
+      // its revoked row must still be there (revoke_until, not the new token's expiry).
+      world.advance(ONE_TOKEN_TTL + 100 - 2 * AFTER_WINDOW);
+      const late = await attackRequests(world, everyTokenWorkflow(old, "").slice(5, 6), { own });
+      return late ? `inside the grace period: ${late}` : undefined;
     },
   ),
   attack(

@@ -8,12 +8,13 @@ import { randomBytes, scryptSync } from "node:crypto";
 import { stepLabel } from "../../app/describe.js";
 import type { AppDefinition } from "../../app/types.js";
 import { AppDatabase, IN_MEMORY, THINGS, type ThingType } from "../../src/emulator/database.js";
-import { type InterpreterOptions, runWorkflow } from "../../src/emulator/interpreter.js";
+import { type InterpreterOptions, runWorkflow, type Settings } from "../../src/emulator/interpreter.js";
 import { HttpError } from "../../src/emulator/request-body.js";
 import type { StepRecord } from "../../src/emulator/request-record.js";
 import { BubbleRuntime } from "../../src/emulator/runtime.js";
 import { DEFAULT_SETTINGS } from "../../src/emulator/server.js";
 import { bubbleUniqueId } from "../../src/emulator/users.js";
+import { mapStep } from "./operators.js";
 import {
   type Answer,
   type Row,
@@ -42,6 +43,23 @@ function dependedOn(steps: readonly StepRecord[]): Undocumented[] {
   if (steps.some((step) => step.note === EMPTY_THING))
     found.push("Make changes to an empty thing is skipped");
   return found;
+}
+
+/**
+ * The lifetimes and windows as the builder types them: each literal that the local backend may replace with
+ * one of its settings (`npm start` can run shorter ones) is taken as written, so the suite tries what the
+ * guide tells a builder to type.
+ */
+function typedSettings(app: AppDefinition): Settings {
+  const settings: Record<string, number> = { ...DEFAULT_SETTINGS };
+  for (const container of [...app.customEvents, ...app.workflows])
+    for (const step of container.steps)
+      mapStep(step, (expression) => {
+        if ("literal" in expression && expression.setting && typeof expression.literal === "number")
+          settings[expression.setting] = expression.literal;
+        return expression;
+      });
+  return settings as unknown as Settings;
 }
 
 /** One Target per choice of undocumented behaviours, made when first asked for. */
@@ -104,7 +122,7 @@ export function interpreterTarget(
         app,
         database,
         now: () => clock.now,
-        settings: DEFAULT_SETTINGS,
+        settings: typedSettings(app),
         options,
         plugin: (action: string, inputs: Record<string, unknown>) =>
           clockOf.run(clock, () => runtime.call(action, inputs, keys, [])),
