@@ -345,7 +345,7 @@ export const ONE_TOKEN_WORKFLOWS: readonly ApiWorkflow[] = [
     name: "token-refresh",
     flow: "one-token",
     summary:
-      "A new token for one that is valid (or expired within the grace period); the old one is revoked.",
+      "A new token for one that is still valid (or expired within grace_period, when you set one); the old one is revoked.",
     parameters: [{ key: "token", type: "text" }],
     settings: PUBLIC,
     steps: [
@@ -355,7 +355,10 @@ export const ONE_TOKEN_WORKFLOWS: readonly ApiWorkflow[] = [
         fields: {
           token: parameter("token"),
           expires_in: number(3600, "tokenTtlSeconds"),
-          grace_period: number(300, "refreshGraceSeconds"),
+          // No grace by default (SECURITY.md's checklist: 0 unless clients are often offline). With one, the
+          // Revoked token's expires_at must be revoke_until: wired as expires_at instead (the new token's
+          // expiry), a token refreshed early could be refreshed again inside its grace period.
+          grace_period: number(0, "refreshGraceSeconds"),
           max_session: number(2_592_000),
           revoked_ids: REVOKED_IDS,
         },
