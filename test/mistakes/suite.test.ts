@@ -120,6 +120,24 @@ describe("holes the suite must see", () => {
     expect(found.evidence[0]?.detail).toMatch(/logout changed (a|the victim's) Session row/);
   });
 
+  it("token-refresh with a 300 s grace and the Revoked token's expires_at wired to expires_at: a token refreshed twice", async () => {
+    const app = changed("token-refresh", (steps) =>
+      steps.map((step): Step => {
+        if (step.kind === "plugin")
+          return {
+            ...step,
+            fields: { ...step.fields, grace_period: { literal: 300, setting: "refreshGraceSeconds" } },
+          };
+        if (step.kind === "createThing")
+          return { ...step, fields: { ...step.fields, expires_at: result(1, "expires_at") } };
+        return step;
+      }),
+    );
+    const found = await verdictFor(app, "token-refresh");
+    expect(found.verdict).toBe("silent-insecure");
+    expect(found.evidence[0]?.detail).toMatch(/^inside the grace period: token-refresh handed out token/);
+  });
+
   it("refresh-token revoking on every refusal (Only when ok is no): junk with a victim's session_id ends it", async () => {
     const app = changed("refresh-token", (steps) =>
       steps.map(
