@@ -280,7 +280,12 @@ export const SESSION_WORKFLOWS: readonly ApiWorkflow[] = [
       findSession,
       // The client sends one of the two; typed one after the other, the field holds whichever came.
       decide("logout", { join: [parameter("refresh_token"), parameter("token")] }),
-      { kind: "makeChanges", thing: SESSION, fields: { revoked: yes }, onlyWhen: isYes(result(2, "revoke")) },
+      {
+        kind: "makeChanges",
+        thing: SESSION,
+        fields: { revoked: result(2, "new_revoked") },
+        onlyWhen: isYes(result(2, "revoke")),
+      },
       { kind: "returnData", values: { session_id: result(2, "session_id"), ...refusal(2) } },
     ],
   },
@@ -340,7 +345,7 @@ export const ONE_TOKEN_WORKFLOWS: readonly ApiWorkflow[] = [
     name: "token-refresh",
     flow: "one-token",
     summary:
-      "A new token for one that is valid (or expired within the grace period); the old one is revoked.",
+      "A new token for one that is still valid (or expired within grace_period, when you set one); the old one is revoked.",
     parameters: [{ key: "token", type: "text" }],
     settings: PUBLIC,
     steps: [
@@ -350,7 +355,10 @@ export const ONE_TOKEN_WORKFLOWS: readonly ApiWorkflow[] = [
         fields: {
           token: parameter("token"),
           expires_in: number(3600, "tokenTtlSeconds"),
-          grace_period: number(300, "refreshGraceSeconds"),
+          // No grace by default (SECURITY.md's checklist: 0 unless clients are often offline). With one, the
+          // Revoked token's expires_at must be revoke_until: wired as expires_at instead (the new token's
+          // expiry), a token refreshed early could be refreshed again inside its grace period.
+          grace_period: number(0, "refreshGraceSeconds"),
           max_session: number(2_592_000),
           revoked_ids: REVOKED_IDS,
         },

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from "node:path";
 import { APP } from "../app/app.js";
 import { repoRoot } from "../src/paths.js";
+import { storedTable } from "../tools/mistakes/guide.js";
 import { actionDir, CLIENT_STUB, metaDataJson, paramsJson, sharedTechParamsJson } from "./artifacts.js";
 import { bundleAction } from "./bundle.js";
 import { actionsReference } from "./docs.js";
@@ -55,7 +56,8 @@ export async function buildArtifacts(
   files.set("meta_data.json", metaDataJson(manifest, declaredNodeVersion(manifest, env)));
   files.set("shared_tech_params.json", sharedTechParamsJson(manifest));
   files.set("docs/actions.md", actionsReference(manifest));
-  files.set("docs/workflows.md", workflowsGuide(APP));
+  // The mistakes table is the mistakes suite's to write (npm run workflows -- --mistakes): kept as it is.
+  files.set("docs/workflows.md", workflowsGuide(APP, storedTable(root)));
   for (const [file, text] of versionedPackageFiles(root, manifest.version)) files.set(file, text);
   const bundles = await Promise.all(
     Object.entries(manifest.actions).map(async ([id, action]) => {

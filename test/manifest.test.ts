@@ -177,6 +177,7 @@ const CONTRACT: Record<string, ActionSpec> = {
       new_rotated_at: "date",
       new_expires_at: "date",
       revoke: "boolean",
+      new_revoked: "boolean",
       end_all_sessions: "boolean",
       new_sessions_revoked_at: "date",
     },

@@ -17,6 +17,7 @@ import {
   sessionSetTotals,
   workflowsGuide,
 } from "../build/workflows-guide.js";
+import { tableIn } from "../tools/mistakes/guide.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -70,7 +71,8 @@ describe("the builder's guide", () => {
   const guide = readFileSync(path.join(ROOT, "docs/workflows.md"), "utf8");
 
   it("is the one generated from the definitions (npm run build writes it)", () => {
-    expect(guide).toBe(workflowsGuide(APP));
+    // The mistakes table between its markers is the mistakes suite's (test/mistakes/suite.test.ts checks it).
+    expect(guide).toBe(workflowsGuide(APP, tableIn(guide)));
   });
 
   it("shows every workflow's steps with their fields and Only-whens, and keeps a place for the mistakes table", () => {

@@ -125,6 +125,7 @@ function writeValues(writes: SessionWrites): ReturnValues {
     new_rotated_at: toDate(writes.newRotatedAt),
     new_expires_at: toDate(writes.newExpiresAt),
     revoke: writes.revoke,
+    new_revoked: writes.newRevoked,
     end_all_sessions: writes.endAllSessions,
     new_sessions_revoked_at: toDate(writes.newSessionsRevokedAt),
   };

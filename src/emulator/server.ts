@@ -43,8 +43,9 @@ export const DEFAULT_SETTINGS: Settings = {
   refreshRetryWindowSeconds: 30,
   // One-token flow: one hour, renewed through token-refresh.
   tokenTtlSeconds: 3600,
-  // One-token flow: a phone that wakes up just after its token expired can still refresh it.
-  refreshGraceSeconds: 300,
+  // One-token flow: none, as the guide's token-refresh types it (server-to-server callers refresh in time);
+  // REFRESH_GRACE_SECONDS gives clients that are often offline a grace period.
+  refreshGraceSeconds: 0,
 };
 
 export interface ServerOptions extends Partial<Pick<LocalDataOptions, "keyOverrides" | "demo">> {

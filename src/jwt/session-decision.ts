@@ -74,6 +74,11 @@ export interface SessionWrites {
   readonly newExpiresAt?: number | undefined;
   /** Set the Session's `revoked` (logout, or a reused refresh token). */
   readonly revoke: boolean;
+  /**
+   * The Session's next `revoked`: yes when this decision revokes it, the row's own otherwise, so a logout
+   * that writes `revoked = new_revoked` changes nothing on a refusal even if its Only when is lost.
+   */
+  readonly newRevoked: boolean;
   /** Write `newSessionsRevokedAt` to the user: every session created until now is over. */
   readonly endAllSessions: boolean;
   readonly newSessionsRevokedAt?: number | undefined;
@@ -147,7 +152,7 @@ export async function decideSession(
     case "access":
       return { ...accepted, ...unchanged };
     case "logout":
-      return { ...accepted, ...unchanged, revoke: true };
+      return { ...accepted, ...unchanged, revoke: true, newRevoked: true };
     case "logout_everywhere":
       return { ...accepted, ...unchanged, endAllSessions: true, newSessionsRevokedAt: now };
     case "refresh":
@@ -258,7 +263,7 @@ async function rotation(
       "This refresh token was already used, so the session has been ended; sign in again.",
       "a rotated-away refresh token was presented after the retry window",
     );
-    return { ...refused(reused, row), revoke: true };
+    return { ...refused(reused, row), revoke: true, newRevoked: true };
   }
   const pair = await issuePair(verified, login, key, options, successor);
   if (!pair.ok) return refused(pair.error, row);
@@ -315,6 +320,7 @@ function handedBack(row: SessionRow): SessionWrites {
     newRotatedAt: row.rotatedAt,
     newExpiresAt: row.expiresAt,
     revoke: false,
+    newRevoked: row.revoked,
     endAllSessions: false,
     newSessionsRevokedAt: row.sessionsRevokedAt,
   };

@@ -296,7 +296,7 @@ export const sessionCases: ContractCase[] = [
         },
         leaks: [],
       },
-      reused: sessionRefused("refresh_token_reused", { revoke: true }),
+      reused: sessionRefused("refresh_token_reused", { revoke: true, new_revoked: true }),
       childAfterReuse: sessionRefused("revoked", { revoke: false }),
       accessAfterReuse: sessionRefused("revoked", { revoke: false }),
       next: { values: { ok: true, rotate: true, session_id: "sess-1" }, leaks: [] },
@@ -378,6 +378,7 @@ export const sessionCases: ContractCase[] = [
         values: {
           ok: true,
           revoke: true,
+          new_revoked: true,
           rotate: false,
           end_all_sessions: false,
           user_id: "user-1",

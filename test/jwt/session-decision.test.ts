@@ -208,6 +208,7 @@ describe("purpose refresh: retry and reuse", () => {
       const d = await decide(refreshToken(), "refresh", rotatedAway(ago));
       expect(refusal(d, rotatedAway(ago))).toBe("refresh_token_reused");
       expect(d.revoke).toBe(true);
+      expect(d.newRevoked).toBe(true);
     },
   );
 
@@ -356,6 +357,8 @@ describe("a session that is over", () => {
       const d = await decide(input, purpose, { revoked: true });
       expect(refusal(d, { revoked: true })).toBe("revoked");
       expect(d.revoke).toBe(false);
+      // Handed back: a logout's write of revoked = new_revoked, made without its Only when, changes nothing.
+      expect(d.newRevoked).toBe(true);
     }
   });
 
@@ -428,6 +431,7 @@ describe("purposes access, logout, logout_everywhere", () => {
       authTime: LOGIN,
       rotate: false,
       revoke: false,
+      newRevoked: false,
       endAllSessions: false,
       newCurrentJti: J,
       newRotatedAt: LOGIN,
@@ -445,6 +449,7 @@ describe("purposes access, logout, logout_everywhere", () => {
         userId: SUB,
         sessionId: SID,
         revoke: true,
+        newRevoked: true,
         rotate: false,
         endAllSessions: false,
       });
