@@ -71,15 +71,23 @@ function timeline(session, now) {
   const start = Math.min(session.createdAt, ...events.map((event) => event.at));
   const end = Math.max(now, ...events.map((event) => event.at));
   const span = Math.max(end - start, 1);
-  const x = (at) => 12 + ((at - start) / span) * 576;
-  const marks = events.map((event) =>
+  // Events by their time, but never closer than a mark's width: a retry a moment after its rotation stays
+  // visible. When that pushes past the end, the whole row is squeezed back in.
+  const xs = [];
+  for (const event of events) {
+    const at = 12 + ((event.at - start) / span) * 576;
+    xs.push(xs.length === 0 ? at : Math.max(at, xs[xs.length - 1] + 14));
+  }
+  const last = xs.length > 0 ? xs[xs.length - 1] : 12;
+  if (last > 588) for (let i = 0; i < xs.length; i++) xs[i] = 12 + ((xs[i] - 12) * 576) / (last - 12);
+  const marks = events.map((event, i) =>
     el(
       "g",
       { class: "event", "data-kind": event.kind },
       el(
         "circle",
         {
-          cx: x(event.at),
+          cx: xs[i],
           cy: 18,
           r: event.kind === "call" ? 3.5 : 6,
           fill: KIND_COLOURS[event.kind] ?? "#999",
@@ -87,7 +95,7 @@ function timeline(session, now) {
         el("title", {}, `${event.kind} at ${time(event.at)} (${event.outcome})`),
       ),
       ["login", "reuse", "logout", "logout-everywhere", "console"].includes(event.kind)
-        ? el("text", { x: x(event.at), y: 40, "text-anchor": "middle" }, event.kind)
+        ? el("text", { x: xs[i], y: 40, "text-anchor": "middle" }, event.kind)
         : null,
     ),
   );
@@ -336,5 +344,21 @@ document.getElementById("version").addEventListener("change", (event) => {
 document.getElementById("filters").addEventListener("input", () => loadRequests());
 document.getElementById("filters").addEventListener("reset", () => setTimeout(loadRequests));
 document.getElementById("inspect").addEventListener("submit", inspect);
+document
+  .getElementById("legend")
+  .replaceChildren(
+    ...Object.entries(KIND_COLOURS).map(([kind, colour]) =>
+      el(
+        "span",
+        { class: "key" },
+        el(
+          "svg",
+          { viewBox: "0 0 10 10", width: 10, height: 10 },
+          el("circle", { cx: 5, cy: 5, r: 5, fill: colour }),
+        ),
+        ` ${kind}`,
+      ),
+    ),
+  );
 connect();
 showPage("sessions");
