@@ -40,12 +40,8 @@ interface LoadResult {
 
 const CONNECTIONS = 50;
 
-if (process.argv.includes("--client")) {
-  await runClient(process.argv[process.argv.indexOf("--client") + 1] as string);
-} else if (process.argv[1] && /backend(-[0-9a-f]+)?\.(mjs|ts)$/.test(path.basename(process.argv[1]))) {
-  // Run directly (tools/run-ts.mjs bundles the script, so import.meta names the bundle of whoever imports it).
-  console.log(await benchBackend({ quick: process.argv.includes("--quick") }));
-}
+/** The user the load runs as, in live (the demo user is the development version's only). */
+const BENCH_USER = { email: "bench@bench.example", password: "bench password" } as const;
 
 /** The heading that starts the backend's part of docs/performance.md (the test of the report finds it). */
 export const BACKEND_COSTS_HEADING = "### Local backend: what each answer costs in Bubble";
@@ -53,20 +49,23 @@ export const BACKEND_COSTS_HEADING = "### Local backend: what each answer costs 
 /** The report: a cost table per database size, then the two load figures. */
 export async function benchBackend(options: { quick: boolean }): Promise<string> {
   const sizes = options.quick ? [1_000, 10_000] : [1_000, 100_000];
-  const costs: Record<number, Map<string, string>> = {};
+  const costs: Record<number, Map<string, Cost>> = {};
   for (const size of sizes) costs[size] = await measureCosts(size);
-  const names = [...(costs[sizes[0] as number] as Map<string, string>).keys()];
+  const names = [...(costs[sizes[0] as number] as Map<string, Cost>).keys()];
+  // Only the counts: a request's workload units also bill its plugin milliseconds, which vary run to run.
   const grows = names.filter((name) =>
-    sizes.some((size) => costs[size]?.get(name) !== costs[sizes[0] as number]?.get(name)),
+    sizes.some((size) => costs[size]?.get(name)?.counts !== costs[sizes[0] as number]?.get(name)?.counts),
   );
+  const cell = (cost: Cost | undefined) => (cost ? `${cost.counts} (${cost.wu} WU)` : "?");
   const lines = [
     `${BACKEND_COSTS_HEADING}, with ${sizes.map((n) => n.toLocaleString("en")).join(" and ")} users and sessions`,
     "",
-    "Plugin actions / searches / writes, counted where each workflow step runs.",
+    "Plugin actions / searches / writes, counted where each workflow step runs, and the workload units Bubble",
+    "would bill that request (docs/workflows.md, Workload units).",
     "",
     `| workflow | ${sizes.map((n) => `${n.toLocaleString("en")} users`).join(" | ")} |`,
     `| --- | ${sizes.map(() => "---").join(" | ")} |`,
-    ...names.map((name) => `| ${name} | ${sizes.map((size) => costs[size]?.get(name)).join(" | ")} |`),
+    ...names.map((name) => `| ${name} | ${sizes.map((size) => cell(costs[size]?.get(name))).join(" | ")} |`),
     "",
     grows.length === 0
       ? "No workflow's cost grows with the database."
@@ -91,9 +90,6 @@ export async function benchBackend(options: { quick: boolean }): Promise<string>
   if (Object.values(load).some((figure) => figure.errors > 0)) process.exitCode = 1;
   return lines.join("\n");
 }
-
-/** The user the load runs as, in live (the demo user is the development version's only). */
-const BENCH_USER = { email: "bench@bench.example", password: "bench password" } as const;
 
 /** A data folder whose live database holds `size` users, each with one session, plus BENCH_USER. */
 async function populatedFolder(size: number): Promise<{ dir: string; benchUserId: string }> {
@@ -123,17 +119,24 @@ async function populatedFolder(size: number): Promise<{ dir: string; benchUserId
   return { dir, benchUserId };
 }
 
+/** One answer's bill: "actions / searches / writes", and its workload units. */
+interface Cost {
+  readonly counts: string;
+  readonly wu: string;
+}
+
 /** Runs every workflow once on a backend with `size` users and sessions; its log line's costs by name. */
-async function measureCosts(size: number): Promise<Map<string, string>> {
+async function measureCosts(size: number): Promise<Map<string, Cost>> {
   const { dir } = await populatedFolder(size);
   const logs: string[] = [];
   const server = await startServer({ port: 0, dataDir: dir, log: (line) => logs.push(line) });
-  const costs = new Map<string, string>();
+  const costs = new Map<string, Cost>();
   const call = async (label: string, workflow: string, body: unknown) => {
     const answer = await post(server, workflow, body);
     const line = logs.at(-1) ?? "";
-    const counted = / actions=(\d+) searches=(\d+) writes=(\d+)/.exec(line);
-    costs.set(label, counted ? `${counted[1]} / ${counted[2]} / ${counted[3]}` : "?");
+    const counted = / actions=(\d+) searches=(\d+) writes=(\d+) wu=([\d.]+)/.exec(line);
+    if (counted)
+      costs.set(label, { counts: `${counted[1]} / ${counted[2]} / ${counted[3]}`, wu: counted[4] as string });
     return answer.response ?? {};
   };
   try {
@@ -297,4 +300,12 @@ async function post(
     body: JSON.stringify(body),
   });
   return response.json();
+}
+
+// Last, so that every declaration above is initialised when the script runs as a command.
+if (process.argv.includes("--client")) {
+  await runClient(process.argv[process.argv.indexOf("--client") + 1] as string);
+} else if (process.argv[1] && /backend(-[0-9a-f]+)?\.(mjs|ts)$/.test(path.basename(process.argv[1]))) {
+  // Run directly (tools/run-ts.mjs bundles the script, so import.meta names the bundle of whoever imports it).
+  console.log(await benchBackend({ quick: process.argv.includes("--quick") }));
 }
