@@ -23,7 +23,6 @@ export const DEFAULT_TARGETS = ["src/jwt", "src/bubble"];
 const ROOT = repoRoot();
 // A test file importing this runs the built actions in child processes: see the comment at the top.
 const BUNDLE_RUNNER = path.join(ROOT, "test/support/runtimes.ts");
-const FOLLOWED = ["src", "test"].map((dir) => path.join(ROOT, dir) + path.sep);
 
 const args = process.argv.slice(2);
 const started = Date.now();
@@ -124,22 +123,30 @@ function expand(entries: readonly string[]): string[] {
   return [...new Set(files)].sort();
 }
 
-/** Test files (test/**\/*.test.ts) whose imports, through src/ and test/, reach a target; bundle tests excepted. */
+/**
+ * Test files (test/**\/*.test.ts) whose imports reach a target, bundle tests excepted. Imports are followed
+ * through test/ and through the targets' own folders only: a test of the local backend reaches src/jwt
+ * through src/emulator, but tests the emulator, and would only slow every mutant down. Type-only imports
+ * run nothing and are not followed.
+ */
 function testsImporting(targets: readonly string[]): string[] {
   const wanted = new Set(targets.map((file) => path.join(ROOT, file)));
+  const followed = [
+    path.join(ROOT, "test") + path.sep,
+    ...new Set(targets.map((file) => path.join(ROOT, path.dirname(file)) + path.sep)),
+  ];
   const reach = new Map<string, Set<string>>();
   const importsOf = (file: string): Set<string> => {
     const known = reach.get(file);
     if (known) return known;
     const found = new Set<string>();
     reach.set(file, found);
-    const source = readFileSync(file, "utf8");
+    const source = readFileSync(file, "utf8").replace(/import\s+type\s[^;]*?from\s*"[^"]+";/g, "");
     for (const match of source.matchAll(/(?:from|import)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)) {
       const target = path.resolve(path.dirname(file), (match[1] as string).replace(/\.js$/, ".ts"));
-      // Through src/ and test/ only: build/, bench/ and tools/ import src/ to build or measure it.
-      if (!existsSync(target) || !target.endsWith(".ts") || !FOLLOWED.some((dir) => target.startsWith(dir)))
-        continue;
+      if (!existsSync(target) || !target.endsWith(".ts")) continue;
       found.add(target);
+      if (!followed.some((dir) => target.startsWith(dir))) continue;
       for (const inner of importsOf(target)) found.add(inner);
     }
     return found;
