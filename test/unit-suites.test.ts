@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { RUNTIMES, runScenario } from "./support/runtimes.js";
+import { onEveryRuntime, RUNTIMES } from "./support/runtimes.js";
 import type { UnitResults } from "./support/unit-runner.js";
 import { BUNDLE_SUITES, UNIT_SUFFIX } from "./support/unit-suites.js";
 
@@ -58,19 +58,14 @@ async function listedByVitest(): Promise<Record<string, string[]>> {
 }
 
 // Started together at once: the two runtimes and the listing run side by side, not one after the other.
-const started = {
-  listed: listedByVitest(),
-  reports: new Map(
-    RUNTIMES.map((runtime) => [runtime.name, runScenario<UnitsReport>("unit-suites.ts", runtime)]),
-  ),
-};
-// Awaited in the hooks below; a rejection is reported there, not as an unhandled one here.
-started.listed.catch(() => undefined);
-for (const report of started.reports.values()) report.catch(() => undefined);
+const reports = onEveryRuntime<UnitsReport>("unit-suites.ts");
+const listing = listedByVitest();
+// Awaited in the tests below; a rejection is reported there, not as an unhandled one here.
+listing.catch(() => undefined);
 
 describe("vitest's list of the in-process tests", () => {
   it("names tests in every file", async () => {
-    const listed = await started.listed;
+    const listed = await listing;
     expect(Object.keys(listed).sort()).toEqual([...FILES].sort());
     for (const file of FILES) expect(listed[file]?.length, file).toBeGreaterThan(0);
   }, 180_000);
@@ -80,10 +75,7 @@ describe.each(RUNTIMES)("in-process suites on $name", (runtime) => {
   let report: UnitsReport;
   let listed: Record<string, string[]>;
   beforeAll(async () => {
-    [report, listed] = await Promise.all([
-      started.reports.get(runtime.name) as Promise<UnitsReport>,
-      started.listed,
-    ]);
+    [report, listed] = await Promise.all([reports.get(runtime.name) as Promise<UnitsReport>, listing]);
   }, 180_000);
 
   it("runs on the intended Node version, every file", () => {
