@@ -1,7 +1,7 @@
 import type { Algorithm } from "./algorithms.js";
 import { nowSeconds } from "./clock.js";
 import { ConfigError } from "./errors.js";
-import { signingKey } from "./keys/keyring.js";
+import { type ReadyKey, signingKey } from "./keys/keyring.js";
 import type { KeyMaterial } from "./keys/names.js";
 import { checkOptionalSeconds, checkSeconds, LIFETIME, MOMENT, REFRESH_LIFETIME } from "./limits.js";
 import { ACCESS_TOKEN_TYPE, newSessionId, REFRESH_TOKEN_TYPE, tokenKind } from "./session.js";
@@ -156,7 +156,7 @@ function accessTokenType(tokenType: string | undefined, paired: boolean): string
 export async function issue(
   claims: JsonObject,
   alg: Algorithm,
-  key: Awaited<ReturnType<typeof signingKey>>,
+  key: ReadyKey,
   header: { kid?: string | undefined; typ?: string | undefined },
 ): Promise<IssuedToken> {
   const token = await signClaims(claims, alg, key, header);
