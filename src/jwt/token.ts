@@ -56,7 +56,7 @@ export function cleanTokenInput(input: unknown): string {
   if (input === null || input === undefined) throw missing();
   if (typeof input !== "string") throw malformed("The token is not text.");
   if (input.length > MAX_RAW_INPUT) throw tooLarge();
-  const compact = input.trim().replace(BEARER, "").trim();
+  const compact = input.trim().replace(BEARER, "");
   if (compact === "") throw missing();
   if (compact.length > MAX_TOKEN_LENGTH) throw tooLarge();
   return compact;

@@ -98,6 +98,37 @@ describe("validateClaims", () => {
     expect(outcome({ ...good, iat: NOW }, { maxAge: 0 })).toBe(OK);
     expect(outcome({ exp: NOW + 10 }, { maxAge: 5 })).toBe("missing_claim");
   });
+  it("says what each refusal is about", () => {
+    const messageOf = (claims: Record<string, unknown>, rules: Parameters<typeof validateClaims>[1] = {}) =>
+      (thrownBy(() => validateClaims(claims, rules, NOW)) as Error).message;
+    expect(messageOf({})).toBe('The token has no expiry ("exp" claim).');
+    expect(messageOf({ exp: NOW })).toBe("The token has expired.");
+    expect(messageOf({ ...good, nbf: NOW + 5 })).toBe(
+      "The token is not valid yet (its nbf is in the future).",
+    );
+    expect(messageOf({ ...good, iat: NOW + 5 })).toBe(
+      "The token claims to be issued in the future (its iat).",
+    );
+    expect(messageOf(good, { issuer: "x" })).toBe(
+      "The token was issued by another issuer than the one required.",
+    );
+    expect(messageOf(good, { audience: "x" })).toBe(
+      "The token is meant for another audience than the one required.",
+    );
+    expect(messageOf({ exp: NOW + 1 }, { maxAge: 5 })).toBe(
+      'The token has no issue time ("iat" claim) to check its age.',
+    );
+    expect(messageOf(good, { maxAge: 1 })).toBe("The token was issued too long ago.");
+    expect(messageOf({ ...good, jti: 1 })).toBe('The token\'s id ("jti" claim) is not text.');
+    expect(messageOf({ ...good, jti: "j" }, { revokedIds: ["j"] })).toBe("The token has been revoked.");
+    expect((thrownBy(() => validateClaims(good, {}, Number.NaN)) as Error).message).toBe(
+      "The now option must be a number of seconds from 0 to 8640000000000.",
+    );
+  });
+  it("matches a required issuer whole, never as a part of it", () => {
+    expect(outcome({ ...good, iss: "app" }, { issuer: "my-app" })).toBe("issuer_mismatch");
+    expect(outcome({ ...good, iss: "my-app" }, { issuer: "app" })).toBe("issuer_mismatch");
+  });
   it("refuses a jti that is not text, and a revoked one", () => {
     expect(outcome({ ...good, jti: 7 })).toBe("malformed");
     expect(outcome({ ...good, jti: "j" }, { revokedIds: ["j"] })).toBe("revoked");

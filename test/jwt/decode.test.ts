@@ -48,6 +48,12 @@ describe("decodeToken", () => {
     expect(error?.message).toBe("The token's claims set is not a JSON object.");
   });
 
+  it("names now when it refuses it", () => {
+    expect((thrownBy(() => decodeToken(tokenOf({}), Number.NaN)) as Error).message).toBe(
+      "The now option must be a number of seconds from 0 to 8640000000000.",
+    );
+  });
+
   it("fails closed on a now that is not a time", async () => {
     for (const now of BAD_NUMBERS) {
       expect(await settledOutcome(async () => decodeToken(tokenOf({ exp: NOW }), now)), String(now)).toBe(

@@ -99,6 +99,10 @@ describe("generateToken", () => {
     );
     expect(paired?.code).toBe("conflicting_fields");
     expect(paired?.message).toContain("token_type");
+    const typed = await rejectionOf(generateToken({ ...base, tokenType: "refresh+jwt" }), ConfigError);
+    expect(typed?.message).toBe(
+      "The token_type field names the refresh token type; tick issue_refresh_token instead, or choose another type.",
+    );
     for (const tokenType of ["refresh+jwt", "application/Refresh+JWT"]) {
       expect(await settledOutcome(generateToken({ ...base, tokenType }))).toBe("config:conflicting_fields");
     }
@@ -116,6 +120,13 @@ describe("generateToken", () => {
 
   it("refuses an extra email only when the email field is set", async () => {
     expect(await settledOutcome(generateToken({ ...base, extraClaims: { email: "x" } }))).toBe(OK);
+    const error = await rejectionOf(
+      generateToken({ ...base, email: "a@b.c", extraClaims: { email: "x" } }),
+      ConfigError,
+    );
+    expect(error?.message).toBe(
+      'The claim "email" is set by the email field; remove it from claims and claims_json.',
+    );
     expect(
       await settledOutcome(generateToken({ ...base, email: "a@b.c", extraClaims: { email: "x" } })),
     ).toBe("config:reserved_claim");
@@ -127,8 +138,23 @@ describe("generateToken", () => {
       ConfigError,
     );
     expect(error?.code).toBe("claims_too_large");
-    const fits = await generateToken({ ...base, extraClaims: { blob: "x".repeat(11_500) } });
-    expect(fits.access.token.length).toBeLessThanOrEqual(MAX_TOKEN_LENGTH);
+    expect(error?.message).toMatch(
+      /^The token would be \d+ characters, over the 16384 that Verify accepts; put fewer claims in claims and claims_json\.$/,
+    );
+    // A token of exactly the longest length Verify accepts is issued: the lengths below and at it are found
+    // by growing a claim one character at a time (base64url grows by whole characters).
+    const lengthWith = async (size: number) => {
+      const issued = generateToken({ ...base, sessionId: "s", extraClaims: { blob: "x".repeat(size) } });
+      return (await issued.catch(() => undefined))?.access.token.length ?? Number.POSITIVE_INFINITY;
+    };
+    let size = 12_000;
+    while ((await lengthWith(size + 1)) <= MAX_TOKEN_LENGTH) size++;
+    expect(await lengthWith(size)).toBe(MAX_TOKEN_LENGTH);
+    expect(
+      await settledOutcome(
+        generateToken({ ...base, sessionId: "s", extraClaims: { blob: "x".repeat(size + 1) } }),
+      ),
+    ).toBe("config:claims_too_large");
   });
 
   it.each([

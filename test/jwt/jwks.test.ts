@@ -59,6 +59,16 @@ describe("publishedKeys", () => {
     expect(jwks.keys[2]).toEqual({ ...previous, alg: "ES256", use: "sig" });
   });
 
+  it("keeps another key listed under the signing key's kid: only the same key under it is a repeat", async () => {
+    const stranger = publicJwk(generateKeyPairSync("ec", { namedCurve: "P-256" }), { kid: thumbprint(p256) });
+    const { jwks } = await publishedKeys(
+      { privateKey: pem.pkcs8(p256), publicKey: JSON.stringify({ keys: [stranger] }) },
+      "ES256",
+    );
+    expect(jwks.keys).toHaveLength(2);
+    expect(jwks.keys[1]?.x).toBe(stranger.x);
+  });
+
   it("publishes the first key of Public Key when there is no private key", async () => {
     const { kid, jwks, publicKeyPem } = await publishedKeys({ publicKey: pem.spki(rsa) }, "RS256");
     expect(kid).toBe(thumbprint(rsa));

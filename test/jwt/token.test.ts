@@ -26,6 +26,16 @@ describe("cleanTokenInput", () => {
     expect(cleanTokenInput("bearer a.b.c")).toBe("a.b.c");
     expect(cleanTokenInput("Bearera.b.c")).toBe("Bearera.b.c");
   });
+  it("takes Bearer only as a prefix, with all the white space after it", () => {
+    expect(cleanTokenInput("x bearer a.b.c")).toBe("x bearer a.b.c");
+    expect(cleanTokenInput("Bearer \t  a.b.c")).toBe("a.b.c");
+  });
+  it("says why it refused", () => {
+    expect(thrownBy(() => cleanTokenInput(""), TokenError)?.message).toBe("No token was given.");
+    expect(thrownBy(() => cleanTokenInput("a".repeat(16_385)), TokenError)?.message).toBe(
+      "The token is longer than 16384 characters.",
+    );
+  });
   it("reports empty input as missing_token", () => {
     for (const input of [null, undefined, "", "   ", "Bearer", "bearer   "])
       expect(outcomeOf(() => cleanTokenInput(input))).toBe("missing_token");
@@ -127,6 +137,9 @@ describe("parseToken", () => {
     expect(json?.cause).toBeInstanceOf(SyntaxError);
     expect(json?.logReason).toBe("header not valid JSON (SyntaxError)");
     expect(`${json?.message} ${json?.logReason}`).not.toContain("secret-ish");
+    // A refusal with no underlying error has neither.
+    const empty = thrownBy(() => parseToken(`.${claims}.sig`), TokenError);
+    expect([empty?.cause, empty?.logReason]).toEqual([undefined, undefined]);
   });
 
   it("decodes a header text once and shares the result, frozen, with later tokens carrying it", () => {

@@ -95,6 +95,22 @@ describe("verifyToken", () => {
     expect(await settledOutcome(verify(forged))).toBe("invalid_signature");
   });
 
+  it("says why it refused, without quoting the token", async () => {
+    const messageOf = async (token: string, options: Partial<Parameters<typeof verifyToken>[1]> = {}) =>
+      (await rejectionOf(verify(token, options), TokenError))?.message;
+    expect(await messageOf(await sign(claims, { alg: "HS384" }))).toBe(
+      "The token is not signed with HS256, the only algorithm this action accepts.",
+    );
+    // Refused before any key is tried, so its signature need not hold.
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    expect(await messageOf(`${part({ alg: "HS256", crit: ["x"], x: 1 })}.${part(claims)}.c2ln`)).toBe(
+      "The token uses a JWS extension (crit or b64) that is not supported.",
+    );
+    expect(await messageOf(await sign(claims, { secret: PREVIOUS }))).toBe(
+      "The token's signature does not match any configured key.",
+    );
+  });
+
   it("refuses the keys before the token: a missing secret is reported for any input", async () => {
     for (const input of ["", "not a token", await sign(claims)]) {
       expect(await settledOutcome(verify(input, { material: {} }))).toBe("config:missing_key");
