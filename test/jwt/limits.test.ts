@@ -17,18 +17,18 @@ import { BAD_NUMBERS } from "../support/bad-numbers.js";
 import { OK, outcomeOf, thrownBy } from "../support/thrown.js";
 
 // The ranges the contract documents for the actions' fields (docs/actions.md), and `now`'s.
-const RANGES: [string, SecondsRange, number, number, boolean][] = [
-  ["clock tolerance", CLOCK_TOLERANCE, 0, 300, false],
-  ["grace period", GRACE_PERIOD, 0, 604_800, false],
-  ["max age", MAX_AGE, 0, 315_360_000, false],
-  ["lifetime", LIFETIME, 1, 15_777_000, true],
-  ["refresh lifetime", REFRESH_LIFETIME, 60, 31_536_000, true],
-  ["max session", MAX_SESSION, 1, 31_536_000, true],
-  ["moment", MOMENT, 0, 8.64e12, false],
+const RANGES: [string, number, number, boolean, SecondsRange][] = [
+  ["clock tolerance", 0, 300, false, CLOCK_TOLERANCE],
+  ["grace period", 0, 604_800, false, GRACE_PERIOD],
+  ["max age", 0, 315_360_000, false, MAX_AGE],
+  ["lifetime", 1, 15_777_000, true, LIFETIME],
+  ["refresh lifetime", 60, 31_536_000, true, REFRESH_LIFETIME],
+  ["max session", 1, 31_536_000, true, MAX_SESSION],
+  ["moment", 0, 8.64e12, false, MOMENT],
 ];
 
 describe("checkSeconds", () => {
-  it.each(RANGES)("the %s range takes %d to %d, whole seconds only: %s", (_, range, min, max, whole) => {
+  it.each(RANGES)("the %s range takes %d to %d, whole seconds only: %s", (_, min, max, whole, range) => {
     const outcome = (value: number) => outcomeOf(() => checkSeconds("x", value, range));
     expect([outcome(min), outcome(max)]).toEqual([OK, OK]);
     expect([outcome(min - 1), outcome(max + 1)]).toEqual([
