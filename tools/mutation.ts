@@ -50,7 +50,8 @@ const results = await new Stryker({
   disableTypeChecks: "{src,test}/**/*.ts",
   tsconfigFile: "tools/no-tsconfig-for-stryker.json",
   concurrency: 2,
-  reporters: process.stderr.isTTY ? ["progress"] : [],
+  // Progress with its estimate of the time left, on a terminal or in a log alike.
+  reporters: ["progress"],
   tempDirName: "node_modules/.cache/stryker",
   // The sandbox is a copy of the repository: leave out the Node runtimes and what the unit tests never read.
   ignorePatterns: ["/tools/node18", "/tools/node22", "/client", "/bench", "/reports"],
