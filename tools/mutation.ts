@@ -8,7 +8,8 @@
  * Without files it runs over DEFAULT_TARGETS and writes docs/mutation.md. It prints each file's score and,
  * last, `mutation: S% (K killed, V survived, N no coverage)`; it exits 1 when a survivor is not listed as
  * equivalent. Test files that run the built bundles in child processes are left out: they test what
- * ships, not these sources, and a mutant in the sources does not reach them.
+ * ships, not these sources, and a mutant in the sources does not reach them; so are those that start child
+ * processes of their own (a CLI's tests), for the same reason.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -159,7 +160,8 @@ function testsImporting(targets: readonly string[]): string[] {
       if (statSync(full).isDirectory()) visit(full);
       else if (name.endsWith(".test.ts")) {
         const imports = importsOf(full);
-        if (imports.has(BUNDLE_RUNNER)) continue;
+        if (imports.has(BUNDLE_RUNNER) || /from "node:child_process"/.test(readFileSync(full, "utf8")))
+          continue;
         if ([...imports].some((file) => wanted.has(file))) tests.push(path.relative(ROOT, full));
       }
     }
