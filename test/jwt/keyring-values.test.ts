@@ -48,6 +48,21 @@ describe("the keyring", () => {
     expect(verifier?.kid).toBe((await signingKey(material, "ES256")).kid);
   });
 
+  it("names Previous JWT Secret when it is the weak one", async () => {
+    const error = await rejectionOf(
+      verificationKeys({ secret: testSecret("keyring-good"), previousSecret: "short" }, "HS256"),
+      ConfigError,
+    );
+    expect(error?.message).toMatch(/^The Previous JWT Secret plugin key /);
+  });
+
+  it("puts process.emitWarning back after importing an Ed25519 key", async () => {
+    const before = process.emitWarning;
+    await signingKey({ privateKey: pem.pkcs8(fixtureKey("ed25519")) }, "EdDSA");
+    await verificationKeys({ publicKey: pem.spki(fixtureKey("ed25519")) }, "EdDSA");
+    expect(process.emitWarning).toBe(before);
+  });
+
   it("imports keys that cannot be exported again", async () => {
     const hmac = await signingKey({ secret: testSecret("keyring-extractable") }, "HS256");
     const ec = await signingKey({ privateKey: pem.pkcs8(fixtureKey("p256")) }, "ES256");
