@@ -162,7 +162,82 @@ describe("parsePrivateKey", () => {
     expect(parsePrivateKey(body, "ES256").publicJwk).toEqual(publicJwk(p256));
   });
 
+  it("finds the private key in a key file that holds its certificate first, and reads PKCS#1 and SEC1", () => {
+    const rsaFile = `${fixtureKey("rsa").certificate}${pem.pkcs8(rsa)}`;
+    expect(parsePrivateKey(rsaFile, "RS256").publicJwk).toEqual(publicJwk(rsa));
+    expect(parsePrivateKey(pem.pkcs1(rsa), "RS256").publicJwk).toEqual(publicJwk(rsa));
+    expect(parsePrivateKey(pem.sec1(p256), "ES256").publicJwk).toEqual(publicJwk(p256));
+  });
+
+  it("reads every kind of key body pasted without its PEM lines", () => {
+    const bare = (text: string) =>
+      text
+        .split("\n")
+        .filter((line) => line && !line.startsWith("-----"))
+        .join("");
+    expect(parsePrivateKey(bare(pem.pkcs8(rsa)), "RS256").publicJwk).toEqual(publicJwk(rsa));
+    expect(parsePrivateKey(bare(pem.pkcs1(rsa)), "RS256").publicJwk).toEqual(publicJwk(rsa));
+    expect(parsePrivateKey(bare(pem.sec1(p256)), "ES256").publicJwk).toEqual(publicJwk(p256));
+    expect(parsePublicKeys(bare(pem.spki(rsa)), "RS256")[0]?.publicJwk).toEqual(publicJwk(rsa));
+    expect(parsePublicKeys(bare(fixtureKey("rsa").certificate), "RS256")[0]?.publicJwk).toEqual(
+      publicJwk(rsa),
+    );
+    expect(parsePublicKeys(bare(pem.pkcs1Public(rsa)), "RS256")[0]?.publicJwk).toEqual(publicJwk(rsa));
+  });
+
+  it("takes a JWK whose key_ops hold either signature operation", () => {
+    expect(
+      parsePrivateKey(JSON.stringify(privateJwk(p256, { key_ops: ["sign"] })), "ES256").kid,
+    ).toBeUndefined();
+    expect(
+      parsePrivateKey(JSON.stringify(privateJwk(p256, { key_ops: ["verify"] })), "ES256").kid,
+    ).toBeUndefined();
+  });
+
+  it("serves a PS algorithm from an RSA-PSS key only as its parameters allow", () => {
+    const pss = (options: Record<string, unknown>) =>
+      pem.pkcs8(pairOf(generateKeyPairSync("rsa-pss", { modulusLength: 2048, ...options }).privateKey));
+    const outcome = (text: string, alg: "PS256" | "PS384" | "PS512") =>
+      thrownBy(() => parsePrivateKey(text, alg), ConfigError)?.code ?? "ok";
+    const free = pss({});
+    expect([outcome(free, "PS256"), outcome(free, "PS384"), outcome(free, "PS512")]).toEqual([
+      "ok",
+      "ok",
+      "ok",
+    ]);
+    const otherMgf = pss({ hashAlgorithm: "sha256", mgf1HashAlgorithm: "sha384", saltLength: 32 });
+    expect([outcome(otherMgf, "PS256"), outcome(otherMgf, "PS384")]).toEqual([
+      "wrong_key_kind",
+      "wrong_key_kind",
+    ]);
+    const longSalt = pss({ hashAlgorithm: "sha256", mgf1HashAlgorithm: "sha256", saltLength: 48 });
+    expect([outcome(longSalt, "PS256"), outcome(longSalt, "PS384")]).toEqual([
+      "wrong_key_kind",
+      "wrong_key_kind",
+    ]);
+    const exact = pss({ hashAlgorithm: "sha384", mgf1HashAlgorithm: "sha384", saltLength: 48 });
+    expect([outcome(exact, "PS384"), outcome(exact, "PS256")]).toEqual(["ok", "wrong_key_kind"]);
+    expect(refusal(() => parsePrivateKey(pem.pkcs8(fixtureKey("rsa-pss")), "PS384"))).toEqual([
+      "wrong_key_kind",
+      "The Private Key plugin key is an RSA-PSS key restricted to other parameters than PS384 uses; set the action's algorithm to the one it was made for, or paste another key (PS384 needs an RSA private key of 2048 bits or more).",
+    ]);
+  });
+
   it.each([
+    [
+      "an X448 key",
+      "EdDSA",
+      () => generateKeyPairSync("x448").privateKey,
+      "wrong_key_kind",
+      "is a key-agreement key, not a signing key; EdDSA needs an Ed25519 private key.",
+    ],
+    [
+      "a DSA key",
+      "RS256",
+      () => generateKeyPairSync("dsa", { modulusLength: 1024, divisorLength: 160 }).privateKey,
+      "wrong_key_kind",
+      `is a key of an unsupported type; ${RS256_PRIVATE}.`,
+    ],
     [
       "an RSA key of 1024 bits",
       "RS256",
