@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectedSteps, MATRIX_ROWS } from "./contract/asymmetric-matrix.js";
 import { ASYMMETRIC } from "./support/keys.js";
-import { RUNTIMES, runScenario } from "./support/runtimes.js";
+import { onEveryRuntime, RUNTIMES } from "./support/runtimes.js";
 
 interface MatrixReport {
   node: string;
@@ -14,10 +14,12 @@ interface MatrixReport {
   rows: Record<string, unknown>;
 }
 
+const reports = onEveryRuntime<MatrixReport>("asymmetric-matrix.ts");
+
 describe.each(RUNTIMES)("asymmetric key matrix on $name", (runtime) => {
   let report: MatrixReport;
   beforeAll(async () => {
-    report = await runScenario<MatrixReport>("asymmetric-matrix.ts", runtime);
+    report = (await reports.get(runtime.name)) as MatrixReport;
   }, 180_000);
 
   it("runs on the intended Node version, without a global crypto on Node 18 and with one on Node 22", () => {

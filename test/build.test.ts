@@ -75,6 +75,21 @@ describe("build", () => {
   describe("each server.js", () => {
     const servers = () => [...first.entries()].filter(([file]) => file.endsWith("server.js"));
 
+    it("is written once for every action of plugin.json, in a folder named by its id", () => {
+      const manifest = JSON.parse(readFileSync(path.join(ROOT, "plugin.json"), "utf8")) as {
+        actions: Record<string, unknown>;
+      };
+      const ids = Object.keys(manifest.actions);
+      // Every loop below runs over these: with none, or one missing, the checks would pass vacuously.
+      expect(ids.length).toBeGreaterThan(0);
+      expect(servers()).toHaveLength(ids.length);
+      expect(
+        servers()
+          .map(([file]) => file.split("/")[1]?.split("-")[0])
+          .sort(),
+      ).toEqual([...ids].sort());
+    });
+
     it("is one async function expression of (properties, context), and not a valid script alone", () => {
       for (const [file, code] of servers()) {
         expect(code.startsWith("async function(properties, context) {"), file).toBe(true);

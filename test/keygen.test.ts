@@ -3,27 +3,39 @@
  * built actions as printed (multi-line PEM, one-line PEM, public JWK).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { build } from "esbuild";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BubbleRuntime } from "../src/emulator/runtime.js";
 import { ALGORITHMS } from "../src/jwt/algorithms.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const runtime = new BubbleRuntime(path.join(ROOT, "actions"));
 
-function keygen(...args: string[]): string {
-  return execFileSync(process.execPath, ["tools/run-ts.mjs", "tools/keygen.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
+// tools/keygen.ts bundled once, as tools/run-ts.mjs bundles it for `npm run keygen`, then run as that
+// bundle once per call: each call still starts its own process, without bundling the script again.
+const BUNDLE = path.join(ROOT, "node_modules/.cache/keygen-test", `keygen-${process.pid}.mjs`);
+beforeAll(async () => {
+  await build({
+    entryPoints: [path.join(ROOT, "tools/keygen.ts")],
+    outfile: BUNDLE,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "error",
   });
+  return () => rmSync(BUNDLE, { force: true });
+});
+
+function keygen(...args: string[]): string {
+  return execFileSync(process.execPath, [BUNDLE, ...args], { cwd: ROOT, encoding: "utf8" });
 }
 
 function keygenFails(...args: string[]) {
-  return spawnSync(process.execPath, ["tools/run-ts.mjs", "tools/keygen.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
+  return spawnSync(process.execPath, [BUNDLE, ...args], { cwd: ROOT, encoding: "utf8" });
 }
 
 const EVERY_ALGORITHM = `use one of ${ALGORITHMS.join(", ")}.`;

@@ -28,8 +28,9 @@ describe("the in-process suites' runner", () => {
         ])("$alg row", ({ n }) => runner.expect(n).toBe(1));
       });
     });
-    expect(results.passed).toEqual(["group > passes", "group > HS256 row"]);
-    expect(results.failed.map((f) => f.name)).toEqual(["group > fails", "group > ES256 row"]);
+    // As vitest names them: a string shown by `$key` is quoted.
+    expect(results.passed).toEqual(["group > passes", "group > 'HS256' row"]);
+    expect(results.failed.map((f) => f.name)).toEqual(["group > fails", "group > 'ES256' row"]);
     expect(results.failed[1]?.error).toMatch(/expected 2 to be 1/);
     expect(order).toEqual([
       "beforeAll",

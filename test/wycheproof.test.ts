@@ -1,23 +1,24 @@
 /**
  * Wycheproof's JWS and JWK vectors (test/fixtures/wycheproof, unchanged, Apache-2.0), every applicable
- * one through the signature layer of src/jwt (the keyring reading the group's key as a plugin key, the
- * token parser, the header rules, jose's verification), and through the built Verify on
- * every runtime (test/scenarios/wycheproof.ts). A vector marked valid that the plugin refuses, or the
+ * one through verifyToken (the keyring reading the group's key as a plugin key, then every check Verify
+ * makes), and through the built Verify on every runtime (test/scenarios/wycheproof.ts). A vector marked
+ * valid that the plugin refuses, or the
  * reverse, is listed in EXPLAINED with the reason, and the test checks that it still goes that way.
  */
 import path from "node:path";
-import { compactVerify, importJWK, type JWK } from "jose";
+import { importJWK, type JWK } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Algorithm } from "../src/jwt/algorithms.js";
+import { validateClaims } from "../src/jwt/claims.js";
 import { ConfigError, TokenError } from "../src/jwt/errors.js";
-import { verificationKeys } from "../src/jwt/keys/keyring.js";
 import { parseToken } from "../src/jwt/token.js";
-import { checkHeader } from "../src/jwt/verify.js";
-import { RUNTIMES, runScenario } from "./support/runtimes.js";
+import { checkHeader, verifySignature, verifyToken } from "../src/jwt/verify.js";
+import { onEveryRuntime, RUNTIMES } from "./support/runtimes.js";
 import {
   EXPLAINED,
   loadWycheproof,
   SKIPPED_GROUPS,
+  verdictOfRefusal,
   WEAK_KEY_EXPLAINED,
   WEAK_KEY_GROUP,
   type WycheproofVector,
@@ -28,35 +29,39 @@ const { groups, vectors } = loadWycheproof(ROOT);
 
 const applicable = vectors.filter((v) => !(v.group in SKIPPED_GROUPS));
 
-/** What the signature layer makes of a vector: "valid", a token error code, or "configuration_error". */
-async function signatureLayer(v: WycheproofVector, key?: CryptoKey): Promise<string> {
-  const alg = v.alg as Algorithm;
-  try {
-    const keys = key
-      ? [key]
-      : (
-          await verificationKeys(
-            {
-              secret: v.keys["JWT Secret"],
-              previousSecret: v.keys["Previous JWT Secret"],
-              publicKey: v.keys["Public Key"],
-            },
-            alg,
-          )
-        ).map((ready) => ready.key);
+/**
+ * What verifyToken makes of a vector, configured as the built action would be: "valid", a token error code,
+ * or "configuration_error". The same reading of its refusal as the scenario's (verdictOfRefusal); any
+ * other error fails the test rather than passing for a refusal.
+ */
+async function throughVerify(v: WycheproofVector): Promise<string> {
+  const material = {
+    secret: v.keys["JWT Secret"],
+    previousSecret: v.keys["Previous JWT Secret"],
+    publicKey: v.keys["Public Key"],
+  };
+  return verdictOf(() => verifyToken(v.jws, { alg: v.alg as Algorithm, material }));
+}
+
+/**
+ * The weak-key group past the keyring, which refuses its all-zero secret: the token read and checked by
+ * verifyToken's own steps (parseToken, checkHeader, verifySignature) with the key imported directly.
+ */
+async function pastTheKeyring(v: WycheproofVector, key: CryptoKey): Promise<string> {
+  return verdictOf(async () => {
     const parsed = parseToken(v.jws);
-    checkHeader(parsed.header, alg);
-    for (const candidate of keys) {
-      try {
-        await compactVerify(parsed.compact, candidate, { algorithms: [alg] });
-        return "valid";
-      } catch {
-        // The next key.
-      }
-    }
-    return "invalid_signature";
+    checkHeader(parsed.header, "HS256");
+    const { claims } = await verifySignature(parsed, [{ key }], "HS256");
+    validateClaims(claims, {});
+  });
+}
+
+async function verdictOf(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+    return "valid";
   } catch (error) {
-    if (error instanceof TokenError) return error.code;
+    if (error instanceof TokenError) return verdictOfRefusal(error.code, error.message);
     if (error instanceof ConfigError) return "configuration_error";
     throw error;
   }
@@ -83,10 +88,10 @@ describe("Wycheproof JWS and JWK vectors", () => {
     expect(applicable.length).toBeGreaterThan(400);
   });
 
-  it("through the signature layer, every applicable vector gets its label, or its listed explanation", async () => {
+  it("through verifyToken, every applicable vector gets its label, or its listed explanation", async () => {
     const wrong: string[] = [];
     for (const v of applicable) {
-      const problem = disagreement(v, await signatureLayer(v), EXPLAINED);
+      const problem = disagreement(v, await throughVerify(v), EXPLAINED);
       if (problem) wrong.push(problem);
     }
     expect(wrong).toEqual([]);
@@ -98,7 +103,7 @@ describe("Wycheproof JWS and JWK vectors", () => {
     const key = (await importJWK(jwk, "HS256")) as CryptoKey;
     const wrong: string[] = [];
     for (const v of group) {
-      const problem = disagreement(v, await signatureLayer(v, key), WEAK_KEY_EXPLAINED);
+      const problem = disagreement(v, await pastTheKeyring(v, key), WEAK_KEY_EXPLAINED);
       if (problem) wrong.push(problem);
     }
     expect(group.length).toBe(21);
@@ -113,10 +118,12 @@ interface BuiltVerdicts {
   leaks: string[];
 }
 
+const reports = onEveryRuntime<BuiltVerdicts>("wycheproof.ts");
+
 describe.each(RUNTIMES)("Wycheproof through the built Verify on $name", (runtime) => {
   let report: BuiltVerdicts;
   beforeAll(async () => {
-    report = await runScenario<BuiltVerdicts>("wycheproof.ts", runtime);
+    report = (await reports.get(runtime.name)) as BuiltVerdicts;
   }, 120_000);
 
   it("every applicable vector gets its label through the action, or its listed explanation", () => {

@@ -1,6 +1,5 @@
 import { defineAction } from "../bubble/action.js";
 import { claimText, toDate } from "../bubble/results.js";
-import { nowSeconds } from "../jwt/clock.js";
 import { decodeToken } from "../jwt/decode.js";
 import { tokenKind } from "../jwt/session.js";
 
@@ -8,7 +7,7 @@ import { tokenKind } from "../jwt/session.js";
 export const run = defineAction({
   name: "decode",
   async compute(properties) {
-    const { header, claims } = decodeToken(properties.token);
+    const { header, claims, expired } = decodeToken(properties.token);
     const exp = typeof claims.exp === "number" ? claims.exp : undefined;
     return {
       values: {
@@ -20,7 +19,7 @@ export const run = defineAction({
         issuer: claimText(claims.iss),
         issued_at: toDate(claims.iat),
         expires_at: toDate(exp),
-        is_expired: exp !== undefined && nowSeconds() >= exp,
+        is_expired: expired,
         session_id: claimText(claims.sid),
         token_use: tokenKind(header) === "refresh" ? "refresh" : "access",
         error_code: "",

@@ -1,5 +1,14 @@
 import { nowSeconds } from "./clock.js";
 import { TokenError } from "./errors.js";
+import {
+  CLOCK_TOLERANCE,
+  checkOptionalSeconds,
+  checkSeconds,
+  GRACE_PERIOD,
+  LARGEST_TIME,
+  MAX_AGE,
+  MOMENT,
+} from "./limits.js";
 import type { JsonObject } from "./token.js";
 
 /** What a claims set must satisfy. Times are seconds; every bound is checked against one clock reading. */
@@ -8,31 +17,67 @@ export interface ClaimRules {
   readonly issuer?: string | readonly string[] | undefined;
   /** Required `aud` (the token's `aud` string, or one element of its array); unchecked when empty. */
   readonly audience?: string | undefined;
-  /** Leeway for `exp`, `nbf` and `iat`. */
+  /** Leeway for `exp`, `nbf` and `iat` (limits.ts: CLOCK_TOLERANCE). */
   readonly clockTolerance?: number | undefined;
-  /** Also accept a token that expired at most this long ago (Refresh's grace period). */
+  /** Also accept a token that expired at most this long ago: Refresh's grace period (limits.ts: GRACE_PERIOD). */
+  readonly gracePeriod?: number | undefined;
+  /**
+   * @deprecated The former name of `gracePeriod`, still read (when `gracePeriod` is absent) until every
+   * caller says `gracePeriod`.
+   */
   readonly expiryGrace?: number | undefined;
-  /** Reject when `iat` is older than this. */
+  /** Reject when `iat` is older than this (limits.ts: MAX_AGE). */
   readonly maxAge?: number | undefined;
   readonly requiredClaims?: readonly string[] | undefined;
   readonly revokedIds?: readonly string[] | undefined;
 }
 
-/** Beyond this many seconds a time cannot become a JavaScript Date (±8.64e15 ms), and no honest token needs it. */
-export const LARGEST_TIME = 8.64e12;
+export { LARGEST_TIME } from "./limits.js";
+
+/** The numbers of a ClaimRules, checked: absent ones as their defaults. */
+export interface CheckedTimes {
+  readonly tolerance: number;
+  readonly grace: number;
+  readonly maxAge: number | undefined;
+}
 
 /**
- * Checks a verified claims set against the rules, throwing the TokenError of the first failure.
- * Call only after the signature has been verified: it trusts nothing before then.
+ * Checks the numbers of `rules` (finite, in their limits.ts range) and returns them with their defaults;
+ * throws a `field_out_of_range` ConfigError naming the option otherwise, so a NaN or negative leeway can
+ * never widen what is accepted.
+ *
+ * @throws {ConfigError} `field_out_of_range` for a clockTolerance, gracePeriod (or expiryGrace) or maxAge
+ * that is not a number in its range.
+ * @example
+ * checkClaimTimes({ clockTolerance: 30 }); // { tolerance: 30, grace: 0, maxAge: undefined }
+ */
+export function checkClaimTimes(rules: ClaimRules): CheckedTimes {
+  const tolerance = checkSeconds("clockTolerance", rules.clockTolerance ?? 0, CLOCK_TOLERANCE);
+  const grace =
+    rules.gracePeriod !== undefined
+      ? checkSeconds("gracePeriod", rules.gracePeriod, GRACE_PERIOD)
+      : checkSeconds("expiryGrace", rules.expiryGrace ?? 0, GRACE_PERIOD);
+  return { tolerance, grace, maxAge: checkOptionalSeconds("maxAge", rules.maxAge, MAX_AGE) };
+}
+
+/**
+ * Checks a verified claims set against the rules at `now` (seconds), throwing the TokenError of the first
+ * failure. Call only after the signature has been verified: it trusts nothing before then.
+ *
+ * @throws {TokenError} `missing_claim`, `expired`, `not_yet_valid`, `issuer_mismatch`, `audience_mismatch`,
+ * `token_too_old`, `revoked`, or `malformed` (a time or `jti` of the wrong type).
+ * @throws {ConfigError} `field_out_of_range` for a number of `rules` or a `now` out of range (checkClaimTimes).
+ * @example
+ * validateClaims(claims, { issuer: "my-app", clockTolerance: 30 }, Date.now() / 1000);
  */
 export function validateClaims(claims: JsonObject, rules: ClaimRules, now = nowSeconds()): void {
-  const tolerance = rules.clockTolerance ?? 0;
+  const { tolerance, grace, maxAge } = checkClaimTimes(rules);
+  checkSeconds("now", now, MOMENT);
   const exp = numericDate(claims, "exp");
   const nbf = numericDate(claims, "nbf");
   const iat = numericDate(claims, "iat");
   if (exp === undefined) throw new TokenError("missing_claim", 'The token has no expiry ("exp" claim).');
-  if (now >= exp + tolerance + (rules.expiryGrace ?? 0))
-    throw new TokenError("expired", "The token has expired.");
+  if (now >= exp + tolerance + grace) throw new TokenError("expired", "The token has expired.");
   if (nbf !== undefined && nbf > now + tolerance) {
     throw new TokenError("not_yet_valid", "The token is not valid yet (its nbf is in the future).");
   }
@@ -54,10 +99,10 @@ export function validateClaims(claims: JsonObject, rules: ClaimRules, now = nowS
       throw new TokenError("missing_claim", `The token lacks the required claim "${safeName(name)}".`);
     }
   }
-  if (rules.maxAge !== undefined) {
+  if (maxAge !== undefined) {
     if (iat === undefined)
       throw new TokenError("missing_claim", 'The token has no issue time ("iat" claim) to check its age.');
-    if (now - iat > rules.maxAge + tolerance)
+    if (now - iat > maxAge + tolerance)
       throw new TokenError("token_too_old", "The token was issued too long ago.");
   }
   // RFC 7519 §4.1.7: a jti is text. Any other kind could never match revoked_ids, so it is refused
@@ -70,7 +115,13 @@ export function validateClaims(claims: JsonObject, rules: ClaimRules, now = nowS
   }
 }
 
-/** Reads a NumericDate claim (RFC 7519 §2): absent, or a finite number a Date can hold; else `malformed`. */
+/**
+ * Reads a NumericDate claim (RFC 7519 §2): absent, or a finite number a Date can hold; else `malformed`.
+ *
+ * @throws {TokenError} `malformed` when the claim is present but not such a number.
+ * @example
+ * numericDate({ exp: 1700000000 }, "exp"); // 1700000000
+ */
 export function numericDate(
   claims: JsonObject,
   name: "exp" | "nbf" | "iat" | "auth_time",

@@ -24,7 +24,11 @@ export const TOKEN_ERROR_CODES = [
 
 export type TokenErrorCode = (typeof TOKEN_ERROR_CODES)[number];
 
-/** A token was refused. Actions turn it into `error_code` / `error_message`; it is never thrown to Bubble. */
+/**
+ * A token was refused. Actions turn it into `error_code` / `error_message`; it is never thrown to Bubble.
+ * `options.cause` keeps the underlying error (jose's, a parser's) for a debugger; the actions return and
+ * log only the code, the message and `logReason`.
+ */
 export class TokenError extends Error {
   override readonly name = "TokenError";
   constructor(
@@ -32,9 +36,22 @@ export class TokenError extends Error {
     message: string,
     /** What went wrong, for the builder's log line only, never returned to the workflow; never a value. */
     readonly logReason?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
+}
+
+/**
+ * The log reason of a refusal caused by `error`: `what` and the error's class (and jose's `code`), never its
+ * message, which may quote the input: "signature unreadable (JWSInvalid, ERR_JWS_INVALID)".
+ */
+export function reasonFrom(what: string, error: unknown): string {
+  if (!(error instanceof Error)) return `${what} (${typeof error})`;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && /^[A-Z0-9_]{1,64}$/.test(code)
+    ? `${what} (${error.name}, ${code})`
+    : `${what} (${error.name})`;
 }
 
 /**
@@ -69,7 +86,9 @@ export class ConfigError extends Error {
   constructor(
     readonly code: ConfigErrorCode,
     message: string,
+    /** `cause`: the underlying error (node's key reader, a JSON parser); the actions never show it. */
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }

@@ -1,8 +1,9 @@
 import type { Algorithm } from "./algorithms.js";
 import { nowSeconds } from "./clock.js";
 import { ConfigError } from "./errors.js";
-import { signingKey } from "./keys/keyring.js";
+import { type ReadyKey, signingKey } from "./keys/keyring.js";
 import type { KeyMaterial } from "./keys/names.js";
+import { checkOptionalSeconds, checkSeconds, LIFETIME, MOMENT, REFRESH_LIFETIME } from "./limits.js";
 import { ACCESS_TOKEN_TYPE, newSessionId, REFRESH_TOKEN_TYPE, tokenKind } from "./session.js";
 import { newTokenId, signClaims } from "./sign.js";
 import { type JsonObject, MAX_TOKEN_LENGTH } from "./token.js";
@@ -10,15 +11,15 @@ import { type JsonObject, MAX_TOKEN_LENGTH } from "./token.js";
 /** Claims the plugin sets itself; `claims` / `claims_json` may not set them (no silent overwrite). */
 export const RESERVED_CLAIMS = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "auth_time"] as const;
 
-/** The longest lifetime Generate and Refresh accept: six months, the most Apple allows for a client secret. */
-export const MAX_LIFETIME_SECONDS = 15_777_000;
+/** The longest lifetime Generate and Refresh accept (limits.ts: LIFETIME). */
+export const MAX_LIFETIME_SECONDS = LIFETIME.max;
 
 export interface GenerateOptions {
   readonly alg: Algorithm;
   readonly material: KeyMaterial;
   readonly subject: string;
   readonly email?: string | undefined;
-  /** Lifetime in whole seconds, 1 to MAX_LIFETIME_SECONDS (checked by the caller, which names the field). */
+  /** Lifetime in whole seconds (limits.ts: LIFETIME). */
   readonly expiresIn: number;
   readonly issuer?: string | undefined;
   readonly audience?: string | undefined;
@@ -29,8 +30,13 @@ export interface GenerateOptions {
   readonly tokenType?: string | undefined;
   /** The session's `sid`; a new random one when empty. */
   readonly sessionId?: string | undefined;
-  /** When given, also issue a refresh token living this many seconds, and type the access token at+jwt. */
+  /**
+   * When given, also issue a refresh token living this many whole seconds (limits.ts: REFRESH_LIFETIME),
+   * and type the access token at+jwt.
+   */
   readonly refreshExpiresIn?: number | undefined;
+  /** The login's time, in seconds since the epoch (`iat` is its whole second); the clock's when absent. */
+  readonly now?: number | undefined;
 }
 
 export interface IssuedToken {
@@ -54,10 +60,21 @@ export interface IssuedTokens {
  * login), `sid`, and `iss`, `aud`, `email` and extra claims when given. With `refreshExpiresIn`, a refresh
  * token (`typ` refresh+jwt) with the same claims but its own `jti` and `exp`, and the access token typed at+jwt.
  *
+ * @throws {ConfigError} `field_out_of_range` for an expiresIn, refreshExpiresIn or now out of range; the
+ * keyring's codes for a signing key that is missing, weak or does not fit `alg`; `reserved_claim` for an
+ * extra claim the plugin sets; `conflicting_fields` for a tokenType that contradicts the flow;
+ * `claims_too_large` for a token longer than Verify accepts.
  * @example
  * const { access } = await generateToken({ alg: "HS256", material: { secret }, subject: "user-1", expiresIn: 3600 });
  */
 export async function generateToken(options: GenerateOptions): Promise<IssuedTokens> {
+  const expiresIn = checkSeconds("expiresIn", options.expiresIn, LIFETIME);
+  const refreshExpiresIn = checkOptionalSeconds(
+    "refreshExpiresIn",
+    options.refreshExpiresIn,
+    REFRESH_LIFETIME,
+  );
+  const now = checkSeconds("now", options.now ?? nowSeconds(), MOMENT);
   const key = await signingKey(options.material, options.alg);
   const extra = options.extraClaims ?? {};
   for (const name of Object.keys(extra)) {
@@ -80,9 +97,9 @@ export async function generateToken(options: GenerateOptions): Promise<IssuedTok
       );
     }
   }
-  const paired = options.refreshExpiresIn !== undefined;
+  const paired = refreshExpiresIn !== undefined;
   const typ = accessTokenType(options.tokenType, paired);
-  const iat = Math.floor(nowSeconds());
+  const iat = Math.floor(now);
   const sid = options.sessionId || newSessionId();
   const claimsFor = (lifetime: number): JsonObject => {
     const registered: JsonObject = { sub: options.subject };
@@ -98,9 +115,9 @@ export async function generateToken(options: GenerateOptions): Promise<IssuedTok
     return { ...registered, ...extra };
   };
   const kid = options.keyId || key.kid;
-  const access = await issue(claimsFor(options.expiresIn), options.alg, key, { kid, typ });
-  if (options.refreshExpiresIn === undefined) return { access };
-  const refresh = await issue(claimsFor(options.refreshExpiresIn), options.alg, key, {
+  const access = await issue(claimsFor(expiresIn), options.alg, key, { kid, typ });
+  if (refreshExpiresIn === undefined) return { access };
+  const refresh = await issue(claimsFor(refreshExpiresIn), options.alg, key, {
     kid,
     typ: REFRESH_TOKEN_TYPE,
   });
@@ -137,11 +154,18 @@ function accessTokenType(tokenType: string | undefined, paired: boolean): string
   }
   return tokenType;
 }
-/** Signs a complete claims set and reports what the actions return. Shared by Generate and Refresh. */
+/**
+ * Signs a complete claims set (its `iat`, `exp` and `jti` set by the caller: no clock is read here) and
+ * reports what the actions return. Shared by Generate and Refresh.
+ *
+ * @throws {ConfigError} `claims_too_large` when the token would be longer than Verify accepts.
+ * @example
+ * const issued = await issue({ sub: "u", iat, exp: iat + 600, jti: newTokenId() }, "HS256", key, { typ: "JWT" });
+ */
 export async function issue(
   claims: JsonObject,
   alg: Algorithm,
-  key: Awaited<ReturnType<typeof signingKey>>,
+  key: ReadyKey,
   header: { kid?: string | undefined; typ?: string | undefined },
 ): Promise<IssuedToken> {
   const token = await signClaims(claims, alg, key, header);

@@ -17,6 +17,11 @@ export interface PublishedKeys {
 /**
  * The public keys other systems need to verify this app's tokens. The signing key (from `Private Key`,
  * else the first key of `Public Key`) is published under `kidOverride` or the kid Generate writes.
+ *
+ * @throws {ConfigError} (rejects) `missing_key` when both keys are empty; the keyring's codes for a key
+ * that cannot be read or does not fit `alg`.
+ * @example
+ * const { jwks, publicKeyPem, kid } = await publishedKeys({ privateKey: pem }, "RS256");
  */
 export async function publishedKeys(
   material: KeyMaterial,

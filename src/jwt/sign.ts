@@ -12,6 +12,11 @@ export interface SignHeader {
 /**
  * Signs a claims set as a compact JWS. The header carries only `alg`, and `typ` and `kid` when given.
  * An ECDSA signature is written in its low form (see ecdsa-low-s.ts), so each token has one string.
+ * It reads no clock: the claims carry their times.
+ *
+ * @throws jose's error when `key` cannot sign with `alg` (the keyring gives only keys that can).
+ * @example
+ * const token = await signClaims({ sub: "u", exp }, "HS256", await signingKey(material, "HS256"), { typ: "JWT" });
  */
 export async function signClaims(
   claims: JsonObject,
@@ -28,7 +33,12 @@ export async function signClaims(
   return toLowS(token, alg);
 }
 
-/** A fresh random token id (`jti`). */
+/**
+ * A fresh random token id (`jti`).
+ *
+ * @example
+ * newTokenId(); // "3b241101-e2bb-4255-8caf-4136c566a962"
+ */
 export function newTokenId(): string {
   return crypto.randomUUID();
 }

@@ -1,5 +1,5 @@
 import { base64url } from "jose";
-import { TokenError } from "./errors.js";
+import { reasonFrom, TokenError } from "./errors.js";
 import { isJsonObject, type JsonObject, jsonDepthExceeds } from "./values.js";
 
 export type { JsonObject };
@@ -45,13 +45,18 @@ export interface ParsedToken {
 
 /**
  * Takes the token field as a client sent it (`Bearer ` in any case and surrounding white space accepted)
- * and returns the bare compact token, or throws `missing_token` / `token_too_large`.
+ * and returns the bare compact token.
+ *
+ * @throws {TokenError} `missing_token` when empty, `token_too_large` over MAX_TOKEN_LENGTH, `malformed`
+ * when not text.
+ * @example
+ * cleanTokenInput("Bearer eyJhbGciOi...  "); // "eyJhbGciOi..."
  */
 export function cleanTokenInput(input: unknown): string {
   if (input === null || input === undefined) throw missing();
   if (typeof input !== "string") throw malformed("The token is not text.");
   if (input.length > MAX_RAW_INPUT) throw tooLarge();
-  const compact = input.trim().replace(BEARER, "").trim();
+  const compact = input.trim().replace(BEARER, "");
   if (compact === "") throw missing();
   if (compact.length > MAX_TOKEN_LENGTH) throw tooLarge();
   return compact;
@@ -61,6 +66,10 @@ export function cleanTokenInput(input: unknown): string {
  * Splits a compact JWS into its three parts and decodes the header. Anything that is not three
  * base64url parts with a JSON-object header is `malformed`: JWE (five parts), the JSON serialization,
  * stray characters, bad UTF-8.
+ *
+ * @throws {TokenError} cleanTokenInput's codes, and `malformed` for anything but a compact JWS.
+ * @example
+ * parseToken(token).header.alg; // "HS256"
  */
 export function parseToken(input: unknown): ParsedToken {
   const compact = cleanTokenInput(input);
@@ -104,14 +113,20 @@ function decodeHeader(part: string): JsonObject {
   return header;
 }
 
-/** Decodes one base64url part that must hold a JSON object (the header, or the claims set). */
+/**
+ * Decodes one base64url part that must hold a JSON object (the header, or the claims set).
+ *
+ * @throws {TokenError} `malformed` for an empty part, bytes that are not UTF-8, or text not a JSON object.
+ * @example
+ * decodeJsonObjectPart("eyJzdWIiOiJ1In0", "claims set"); // { sub: "u" }
+ */
 export function decodeJsonObjectPart(part: string, what: "header" | "claims set"): JsonObject {
   if (part === "") throw badPart(what, "empty");
   let text: string;
   try {
     text = utf8.decode(base64url.decode(part));
-  } catch {
-    throw badPart(what, "not valid base64url-encoded UTF-8");
+  } catch (error) {
+    throw badPart(what, "not valid base64url-encoded UTF-8", error);
   }
   return parseJsonObject(text, what);
 }
@@ -121,8 +136,8 @@ export function parseJsonObjectBytes(bytes: Uint8Array, what: "header" | "claims
   let text: string;
   try {
     text = utf8.decode(bytes);
-  } catch {
-    throw badPart(what, "not valid UTF-8");
+  } catch (error) {
+    throw badPart(what, "not valid UTF-8", error);
   }
   return parseJsonObject(text, what);
 }
@@ -135,8 +150,8 @@ export function parseJsonObject(text: string, what: "header" | "claims set"): Js
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch {
-    throw badPart(what, "not valid JSON");
+  } catch (error) {
+    throw badPart(what, "not valid JSON", error);
   }
   if (!isJsonObject(value)) throw badPart(what, "not a JSON object");
   return value;
@@ -168,7 +183,12 @@ function malformed(message: string): TokenError {
   return new TokenError("malformed", message);
 }
 
-/** A header or claims set that cannot be read: "The token's header is <why>." */
-function badPart(what: "header" | "claims set", why: string): TokenError {
-  return malformed(`The token's ${what} is ${why}.`);
+/**
+ * A header or claims set that cannot be read: "The token's header is <why>.", with the decoder's or
+ * parser's error as the cause and its class in the log reason (never its message: it quotes the input).
+ */
+function badPart(what: "header" | "claims set", why: string, cause?: unknown): TokenError {
+  const message = `The token's ${what} is ${why}.`;
+  if (cause === undefined) return malformed(message);
+  return new TokenError("malformed", message, reasonFrom(`${what} ${why}`, cause), { cause });
 }

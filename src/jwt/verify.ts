@@ -1,11 +1,12 @@
 import { compactVerify } from "jose";
 import { JWSSignatureVerificationFailed } from "jose/errors";
 import type { Algorithm } from "./algorithms.js";
-import { type ClaimRules, validateClaims } from "./claims.js";
+import { type ClaimRules, checkClaimTimes, validateClaims } from "./claims.js";
 import { nowSeconds } from "./clock.js";
-import { TokenError } from "./errors.js";
+import { reasonFrom, TokenError } from "./errors.js";
 import { type ReadyKey, verificationKeys } from "./keys/keyring.js";
 import type { KeyMaterial } from "./keys/names.js";
+import { checkSeconds, MOMENT } from "./limits.js";
 import { checkTokenKind, type TokenKind } from "./session.js";
 import { type JsonObject, type ParsedToken, parseJsonObjectBytes, parseToken } from "./token.js";
 
@@ -15,7 +16,7 @@ export interface VerifyOptions extends ClaimRules {
   readonly material: KeyMaterial;
   /** The kinds of token taken (see session.ts); by default access tokens of either flow, never a refresh token. */
   readonly acceptedKinds?: readonly TokenKind[] | undefined;
-  /** The time the claims are checked at, in seconds; now when absent (a caller checking a past moment). */
+  /** The time the claims are checked at, in seconds since the epoch; the clock's when absent. */
   readonly now?: number | undefined;
 }
 
@@ -33,25 +34,36 @@ export interface VerifiedToken {
 
 /**
  * Verifies a token in two plain steps, the signature and then the claims, and trusts nothing in the
- * claims before the signature holds. Throws a TokenError with the contract's code for a bad token, and
- * a ConfigError when the plugin keys cannot verify anything.
+ * claims before the signature holds.
  *
+ * @throws {TokenError} the contract's code for a bad token (parseToken's, `algorithm_not_allowed`,
+ * `invalid_signature`, `wrong_token_type`, validateClaims's).
+ * @throws {ConfigError} when the plugin keys cannot verify anything, or a number of the options
+ * (clockTolerance, gracePeriod, maxAge, now) is out of range, whatever the token.
  * @example
  * const { claims } = await verifyToken(`Bearer ${token}`, { alg: "HS256", material: { secret }, issuer: "my-app" });
  */
 export async function verifyToken(input: unknown, options: VerifyOptions): Promise<VerifiedToken> {
-  // Keys first: a key the builder must fix is reported whatever the token, not only for good tokens.
+  // The options and keys first: what the builder must fix is reported whatever the token.
+  checkClaimTimes(options);
+  const now = checkSeconds("now", options.now ?? nowSeconds(), MOMENT);
   const readyKeys = await verificationKeys(options.material, options.alg);
   const parsed = parseToken(input);
   checkHeader(parsed.header, options.alg);
   const { claims, key } = await verifySignature(parsed, readyKeys, options.alg);
   // After the signature, so a forged token is invalid_signature whatever its typ says.
   const kind = checkTokenKind(parsed.header, options.acceptedKinds ?? ACCESS_KINDS);
-  validateClaims(claims, options, options.now ?? nowSeconds());
+  validateClaims(claims, options, now);
   return { header: parsed.header, claims, key, currentKey: key === readyKeys[0], kind };
 }
 
-/** Header rules that hold before any key is tried (RFC 8725 §3.1, §3.2). */
+/**
+ * Header rules that hold before any key is tried (RFC 8725 §3.1, §3.2).
+ *
+ * @throws {TokenError} `algorithm_not_allowed` when `alg` is not the header's, `malformed` for `crit` or `b64`.
+ * @example
+ * checkHeader(parseToken(token).header, "HS256");
+ */
 export function checkHeader(header: JsonObject, alg: Algorithm): void {
   if (header.alg !== alg) {
     throw new TokenError(
@@ -68,6 +80,12 @@ export function checkHeader(header: JsonObject, alg: Algorithm): void {
 /**
  * Tries the candidate keys, those whose `kid` matches the token's first, and returns the claims of the
  * first signature that verifies. The token's own `jwk`, `jku`, `x5u` and `x5c` headers are never used.
+ * jose is told the one algorithm too: a second line of defence behind checkHeader.
+ *
+ * @throws {TokenError} `invalid_signature` when no key verifies it; `malformed` when jose cannot read the
+ * signature (its error kept as the cause and named in the log reason) or the claims set is no JSON object.
+ * @example
+ * const { claims, key } = await verifySignature(parseToken(token), await verificationKeys(material, "HS256"), "HS256");
  */
 export async function verifySignature(
   parsed: ParsedToken,
@@ -80,7 +98,12 @@ export async function verifySignature(
       ({ payload } = await compactVerify(parsed.compact, key.key, { algorithms: [alg] }));
     } catch (error) {
       if (error instanceof JWSSignatureVerificationFailed) continue;
-      throw new TokenError("malformed", "The token's signature could not be read.");
+      throw new TokenError(
+        "malformed",
+        "The token's signature could not be read.",
+        reasonFrom("signature unreadable", error),
+        { cause: error },
+      );
     }
     return { claims: parseJsonObjectBytes(payload, "claims set"), key };
   }

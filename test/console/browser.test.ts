@@ -50,9 +50,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const refresh = (pair: { refresh_token: string; session_id: string }) =>
-  server.post("refresh-token", { refresh_token: pair.refresh_token, session_id: pair.session_id });
-
 describe("console in a browser", () => {
   it("shows a session ended by reuse, with its login, rotation and reuse on the timeline", async () => {
     const client = phone();

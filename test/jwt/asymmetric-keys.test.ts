@@ -10,7 +10,6 @@ import {
   stripPasteWrapping,
 } from "../../src/jwt/keys/paste.js";
 import { plainRsaFromPss } from "../../src/jwt/keys/rsa-pss.js";
-import { configErrorOf } from "../support/config-error.js";
 import { fixtureKey, pem, privateJwk, publicJwk, testKeys, thumbprint } from "../support/keys.js";
 import { thrownBy } from "../support/thrown.js";
 
@@ -87,8 +86,8 @@ describe("RSA-PSS keys", () => {
   it("serves only the PS algorithms its parameters allow", () => {
     const text = pem.pkcs8(fixtureKey("rsa-pss"));
     expect(parsePrivateKey(text, "PS256").publicJwk.kty).toBe("RSA");
-    expect(configErrorOf(() => parsePrivateKey(text, "PS384"))?.code).toBe("wrong_key_kind");
-    expect(configErrorOf(() => parsePrivateKey(text, "RS256"))?.code).toBe("wrong_key_kind");
+    expect(thrownBy(() => parsePrivateKey(text, "PS384"), ConfigError)?.code).toBe("wrong_key_kind");
+    expect(thrownBy(() => parsePrivateKey(text, "RS256"), ConfigError)?.code).toBe("wrong_key_kind");
   });
 });
 

@@ -4,7 +4,7 @@ import { LruCache, materialCacheKey } from "../../src/jwt/keys/cache.js";
 import { signingKey, verificationKeys } from "../../src/jwt/keys/keyring.js";
 import { parseHmacSecret } from "../../src/jwt/keys/secret.js";
 import { testSecret } from "../contract/harness.js";
-import { configErrorOf } from "../support/config-error.js";
+import { thrownBy } from "../support/thrown.js";
 
 describe("parseHmacSecret", () => {
   it("uses the UTF-8 bytes of a text secret, trimmed", () => {
@@ -27,7 +27,7 @@ describe("parseHmacSecret", () => {
       ['{"kty":"oct","k":"!!"}', "unreadable_key"],
     ];
     for (const [secret, code] of cases) {
-      const thrown = configErrorOf(() => parseHmacSecret(secret, "HS256", "secret"));
+      const thrown = thrownBy(() => parseHmacSecret(secret, "HS256", "secret"), ConfigError);
       expect(thrown?.code, secret).toBe(code);
       expect(thrown?.message).toMatch(/^The JWT Secret plugin key /);
       expect(thrown?.message).not.toContain(secret);

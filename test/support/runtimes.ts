@@ -94,3 +94,23 @@ export async function runScenario<T = unknown>(
     );
   return JSON.parse(line.slice(REPORT_PREFIX.length)) as T;
 }
+
+/**
+ * Starts `scenario` on every runtime at once and returns each run's report by runtime name, for a test
+ * file's `describe.each(RUNTIMES)` hooks to await: the runs overlap instead of waiting for one another.
+ * A failed run rejects where it is awaited, never as an unhandled rejection.
+ */
+export function onEveryRuntime<T>(
+  scenario: string,
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+  nodeArgs: readonly string[] = [],
+): ReadonlyMap<NodeRuntime["name"], Promise<T>> {
+  const runs = new Map<NodeRuntime["name"], Promise<T>>();
+  for (const runtime of RUNTIMES) {
+    const run = runScenario<T>(scenario, runtime, env, timeoutMs, nodeArgs);
+    run.catch(() => undefined);
+    runs.set(runtime.name, run);
+  }
+  return runs;
+}

@@ -62,14 +62,18 @@ function collect(name: string, body: () => unknown): void {
   }
 }
 
-/** vitest's names for `.each` rows: `$key` of an object row, printf-style `%s`/`%d`/`%i`/`%j` of an array row, `%#` its index. */
+/**
+ * vitest's names for `.each` rows: `$key` of an object row (displayed as vitest displays a value: a string
+ * in single quotes), printf-style `%s`/`%d`/`%i`/`%j` of an array row, `%#` its index. test/unit-suites.test.ts
+ * compares the names with the ones vitest gives.
+ */
 function rowName(template: string, row: unknown, index: number): string {
   const args = Array.isArray(row) ? row : [row];
   let next = 0;
   return template
     .replace(/\$([\w.]+)/g, (whole, key: string) =>
-      row !== null && typeof row === "object" && key in row
-        ? String((row as Record<string, unknown>)[key])
+      row !== null && typeof row === "object" && !Array.isArray(row) && key in row
+        ? display((row as Record<string, unknown>)[key])
         : whole,
     )
     .replace(/%[sdijo#%]/g, (token) => {
@@ -78,6 +82,13 @@ function rowName(template: string, row: unknown, index: number): string {
       const value = args[next++];
       return token === "%j" || token === "%o" ? JSON.stringify(value) : String(value);
     });
+}
+
+/** A value in a `$key` name, as vitest's objDisplay shows the kinds the suites use. */
+function display(value: unknown): string {
+  if (typeof value === "string") return `'${value}'`;
+  if (value === null || typeof value !== "object") return String(value);
+  return JSON.stringify(value);
 }
 
 /** vitest's third argument: a timeout in milliseconds, or options holding one. */

@@ -38,7 +38,14 @@ const BARE_PUBLIC_LABELS = ["PUBLIC KEY", "CERTIFICATE", "RSA PUBLIC KEY"];
 
 const WHOLE_PEM = "pasted whole with its BEGIN and END lines";
 
-/** Reads `Private Key`: PEM (PKCS#8, PKCS#1, SEC1), a private JWK, or a Google service-account JSON file. */
+/**
+ * Reads `Private Key`: PEM (PKCS#8, PKCS#1, SEC1), a private JWK, or a Google service-account JSON file.
+ *
+ * @throws {ConfigError} `unreadable_key` (node's error as the cause), `wrong_key_kind` or `weak_key`, the
+ * message naming the plugin key and what `alg` needs, never quoting it.
+ * @example
+ * const { privateKey, publicJwk, kid } = parsePrivateKey(pem, "ES256");
+ */
 export function parsePrivateKey(raw: string, alg: AsymmetricAlgorithm): ParsedKeyPair {
   const keyName = KEY_NAMES.privateKey;
   const needs = keyNeeded(alg, "private");
@@ -96,6 +103,10 @@ function onlyPrivateJwk(
  * Reads `Public Key`: PEM (SPKI or X.509 certificate), a public JWK, or a JWKS. Returns every key that
  * fits the algorithm; a JWKS may hold keys for other algorithms or for encryption, which are skipped.
  * Only public halves are returned, whatever was pasted.
+ *
+ * @throws {ConfigError} `unreadable_key` (node's error as the cause), `wrong_key_kind` or `weak_key`.
+ * @example
+ * const [{ publicKey, kid }] = parsePublicKeys(jwksText, "RS256");
  */
 export function parsePublicKeys(raw: string, alg: AsymmetricAlgorithm): ParsedKeyPair[] {
   const keyName = KEY_NAMES.publicKey;
@@ -145,10 +156,11 @@ function privateFromPem(text: string, keyName: string, needs: string): KeyObject
   // A key file may hold the certificate too, in either order: the private key is the block wanted.
   const block = blocks.find((b) => b.label.endsWith("PRIVATE KEY")) ?? blocks[0];
   if (!block) {
-    return readFirst(bareBase64Blocks(text, BARE_PRIVATE_LABELS), "private", () => {
+    return readFirst(bareBase64Blocks(text, BARE_PRIVATE_LABELS), "private", (cause) => {
       throw unreadableKey(
         keyName,
         `is not a PEM key, a JWK or a service-account file; ${needs}, pasted whole.`,
+        cause,
       );
     });
   }
@@ -161,18 +173,19 @@ function privateFromPem(text: string, keyName: string, needs: string): KeyObject
   if (!block.label.endsWith("PRIVATE KEY")) {
     throw wrongKeyKind(keyName, `holds a public key or certificate; ${needs}.`);
   }
-  return readFirst([block], "private", () => {
-    throw unreadableKey(keyName, `could not be read as a private key; ${needs}, ${WHOLE_PEM}.`);
+  return readFirst([block], "private", (cause) => {
+    throw unreadableKey(keyName, `could not be read as a private key; ${needs}, ${WHOLE_PEM}.`, cause);
   });
 }
 
 function publicFromPem(text: string, keyName: string, needs: string): KeyObject {
   const block = findPemBlocks(text)[0];
   if (!block) {
-    return readFirst(bareBase64Blocks(text, BARE_PUBLIC_LABELS), "public", () => {
+    return readFirst(bareBase64Blocks(text, BARE_PUBLIC_LABELS), "public", (cause) => {
       throw unreadableKey(
         keyName,
         `is not a PEM key, a certificate, a JWK or a JWKS; ${needs}, pasted whole.`,
+        cause,
       );
     });
   }
@@ -180,22 +193,31 @@ function publicFromPem(text: string, keyName: string, needs: string): KeyObject 
     throw unreadableKey(keyName, `is an encrypted private key; ${needs}.`);
   }
   // createPublicKey also reads X.509 certificates, and derives the public half of a private PEM.
-  return readFirst([block], "public", () => {
-    throw unreadableKey(keyName, `could not be read as a public key or certificate; ${needs}, ${WHOLE_PEM}.`);
+  return readFirst([block], "public", (cause) => {
+    throw unreadableKey(
+      keyName,
+      `could not be read as a public key or certificate; ${needs}, ${WHOLE_PEM}.`,
+      cause,
+    );
   });
 }
 
-/** The first block node:crypto reads as a key of that half, else what `fail` throws (never node's message: it may quote input). */
-function readFirst(blocks: readonly PemBlock[], half: Half, fail: () => never): KeyObject {
+/**
+ * The first block node:crypto reads as a key of that half, else what `fail` throws, given node's last error
+ * as the cause (never in the message: node's may quote input).
+ */
+function readFirst(blocks: readonly PemBlock[], half: Half, fail: (cause: unknown) => never): KeyObject {
+  let lastError: unknown;
   for (const block of blocks) {
     try {
       const input = { key: block.pem, format: "pem" as const };
       return half === "private" ? createPrivateKey(input) : createPublicKey(input);
-    } catch {
+    } catch (error) {
       // Try the next reading; the caller's message covers the case where none works.
+      lastError = error;
     }
   }
-  return fail();
+  return fail(lastError);
 }
 
 function fromJwk(jwk: Record<string, unknown>, half: Half, keyName: string, needs: string): KeyObject {
@@ -203,8 +225,8 @@ function fromJwk(jwk: Record<string, unknown>, half: Half, keyName: string, need
     const key = { key: jwk as JsonWebKey, format: "jwk" as const };
     // From a private JWK pasted as Public Key, createPublicKey keeps the public half only.
     return half === "private" ? createPrivateKey(key) : createPublicKey(key);
-  } catch {
-    throw unreadableKey(keyName, `is a JWK that could not be read; ${needs}, pasted whole.`);
+  } catch (error) {
+    throw unreadableKey(keyName, `is a JWK that could not be read; ${needs}, pasted whole.`, error);
   }
 }
 
@@ -212,8 +234,12 @@ function parseJson(text: string, keyName: string, needs: string): Record<string,
   let json: unknown;
   try {
     json = parsePastedJson(text);
-  } catch {
-    throw unreadableKey(keyName, `starts with "{" but is not valid JSON; paste the whole file (${needs}).`);
+  } catch (error) {
+    throw unreadableKey(
+      keyName,
+      `starts with "{" but is not valid JSON; paste the whole file (${needs}).`,
+      error,
+    );
   }
   // The text starts with "{", so whatever parses is an object.
   return json as Record<string, unknown>;
@@ -272,8 +298,8 @@ function fitKey(key: KeyObject, alg: AsymmetricAlgorithm, keyName: string, needs
     }
     try {
       return plainRsaFromPss(key);
-    } catch {
-      throw unreadableKey(keyName, `is an RSA-PSS key that could not be read; ${needs}.`);
+    } catch (error) {
+      throw unreadableKey(keyName, `is an RSA-PSS key that could not be read; ${needs}.`, error);
     }
   }
   if (kty === "EC") {

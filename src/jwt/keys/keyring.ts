@@ -53,7 +53,11 @@ const older = new LruCache<Loaded>(CACHE_CAPACITY - RECENT_CAPACITY);
 
 /**
  * The key that signs: `JWT Secret` for HS*, else `Private Key`. Never `Previous JWT Secret`.
- * Rejects with a ConfigError naming the plugin key when it is missing, too weak or does not fit `alg`.
+ *
+ * @throws {ConfigError} (rejects) `missing_key`, `weak_key`, `unreadable_key` or `wrong_key_kind`, naming the
+ * plugin key when it is missing, too weak or does not fit `alg`.
+ * @example
+ * const key = await signingKey({ secret }, "HS256"); // the same ReadyKey on every later call with that secret
  */
 export async function signingKey(material: KeyMaterial, alg: Algorithm): Promise<ReadyKey> {
   if (isHmac(alg)) return hmacKey(required(material.secret, "secret", alg), alg, "secret");
@@ -63,6 +67,10 @@ export async function signingKey(material: KeyMaterial, alg: Algorithm): Promise
 /**
  * The keys a token may be signed with, most current first: `JWT Secret` then `Previous JWT Secret`
  * for HS*; else every key of `Public Key`, or the public half of `Private Key` when it is empty.
+ *
+ * @throws {ConfigError} (rejects) as signingKey, for whichever plugin key is read.
+ * @example
+ * const [current, previous] = await verificationKeys({ secret, previousSecret }, "HS256");
  */
 export async function verificationKeys(material: KeyMaterial, alg: Algorithm): Promise<readonly ReadyKey[]> {
   if (isHmac(alg)) {

@@ -18,14 +18,26 @@ export interface KeyMaterial {
   readonly publicKey?: string | undefined;
 }
 
-/** A ConfigError about one plugin key: "The <key name> plugin key <what is wrong and the fix>". */
-export function keyError(code: ConfigErrorCode, keyName: string, whatAndFix: string): ConfigError {
-  return new ConfigError(code, `The ${keyName} plugin key ${whatAndFix}`);
+/**
+ * A ConfigError about one plugin key: "The <key name> plugin key <what is wrong and the fix>", with the
+ * reader's error as its `cause` when there is one (the actions never show it: node's messages may quote input).
+ */
+export function keyError(
+  code: ConfigErrorCode,
+  keyName: string,
+  whatAndFix: string,
+  cause?: unknown,
+): ConfigError {
+  return new ConfigError(
+    code,
+    `The ${keyName} plugin key ${whatAndFix}`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /** The plugin key cannot be read as what it should hold. */
-export function unreadableKey(keyName: string, whatAndFix: string): ConfigError {
-  return keyError("unreadable_key", keyName, whatAndFix);
+export function unreadableKey(keyName: string, whatAndFix: string, cause?: unknown): ConfigError {
+  return keyError("unreadable_key", keyName, whatAndFix, cause);
 }
 
 /** The plugin key is read, but it is not the kind of key the algorithm needs. */

@@ -1,0 +1,203 @@
+/**
+ * Surviving mutants that change nothing a caller can observe, each with the reason (docs/mutation.md
+ * lists them). Matched by file, the source text replaced and the replacement, so a listed mutant stays
+ * listed while lines move, and a mutant of changed code must be judged again.
+ */
+export interface EquivalentMutant {
+  readonly file: string;
+  readonly original: string;
+  readonly replacement: string;
+  readonly why: string;
+}
+
+const UNDEFINED_COMPARES_FALSE =
+  "a comparison with undefined is false, so without the guard an absent claim passes just the same; the guard says what is meant (and types the comparison)";
+const CANDIDATES_FAST_PATH =
+  "a fast path: with a kid that is not text, or a single key, the filter below finds the same keys (none match: all of them; the one matches: it)";
+
+const CACHE_BOOKKEEPING =
+  "cache bookkeeping between the keyring's two tiers: taken wrongly, it costs at most a cache miss (the key is read again) or a hash, never another key";
+const CACHE_LABEL =
+  "a label among a cache entry's parts; the parts of the three kinds differ anyway (in number, and in the slot or algorithm they carry)";
+const NODE_18_ONLY =
+  "only Node 18 prints the Ed25519 warning; Stryker runs on Node 22, where the wrapper changes nothing, and test/warnings.test.ts pins it on Node 18";
+
+export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
+  {
+    file: "src/jwt/claims.ts",
+    original: "nbf !== undefined",
+    replacement: "true",
+    why: UNDEFINED_COMPARES_FALSE,
+  },
+  {
+    file: "src/jwt/claims.ts",
+    original: "iat !== undefined",
+    replacement: "true",
+    why: UNDEFINED_COMPARES_FALSE,
+  },
+  {
+    file: "src/jwt/decode.ts",
+    original: "exp !== undefined",
+    replacement: "true",
+    why: UNDEFINED_COMPARES_FALSE,
+  },
+  {
+    file: "src/jwt/claims.ts",
+    original: 'typeof claims.jti === "string"',
+    replacement: "true",
+    why: "the line before refuses a jti that is not text, so here it is text or absent, and absent is in no list of ids",
+  },
+  {
+    file: "src/jwt/claims.ts",
+    original: 'typeof iss === "string"',
+    replacement: "true",
+    why: "a list of text includes nothing that is not text; the check only keeps the types honest",
+  },
+  {
+    file: "src/jwt/limits.ts",
+    original: 'typeof value !== "number"',
+    replacement: "false",
+    why: "Number.isFinite converts nothing, so a value that is not a number fails the very next test",
+  },
+  {
+    file: "src/jwt/verify.ts",
+    original: 'typeof kid !== "string" || keys.length < 2',
+    replacement: "false",
+    why: CANDIDATES_FAST_PATH,
+  },
+  {
+    file: "src/jwt/verify.ts",
+    original: 'typeof kid !== "string" || keys.length < 2',
+    replacement: 'typeof kid !== "string" && keys.length < 2',
+    why: CANDIDATES_FAST_PATH,
+  },
+  {
+    file: "src/jwt/verify.ts",
+    original: 'typeof kid !== "string"',
+    replacement: "false",
+    why: CANDIDATES_FAST_PATH,
+  },
+  { file: "src/jwt/verify.ts", original: "keys.length < 2", replacement: "false", why: CANDIDATES_FAST_PATH },
+  {
+    file: "src/jwt/claims.ts",
+    original: 'typeof value !== "number"',
+    replacement: "false",
+    why: "Number.isFinite converts nothing, so a value that is not a number fails the very next test",
+  },
+  {
+    file: "src/jwt/ecdsa-low-s.ts",
+    original: "i < a.length",
+    replacement: "i <= a.length",
+    why: "one step past both ends reads undefined twice, which compare equal, so the loop ends as before",
+  },
+  {
+    file: "src/jwt/ecdsa-low-s.ts",
+    original: "(a[i] as number) > (b[i] as number)",
+    replacement: "a[i] as number >= (b[i] as number)",
+    why: "reached only where the two bytes differ, so greater-or-equal is greater",
+  },
+  {
+    file: "src/jwt/ecdsa-low-s.ts",
+    original: "bytes.length === 0",
+    replacement: "false",
+    why: "toLowS reads the s half of a signature jose just made, never empty",
+  },
+  {
+    file: "src/jwt/ecdsa-low-s.ts",
+    original: "alg.slice(2)",
+    replacement: "alg",
+    why: "a width of NaN pads nothing, and floor(n/2) of P-256 and P-384 has no leading zero byte to pad: the same bytes",
+  },
+  { file: "src/jwt/keys/keyring.ts", original: "index === 0", replacement: "false", why: CACHE_BOOKKEEPING },
+  {
+    file: "src/jwt/keys/keyring.ts",
+    original: "index >= 0",
+    replacement: "index > 0",
+    why: CACHE_BOOKKEEPING,
+  },
+  { file: "src/jwt/keys/keyring.ts", original: "index >= 0", replacement: "true", why: CACHE_BOOKKEEPING },
+  {
+    file: "src/jwt/keys/keyring.ts",
+    original: "older.size > 0",
+    replacement: "true",
+    why: CACHE_BOOKKEEPING,
+  },
+  {
+    file: "src/jwt/keys/keyring.ts",
+    original: "older.size > 0",
+    replacement: "older.size >= 0",
+    why: CACHE_BOOKKEEPING,
+  },
+  { file: "src/jwt/keys/keyring.ts", original: "entry", replacement: "true", why: CACHE_BOOKKEEPING },
+  { file: "src/jwt/keys/keyring.ts", original: "entry", replacement: "false", why: CACHE_BOOKKEEPING },
+  {
+    file: "src/jwt/keys/keyring.ts",
+    original: "older.delete(hash);",
+    replacement: ";",
+    why: CACHE_BOOKKEEPING,
+  },
+  ...[
+    ["entry.hash !== undefined && older.get(entry.hash) === entry", "true"],
+    ["entry.hash !== undefined && older.get(entry.hash) === entry", "false"],
+    [
+      "entry.hash !== undefined && older.get(entry.hash) === entry",
+      "entry.hash !== undefined || older.get(entry.hash) === entry",
+    ],
+    ["entry.hash !== undefined", "true"],
+    ["entry.hash !== undefined", "entry.hash === undefined"],
+    ["older.get(entry.hash) === entry", "true"],
+    ["older.get(entry.hash) === entry", "older.get(entry.hash) !== entry"],
+    ["older.delete(entry.hash);", ";"],
+  ].map(([original, replacement]) => ({
+    file: "src/jwt/keys/keyring.ts",
+    original: original as string,
+    replacement: replacement as string,
+    why: CACHE_BOOKKEEPING,
+  })),
+  { file: "src/jwt/keys/keyring.ts", original: '"hmac"', replacement: '""', why: CACHE_LABEL },
+  { file: "src/jwt/keys/keyring.ts", original: '"private"', replacement: '""', why: CACHE_LABEL },
+  { file: "src/jwt/keys/keyring.ts", original: '"public"', replacement: '""', why: CACHE_LABEL },
+  {
+    file: "src/jwt/keys/cache.ts",
+    original: '""',
+    replacement: '"Stryker was here!"',
+    why: "a constant prefix before every framed material changes every digest alike: still one key per material",
+  },
+  {
+    file: "src/jwt/keys/public-jwk.ts",
+    original: '""',
+    replacement: '"Stryker was here!"',
+    why: "only keys of type RSA, EC and OKP reach publicMembers (the keyring reads no other), so the fallback is never taken",
+  },
+  {
+    file: "src/jwt/keys/public-jwk.ts",
+    original: "[]",
+    replacement: '["Stryker was here"]',
+    why: "only keys of type RSA, EC and OKP reach publicMembers (the keyring reads no other), so the fallback is never taken",
+  },
+  {
+    file: "src/jwt/keys/webcrypto-import.ts",
+    original: 'alg === "EdDSA"',
+    replacement: "true",
+    why: NODE_18_ONLY,
+  },
+  {
+    file: "src/jwt/keys/webcrypto-import.ts",
+    original: 'alg === "EdDSA"',
+    replacement: "false",
+    why: NODE_18_ONLY,
+  },
+  {
+    file: "src/jwt/keys/webcrypto-import.ts",
+    original: 'alg === "EdDSA"',
+    replacement: 'alg !== "EdDSA"',
+    why: NODE_18_ONLY,
+  },
+  { file: "src/jwt/keys/webcrypto-import.ts", original: '"EdDSA"', replacement: '""', why: NODE_18_ONLY },
+  {
+    file: "src/jwt/keys/webcrypto-import.ts",
+    original: '"The Ed25519 Web Crypto API algorithm is an experimental feature"',
+    replacement: '""',
+    why: NODE_18_ONLY,
+  },
+];
