@@ -7,11 +7,11 @@ import {
   REFRESH_LIFETIME,
   RETRY_WINDOW,
   type SecondsRange,
-} from "../jwt/limits.js";
+} from "../common/seconds.js";
 import type { NumberRule } from "./properties.js";
 
 /**
- * The ranges of the actions' whole-number fields: src/jwt's own (limits.ts says why each is what it is),
+ * The ranges of the actions' whole-number fields: src/jwt's own (src/common/seconds.ts says why each is what it is),
  * so a field refused here would be refused there. Kept apart from the action entries so an action that
  * shares a rule (Refresh uses Generate's lifetime) does not import another action, whose top-level
  * defineAction would then be bundled into it.

@@ -21,11 +21,6 @@ export interface ClaimRules {
   readonly clockTolerance?: number | undefined;
   /** Also accept a token that expired at most this long ago: Refresh's grace period (limits.ts: GRACE_PERIOD). */
   readonly gracePeriod?: number | undefined;
-  /**
-   * @deprecated The former name of `gracePeriod`, still read (when `gracePeriod` is absent) until every
-   * caller says `gracePeriod`.
-   */
-  readonly expiryGrace?: number | undefined;
   /** Reject when `iat` is older than this (limits.ts: MAX_AGE). */
   readonly maxAge?: number | undefined;
   readonly requiredClaims?: readonly string[] | undefined;
@@ -46,17 +41,14 @@ export interface CheckedTimes {
  * throws a `field_out_of_range` ConfigError naming the option otherwise, so a NaN or negative leeway can
  * never widen what is accepted.
  *
- * @throws {ConfigError} `field_out_of_range` for a clockTolerance, gracePeriod (or expiryGrace) or maxAge
+ * @throws {ConfigError} `field_out_of_range` for a clockTolerance, gracePeriod or maxAge
  * that is not a number in its range.
  * @example
  * checkClaimTimes({ clockTolerance: 30 }); // { tolerance: 30, grace: 0, maxAge: undefined }
  */
 export function checkClaimTimes(rules: ClaimRules): CheckedTimes {
   const tolerance = checkSeconds("clockTolerance", rules.clockTolerance ?? 0, CLOCK_TOLERANCE);
-  const grace =
-    rules.gracePeriod !== undefined
-      ? checkSeconds("gracePeriod", rules.gracePeriod, GRACE_PERIOD)
-      : checkSeconds("expiryGrace", rules.expiryGrace ?? 0, GRACE_PERIOD);
+  const grace = checkSeconds("gracePeriod", rules.gracePeriod ?? 0, GRACE_PERIOD);
   return { tolerance, grace, maxAge: checkOptionalSeconds("maxAge", rules.maxAge, MAX_AGE) };
 }
 

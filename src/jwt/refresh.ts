@@ -4,6 +4,7 @@ import { TokenError } from "./errors.js";
 import { type IssuedTokens, issue } from "./generate.js";
 import { signingKey } from "./keys/keyring.js";
 import type { KeyMaterial } from "./keys/names.js";
+import { checkSeconds, GRACE_PERIOD, LIFETIME, MAX_SESSION, MOMENT } from "./limits.js";
 import { carriedClaims, newKid, oldKeyRanOut, reissueLimit, sessionExpired } from "./reissue.js";
 import type { TokenKind } from "./session.js";
 import { newTokenId } from "./sign.js";
@@ -50,14 +51,14 @@ const REFRESHABLE: readonly TokenKind[] = ["single"];
  * token, the presented token itself. Refresh and access tokens of a session are refused (`wrong_token_type`).
  */
 export async function refreshToken(input: unknown, options: RefreshOptions): Promise<RefreshedTokens> {
-  // The signing key first, so a key the builder must fix is reported whatever the token.
+  // Every number first, so a NaN or an infinity is refused before it can stretch a lifetime or a limit.
+  const now = checkSeconds("now", options.now, MOMENT);
+  const expiresIn = checkSeconds("expiresIn", options.expiresIn, LIFETIME);
+  const gracePeriod = checkSeconds("gracePeriod", options.gracePeriod, GRACE_PERIOD);
+  const maxSession = checkSeconds("maxSession", options.maxSession, MAX_SESSION);
+  // The signing key next, so a key the builder must fix is reported whatever the token.
   const key = await signingKey(options.material, options.alg);
-  const { now } = options;
-  const verified = await verifyToken(input, {
-    ...options,
-    expiryGrace: options.gracePeriod,
-    acceptedKinds: REFRESHABLE,
-  });
+  const verified = await verifyToken(input, { ...options, acceptedKinds: REFRESHABLE });
   const old = verified.claims;
   const authTime = numericDate(old, "auth_time") ?? numericDate(old, "iat");
   if (authTime === undefined) {
@@ -70,11 +71,11 @@ export async function refreshToken(input: unknown, options: RefreshOptions): Pro
   if (authTime > now) {
     throw new TokenError("not_yet_valid", 'The token claims a login in the future (its "auth_time").');
   }
-  const sessionEnd = Math.floor(authTime + options.maxSession);
+  const sessionEnd = Math.floor(authTime + maxSession);
   const iat = Math.floor(now);
   if (now >= sessionEnd) throw sessionExpired();
   const limit = reissueLimit(verified, key, sessionEnd);
-  const exp = Math.min(iat + options.expiresIn, limit);
+  const exp = Math.min(iat + expiresIn, limit);
   if (exp <= iat) throw limit < sessionEnd ? oldKeyRanOut() : sessionExpired();
   const typ = typeof verified.header.typ === "string" ? verified.header.typ : "JWT";
   const claims = { ...carriedClaims(old, authTime), iat, exp, jti: newTokenId() };
@@ -84,6 +85,6 @@ export async function refreshToken(input: unknown, options: RefreshOptions): Pro
     previousJti: typeof old.jti === "string" ? old.jti : undefined,
     subject: typeof old.sub === "string" ? old.sub : undefined,
     authTime,
-    revokeUntil: (old.exp as number) + options.gracePeriod,
+    revokeUntil: (old.exp as number) + gracePeriod,
   };
 }

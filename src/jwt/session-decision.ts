@@ -4,6 +4,15 @@ import { ConfigError, TokenError } from "./errors.js";
 import { type IssuedToken, issue } from "./generate.js";
 import { signingKey } from "./keys/keyring.js";
 import type { KeyMaterial } from "./keys/names.js";
+import {
+  CLOCK_TOLERANCE,
+  checkSeconds,
+  LIFETIME,
+  MAX_SESSION,
+  MOMENT,
+  REFRESH_LIFETIME,
+  RETRY_WINDOW,
+} from "./limits.js";
 import { carriedClaims, newKid, oldKeyRanOut, reissueLimit, sessionExpired } from "./reissue.js";
 import { ACCESS_TOKEN_TYPE, REFRESH_TOKEN_TYPE, successorJti, type TokenKind } from "./session.js";
 import { newTokenId } from "./sign.js";
@@ -112,7 +121,8 @@ export async function decideSession(
   input: unknown,
   options: SessionDecisionOptions,
 ): Promise<SessionDecision> {
-  const { row, now, purpose } = options;
+  const { row, purpose } = options;
+  const now = checkNumbers(options);
   // 1. Keys first: the signing key only where tokens are signed, so a verify-only key pair serves access.
   const key = purpose === "refresh" ? await signingKey(options.material, options.alg) : undefined;
   let verified: VerifiedToken;
@@ -214,6 +224,11 @@ function matchRow(login: Login, row: SessionRow): void {
 function checkWiring(row: SessionRow, purpose: SessionPurpose, latest: number): void {
   const wrong = (field: string, why: string) =>
     new ConfigError("invalid_field", `The ${field} field ${why}; set it to ${WIRING[field]}.`);
+  // A time that is no number would make every comparison below false: the checks would pass it.
+  for (const [field, value] of Object.entries(ROW_TIMES(row))) {
+    if (value !== undefined && !(Number.isFinite(value) && Math.abs(value) <= MOMENT.max))
+      throw wrong(field, "is not a date");
+  }
   if (row.createdAt === undefined) throw wrong("created_at", "is empty for a found Session");
   if (row.createdAt > latest) throw wrong("created_at", "is in the future");
   if (row.rotatedAt !== undefined && row.rotatedAt > latest) throw wrong("rotated_at", "is in the future");
@@ -229,7 +244,30 @@ const WIRING: Readonly<Record<string, string>> = {
   created_at: "the Session's Created Date",
   rotated_at: "the Session's rotated_at",
   current_jti: "the Session's current_jti",
+  expires_at: "the Session's expires_at",
+  sessions_revoked_at: "the Session's user's sessions_revoked_at",
 };
+
+/** The row's times by their field names. */
+const ROW_TIMES = (row: SessionRow) => ({
+  created_at: row.createdAt,
+  rotated_at: row.rotatedAt,
+  expires_at: row.expiresAt,
+  sessions_revoked_at: row.sessionsRevokedAt,
+});
+
+/**
+ * Every number of seconds of the options, checked finite and in range where it enters (a NaN max_session or
+ * retry window would otherwise never end a session or never end a retry); the decision's time.
+ */
+function checkNumbers(options: SessionDecisionOptions): number {
+  checkSeconds("clockTolerance", options.clockTolerance, CLOCK_TOLERANCE);
+  checkSeconds("expiresIn", options.expiresIn, LIFETIME);
+  checkSeconds("refreshExpiresIn", options.refreshExpiresIn, REFRESH_LIFETIME);
+  checkSeconds("maxSession", options.maxSession, MAX_SESSION);
+  checkSeconds("retryWindow", options.retryWindow, RETRY_WINDOW);
+  return checkSeconds("now", options.now, MOMENT);
+}
 
 /** Rule 4: logged out or revoked, ended by logout-everywhere, or older than max_session. */
 function sessionOver(row: SessionRow, login: Login, options: SessionDecisionOptions): TokenError | undefined {

@@ -16,7 +16,9 @@ import {
   type SessionRow,
 } from "../../src/jwt/session-decision.js";
 import { verifyToken } from "../../src/jwt/verify.js";
+import { BAD_NUMBERS } from "../support/bad-numbers.js";
 import { signJws } from "../support/jws.js";
+import { rejectionOf } from "../support/thrown.js";
 
 const secret = (label: string) =>
   createHash("sha512").update(`session-decision:${label}`).digest("base64url");
@@ -496,4 +498,38 @@ describe("a token only Previous JWT Secret verifies is never re-signed past its 
     const d = await decide(presented, "refresh", {}, { material, clockTolerance: 5 });
     expect(refusal(d)).toBe("expired");
   });
+});
+
+describe("numbers fail closed", () => {
+  it.each(["clockTolerance", "expiresIn", "refreshExpiresIn", "maxSession", "retryWindow", "now"] as const)(
+    "a %s of NaN, ±Infinity or below zero is a field_out_of_range naming it, whatever the token",
+    async (name) => {
+      for (const value of BAD_NUMBERS) {
+        // A reuse after the window, and a session long past max_session: each would pass with the number let through.
+        for (const input of [refreshToken(), "garbage"]) {
+          const error = await rejectionOf(
+            decide(input, "refresh", { currentJti: "another" }, { [name]: value }),
+            ConfigError,
+          );
+          expect([error?.code, error?.message], `${name}: ${value}`).toEqual([
+            "field_out_of_range",
+            expect.stringMatching(new RegExp(`^The ${name} option must be `)),
+          ]);
+        }
+      }
+    },
+  );
+
+  it.each(["createdAt", "rotatedAt", "expiresAt", "sessionsRevokedAt"] as const)(
+    "a row's %s that is no time is the builder's wiring mistake, not a pass",
+    async (field) => {
+      for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        const error = await rejectionOf(decide(accessToken(), "access", { [field]: value }), ConfigError);
+        expect([error?.code, error?.message], `${field}: ${value}`).toEqual([
+          "invalid_field",
+          expect.stringContaining("is not a date"),
+        ]);
+      }
+    },
+  );
 });
