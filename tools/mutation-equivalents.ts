@@ -200,4 +200,58 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     replacement: '""',
     why: NODE_18_ONLY,
   },
+  {
+    file: "src/jwt/keys/asymmetric.ts",
+    original: "fitting.length === 0",
+    replacement: "true",
+    why: "one fitting key returned on the line before, so here a single candidate means none fits",
+  },
+  {
+    file: "src/jwt/keys/asymmetric.ts",
+    original: "fitting.length > 1",
+    replacement: "fitting.length >= 1",
+    why: "one fitting key returned two lines before, so here the count is 0 or more than 1",
+  },
+  {
+    file: "src/jwt/keys/asymmetric.ts",
+    original: '"public"',
+    replacement: '""',
+    why: 'the half is only ever compared with "private", so any other text reads a public key alike',
+  },
+  {
+    file: "src/jwt/keys/asymmetric.ts",
+    original: '""',
+    replacement: '"Stryker was here!"',
+    why: "the fallback name of a curve node does not name; no curve is called that either, so the lookup misses alike",
+  },
+  {
+    file: "src/jwt/keys/asymmetric.ts",
+    original: 'type === "ec"',
+    replacement: "true",
+    why: "a key that is not EC has no named curve, so the lookup finds no curve alike",
+  },
+  // The source text of a template literal, placeholder included.
+  ...[
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: source text, not a template
+    "{ throw unreadableKey(keyName, `is an RSA-PSS key that could not be read; ${needs}.`, error); }",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: source text, not a template
+    "`is an RSA-PSS key that could not be read; ${needs}.`",
+  ].map((original) => ({
+    file: "src/jwt/keys/asymmetric.ts",
+    original,
+    replacement: original.startsWith("{") ? "{}" : "``",
+    why: "defensive: node exports every RSA-PSS key it has read in the DER structure plainRsaFromPss reads, so no input reaches it",
+  })),
+  {
+    file: "src/jwt/values.ts",
+    original: "i < text.length",
+    replacement: "i <= text.length",
+    why: "one step past the end reads NaN, which is no bracket or quote, so the count is unchanged",
+  },
+  {
+    file: "src/jwt/ecdsa-low-s.ts",
+    original: "{ return; // Not this check's to report: jose refuses it as the signature it cannot read. }",
+    replacement: "{}",
+    why: "unreachable: the token's parts were checked to be canonical base64url before, which always decodes",
+  },
 ];
