@@ -165,6 +165,8 @@ describe("parsePrivateKey", () => {
   it("finds the private key in a key file that holds its certificate first, and reads PKCS#1 and SEC1", () => {
     const rsaFile = `${fixtureKey("rsa").certificate}${pem.pkcs8(rsa)}`;
     expect(parsePrivateKey(rsaFile, "RS256").publicJwk).toEqual(publicJwk(rsa));
+    const pkcs1File = `${fixtureKey("rsa").certificate}${pem.pkcs1(rsa)}`;
+    expect(parsePrivateKey(pkcs1File, "RS256").publicJwk).toEqual(publicJwk(rsa));
     expect(parsePrivateKey(pem.pkcs1(rsa), "RS256").publicJwk).toEqual(publicJwk(rsa));
     expect(parsePrivateKey(pem.sec1(p256), "ES256").publicJwk).toEqual(publicJwk(p256));
   });

@@ -70,6 +70,7 @@ describe("keyOpsAllow and jwkAlgAllows", () => {
       jwkAlgAllows("Ed25519", "ES256"),
       jwkAlgAllows("EdDSA", "EdDSA"),
     ]).toEqual([true, false, true]);
+    expect(jwkAlgAllows("ES256", "EdDSA")).toBe(false);
   });
 });
 

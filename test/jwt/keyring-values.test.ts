@@ -47,6 +47,11 @@ describe("the keyring", () => {
     expect(verifier?.kid).toBe((await signingKey(material, "ES256")).kid);
   });
 
+  it("names JWT Secret when the current secret is the weak one, verifying too", async () => {
+    const error = await rejectionOf(verificationKeys({ secret: "short" }, "HS256"), ConfigError);
+    expect(error?.message).toMatch(/^The JWT Secret plugin key /);
+  });
+
   it("names Previous JWT Secret when it is the weak one", async () => {
     const error = await rejectionOf(
       verificationKeys({ secret: testSecret("keyring-good"), previousSecret: "short" }, "HS256"),
