@@ -18,8 +18,11 @@ import { Stryker } from "@stryker-mutator/core";
 import { repoRoot } from "../src/paths.js";
 import { EQUIVALENT_MUTANTS, type EquivalentMutant } from "./mutation-equivalents.js";
 
-/** What a run without arguments mutates: folders (every .ts file in them) or files. Add the next module here. */
-export const DEFAULT_TARGETS = ["src/jwt", "src/bubble"];
+/**
+ * What a run without arguments mutates: folders (every .ts file in them) or files. Add the next module here.
+ * The workflow interpreter is one: it gives every recommended workflow Bubble's semantics.
+ */
+export const DEFAULT_TARGETS = ["src/jwt", "src/bubble", "src/emulator/interpreter.ts"];
 
 const ROOT = repoRoot();
 // A test file importing this runs the built actions in child processes: see the comment at the top.
