@@ -14,6 +14,7 @@ import { OPTION_LISTS } from "../build/options.js";
 import { publishedProblems } from "../build/published.js";
 import { ALGORITHMS, ASYMMETRIC_ALGORITHMS } from "../src/jwt/algorithms.js";
 import { PROVIDERS } from "../src/jwt/external/presets.js";
+import { thrownBy } from "./support/thrown.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -234,14 +235,7 @@ describe("plugin.json's ids", () => {
       "JAA-1jwt1": { caption: "X", type: "secure" },
       AAH: { caption: "Y", type: "secure" },
     };
-    const message = (() => {
-      try {
-        resolveManifest(bad);
-        return "";
-      } catch (error) {
-        return (error as Error).message;
-      }
-    })();
+    const message = thrownBy(() => resolveManifest(bad), Error)?.message ?? "";
     expect(message).toContain('keys: "JAA-1jwt1" is not a Bubble id (three letters); key the entry "new"');
     expect(message).toContain("id AAH is also used by keys");
   });

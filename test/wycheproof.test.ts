@@ -14,6 +14,7 @@ import { ConfigError, TokenError } from "../src/jwt/errors.js";
 import { parseToken } from "../src/jwt/token.js";
 import { checkHeader, verifySignature, verifyToken } from "../src/jwt/verify.js";
 import { onEveryRuntime, RUNTIMES } from "./support/runtimes.js";
+import { rejectionOf } from "./support/thrown.js";
 import {
   EXPLAINED,
   loadWycheproof,
@@ -56,15 +57,13 @@ async function pastTheKeyring(v: WycheproofVector, key: CryptoKey): Promise<stri
   });
 }
 
+/** A call's ending in Wycheproof's words: "valid", verdictOfRefusal's reading, or "configuration_error". */
 async function verdictOf(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-    return "valid";
-  } catch (error) {
-    if (error instanceof TokenError) return verdictOfRefusal(error.code, error.message);
-    if (error instanceof ConfigError) return "configuration_error";
-    throw error;
-  }
+  const error = await rejectionOf(run);
+  if (error === undefined) return "valid";
+  if (error instanceof TokenError) return verdictOfRefusal(error.code, error.message);
+  if (error instanceof ConfigError) return "configuration_error";
+  throw error;
 }
 
 function disagreement(

@@ -49,7 +49,8 @@ function postFrom(
   });
 }
 
-const codeOf = (answer: Record<string, unknown>) => (answer.error_code as string | undefined) ?? "ok";
+/** An HTTP answer's error_code, "ok" when it has none (what the server said, not what a call threw). */
+const answerCode = (answer: Record<string, unknown>) => (answer.error_code as string | undefined) ?? "ok";
 
 describe("the failed-login lockout over HTTP", () => {
   let server: TestServer;
@@ -61,7 +62,7 @@ describe("the failed-login lockout over HTTP", () => {
 
   async function account(name: string): Promise<{ email: string; password: string }> {
     const user = { email: `${name}@example.com`, password: `the right password of ${name}` };
-    expect(codeOf((await server.post("signup", user)).json.response)).toBe("ok");
+    expect(answerCode((await server.post("signup", user)).json.response)).toBe("ok");
     return user;
   }
 
@@ -71,10 +72,10 @@ describe("the failed-login lockout over HTTP", () => {
       n === 30 ? user : { email: user.email, password: `wrong guess ${n}` },
     );
     const answers = await Promise.all(guesses.map((guess) => postFrom(server, "127.0.0.3", "login", guess)));
-    expect(answers.filter((answer) => codeOf(answer) === "ok")).toEqual([]);
-    expect(answers.filter((answer) => codeOf(answer) === "invalid_credentials").length).toBeLessThanOrEqual(
-      5,
-    );
+    expect(answers.filter((answer) => answerCode(answer) === "ok")).toEqual([]);
+    expect(
+      answers.filter((answer) => answerCode(answer) === "invalid_credentials").length,
+    ).toBeLessThanOrEqual(5);
   }, 60_000);
 
   it("a burst of 200 guesses with the right password last does not log in", async () => {
@@ -83,8 +84,8 @@ describe("the failed-login lockout over HTTP", () => {
       n === 199 ? user : { email: user.email, password: `wrong guess ${n}` },
     );
     const answers = await Promise.all(guesses.map((guess) => postFrom(server, "127.0.0.4", "login", guess)));
-    expect(codeOf(answers[199] ?? {})).toBe("too_many_attempts");
-    expect(answers.filter((answer) => codeOf(answer) === "ok")).toEqual([]);
+    expect(answerCode(answers[199] ?? {})).toBe("too_many_attempts");
+    expect(answers.filter((answer) => answerCode(answer) === "ok")).toEqual([]);
   }, 60_000);
 
   it("30 simultaneous logins with the right password from one address all succeed (checks beyond 5 wait their turn)", async () => {
@@ -92,15 +93,15 @@ describe("the failed-login lockout over HTTP", () => {
     const answers = await Promise.all(
       Array.from({ length: 30 }, () => postFrom(server, "127.0.0.6", "login", user)),
     );
-    expect(answers.map(codeOf)).toEqual(Array(30).fill("ok"));
+    expect(answers.map(answerCode)).toEqual(Array(30).fill("ok"));
   }, 60_000);
 
   it("a stranger's failed guesses from another address do not lock the owner out", async () => {
     const owner = await account("owner");
     for (let n = 0; n < 8; n++)
       await postFrom(server, "127.0.0.2", "login", { email: owner.email, password: `stranger ${n}` });
-    expect(codeOf(await postFrom(server, "127.0.0.2", "login", owner))).toBe("too_many_attempts");
-    expect(codeOf(await postFrom(server, "127.0.0.1", "login", owner))).toBe("ok");
+    expect(answerCode(await postFrom(server, "127.0.0.2", "login", owner))).toBe("too_many_attempts");
+    expect(answerCode(await postFrom(server, "127.0.0.1", "login", owner))).toBe("ok");
   }, 60_000);
 
   it("after 5 failures the wait grows (1 s, 2 s, 4 s...) and the right password works once it is over", async () => {
@@ -108,17 +109,17 @@ describe("the failed-login lockout over HTTP", () => {
     const from = "127.0.0.5";
     const wrong = { email: user.email, password: "not the password" };
     for (let n = 0; n < 5; n++)
-      expect(codeOf(await postFrom(server, from, "login", wrong))).toBe("invalid_credentials");
-    expect(codeOf(await postFrom(server, from, "login", user))).toBe("too_many_attempts");
+      expect(answerCode(await postFrom(server, from, "login", wrong))).toBe("invalid_credentials");
+    expect(answerCode(await postFrom(server, from, "login", user))).toBe("too_many_attempts");
     clock += 1_000;
-    expect(codeOf(await postFrom(server, from, "login", wrong))).toBe("invalid_credentials");
+    expect(answerCode(await postFrom(server, from, "login", wrong))).toBe("invalid_credentials");
     clock += 1_999;
-    expect(codeOf(await postFrom(server, from, "login", user))).toBe("too_many_attempts");
+    expect(answerCode(await postFrom(server, from, "login", user))).toBe("too_many_attempts");
     clock += 1;
-    expect(codeOf(await postFrom(server, from, "login", user))).toBe("ok");
+    expect(answerCode(await postFrom(server, from, "login", user))).toBe("ok");
     // A success clears that address's count for the account: five free failures again.
     for (let n = 0; n < 5; n++)
-      expect(codeOf(await postFrom(server, from, "login", wrong))).toBe("invalid_credentials");
+      expect(answerCode(await postFrom(server, from, "login", wrong))).toBe("invalid_credentials");
   }, 60_000);
 });
 

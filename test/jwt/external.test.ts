@@ -8,10 +8,9 @@ import { ConfigError, TokenError } from "../../src/jwt/errors.js";
 import { JwksCache, type JwksCacheOptions } from "../../src/jwt/external/jwks-cache.js";
 import { resolveProvider } from "../../src/jwt/external/presets.js";
 import { parseJwksUrl } from "../../src/jwt/external/url.js";
-import { configErrorOf } from "../support/config-error.js";
 import { JwksTestServer, jwksOf, type TestKey, testKey } from "../support/jwks-server.js";
 import { ManualTimers } from "../support/manual-timers.js";
-import { thrownBy } from "../support/thrown.js";
+import { OK, rejectionOf, settledOutcome, thrownBy } from "../support/thrown.js";
 
 const MINUTE = 60_000;
 // The JWKS server is plain http on 127.0.0.1, reached as the local backend reaches it.
@@ -42,15 +41,6 @@ function setup(headers: Record<string, string> = {}, options: Partial<JwksCacheO
     lookup: (kid = "rsa-1") => cache.keysFor(url, kid, "RS256", LOOPBACK),
     hits: () => server.hits(path),
   };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "ok";
-  } catch (error) {
-    return error instanceof TokenError ? error.code : String(error);
-  }
 }
 
 describe("JwksCache freshness", () => {
@@ -99,14 +89,14 @@ describe("JwksCache unknown kid", () => {
   it("refetches at most once per 10 seconds per URL", async () => {
     const t = setup();
     await t.lookup();
-    expect(await codeOf(t.lookup("new"))).toBe("unknown_key");
+    expect(await settledOutcome(t.lookup("new"))).toBe("unknown_key");
     expect(t.hits()).toBe(2);
     t.clock.now += 9_999;
-    expect(await codeOf(t.lookup("newer"))).toBe("unknown_key");
+    expect(await settledOutcome(t.lookup("newer"))).toBe("unknown_key");
     expect(t.hits()).toBe(2);
     t.clock.now += 1;
     server.set(t.path, { json: jwksOf(rsa, { ...rsa, kid: "newer", jwk: { ...rsa.jwk, kid: "newer" } }) });
-    expect(await codeOf(t.lookup("newer"))).toBe("ok");
+    expect(await settledOutcome(t.lookup("newer"))).toBe(OK);
     expect(t.hits()).toBe(3);
   });
 });
@@ -117,30 +107,30 @@ describe("JwksCache failures", () => {
     await t.lookup();
     server.set(t.path, { drop: true });
     t.clock.now += 11 * MINUTE;
-    expect(await codeOf(t.lookup())).toBe("ok");
+    expect(await settledOutcome(t.lookup())).toBe(OK);
     expect(t.hits()).toBe(2);
     t.clock.now += 29_000;
-    expect(await codeOf(t.lookup())).toBe("ok");
+    expect(await settledOutcome(t.lookup())).toBe(OK);
     expect(t.hits()).toBe(2);
     t.clock.now += 1_000;
     server.set(t.path, { status: 503, raw: "busy" });
-    expect(await codeOf(t.lookup())).toBe("ok");
+    expect(await settledOutcome(t.lookup())).toBe(OK);
     expect(t.hits()).toBe(3);
   });
 
   it("jwks_unavailable when nothing is cached, and tries again on the next call", async () => {
     const t = setup();
     server.set(t.path, { status: 502, raw: "bad gateway" });
-    expect(await codeOf(t.lookup())).toBe("jwks_unavailable");
+    expect(await settledOutcome(t.lookup())).toBe("jwks_unavailable");
     server.set(t.path, { json: jwksOf(rsa) });
-    expect(await codeOf(t.lookup())).toBe("ok");
+    expect(await settledOutcome(t.lookup())).toBe(OK);
     expect(t.hits()).toBe(2);
   });
 
   it("times out a slow endpoint (the deadline lowered for this test)", async () => {
     const t = setup({}, { timeoutMs: 200 });
     server.set(t.path, { json: jwksOf(rsa), delayMs: 30_000 });
-    const error = await t.lookup().catch((e: unknown) => e);
+    const error = await rejectionOf(t.lookup());
     expect(error).toBeInstanceOf(TokenError);
     expect((error as TokenError).code).toBe("jwks_unavailable");
     expect((error as TokenError).logReason).toMatch(/within 0.2 seconds/);
@@ -149,7 +139,7 @@ describe("JwksCache failures", () => {
   it("refuses on a declared Content-Length alone, before reading the body", async () => {
     // The body sent is small and short of what is declared: reading it would wait for the deadline.
     const t = setup({ "content-length": "5000" }, { maxBytes: 4_096, timeoutMs: 2_000 });
-    const error = (await t.lookup().catch((e: unknown) => e)) as TokenError;
+    const error = (await rejectionOf(t.lookup())) as TokenError;
     expect(error.code).toBe("jwks_unavailable");
     expect(error.logReason).toMatch(/more than 4096 bytes/);
   });
@@ -159,7 +149,7 @@ describe("JwksCache failures", () => {
     for (const chunked of [false, true]) {
       const t = setup({}, { maxBytes: 4_096 });
       server.set(t.path, { json: big, chunked });
-      const error = (await t.lookup().catch((e: unknown) => e)) as TokenError;
+      const error = (await rejectionOf(t.lookup())) as TokenError;
       expect(error.code).toBe("jwks_unavailable");
       expect(error.logReason).toMatch(/more than 4096 bytes/);
     }
@@ -269,7 +259,7 @@ describe("jwks_unavailable tells the workflow one thing", () => {
     };
     const seen: Record<string, [string, string, string | undefined]> = {};
     for (const [name, lookup] of Object.entries(failures)) {
-      const error = (await lookup().catch((e: unknown) => e)) as TokenError;
+      const error = (await rejectionOf(lookup())) as TokenError;
       seen[name] = [error.code, error.message, error.logReason];
     }
     const answers = new Set(Object.values(seen).map(([code, message]) => `${code}: ${message}`));
@@ -307,9 +297,9 @@ describe("provider presets", () => {
     expect(
       resolveProvider({ provider: "Supabase", project: "http://127.0.0.1:54321" }, true).issuers,
     ).toEqual(["http://127.0.0.1:54321/auth/v1"]);
-    expect(configErrorOf(() => resolve("Supabase", { project: "http://127.0.0.1:54321" }))?.code).toBe(
-      "invalid_url",
-    );
+    expect(
+      thrownBy(() => resolve("Supabase", { project: "http://127.0.0.1:54321" }), ConfigError)?.code,
+    ).toBe("invalid_url");
   });
 
   it("Auth0, with the trailing slash on the issuer and the builder's audience", () => {
@@ -367,18 +357,20 @@ describe("provider presets", () => {
   });
 
   it("refuses an unknown provider and HS algorithms", () => {
-    const unknown = configErrorOf(() => resolveProvider({ provider: "Okta" }));
+    const unknown = thrownBy(() => resolveProvider({ provider: "Okta" }), ConfigError);
     expect([unknown?.code, unknown?.message]).toEqual([
       "invalid_field",
       expect.stringMatching(/^The provider field /),
     ]);
-    const hs = configErrorOf(() =>
-      resolveProvider({
-        provider: "Custom",
-        jwksUrl: "https://x.example/k",
-        issuer: "i",
-        algorithms: ["HS256"],
-      }),
+    const hs = thrownBy(
+      () =>
+        resolveProvider({
+          provider: "Custom",
+          jwksUrl: "https://x.example/k",
+          issuer: "i",
+          algorithms: ["HS256"],
+        }),
+      ConfigError,
     );
     expect([hs?.code, hs?.message]).toEqual([
       "invalid_field",

@@ -13,6 +13,7 @@ import { JwksCache } from "../../src/jwt/external/jwks-cache.js";
 import { isBlockedAddress, isLoopbackAddress } from "../../src/jwt/external/url.js";
 import { JwksTestServer, jwksOf, testKey } from "../support/jwks-server.js";
 import { ManualTimers } from "../support/manual-timers.js";
+import { rejectionOf } from "../support/thrown.js";
 
 const LIMITS = { timeoutMs: 5_000, maxBytes: 1024 * 1024 };
 const BLOCKED = /^the keys URL's host resolves to a loopback, private, link-local or metadata address/;
@@ -131,11 +132,11 @@ describe("a host name's addresses are checked before connecting", () => {
 
   it("through the cache it is jwks_unavailable with the one message, the reason for the log only", async () => {
     const cache = new JwksCache();
-    const error = await cache
-      .keysFor(new URL(`https://keys.example.test:${port()}/jwks.json`), "ec-1", "ES256", {
+    const error = await rejectionOf(
+      cache.keysFor(new URL(`https://keys.example.test:${port()}/jwks.json`), "ec-1", "ES256", {
         resolve: resolverOf("169.254.169.254").resolve,
-      })
-      .catch((e: unknown) => e);
+      }),
+    );
     expect(error).toBeInstanceOf(TokenError);
     expect([(error as TokenError).code, (error as TokenError).message]).toEqual([
       "jwks_unavailable",

@@ -7,8 +7,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { base64url } from "jose";
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/jwt/errors.js";
 import { parseHmacSecret } from "../../src/jwt/keys/secret.js";
-import { configErrorOf } from "../support/config-error.js";
+import { thrownBy } from "../support/thrown.js";
 
 const ALPHABETS = {
   hex: "0123456789abcdef",
@@ -43,7 +44,7 @@ function randomChar(next: () => number, alphabet: string): string {
 
 /** Why the secret is refused, as `code: message`, or undefined when it is accepted. */
 function refusal(secret: string): string | undefined {
-  const error = configErrorOf(() => parseHmacSecret(secret, "HS256", "secret"));
+  const error = thrownBy(() => parseHmacSecret(secret, "HS256", "secret"), ConfigError);
   return error && `${error.code}: ${error.message}`;
 }
 
@@ -184,7 +185,7 @@ describe("one path for every encoding of a secret", () => {
 
   it.each(keyMaterialSecrets())("refuse %s as JWT Secret and Previous JWT Secret", (_what, secret) => {
     for (const slot of ["secret", "previousSecret"] as const) {
-      const error = configErrorOf(() => parseHmacSecret(secret, "HS256", slot));
+      const error = thrownBy(() => parseHmacSecret(secret, "HS256", slot), ConfigError);
       const name = slot === "secret" ? "JWT Secret" : "Previous JWT Secret";
       expect(error?.code).toBe("wrong_key_kind");
       expect(error?.message).toMatch(new RegExp(`^The ${name} plugin key `));
@@ -203,12 +204,14 @@ describe("one path for every encoding of a secret", () => {
     ],
   ] as const)("refuse an oct JWK of %s, as the same bytes in plain text are", (_what, bytes) => {
     for (const slot of ["secret", "previousSecret"] as const) {
-      expect(configErrorOf(() => parseHmacSecret(octOf(bytes), "HS256", slot))?.code).toBe("weak_key");
+      expect(thrownBy(() => parseHmacSecret(octOf(bytes), "HS256", slot), ConfigError)?.code).toBe(
+        "weak_key",
+      );
     }
     const asText = new TextDecoder().decode(bytes);
     if (!asText.includes("\0")) {
-      const fromText = configErrorOf(() => parseHmacSecret(asText, "HS256", "secret"));
-      const fromJwk = configErrorOf(() => parseHmacSecret(octOf(bytes), "HS256", "secret"));
+      const fromText = thrownBy(() => parseHmacSecret(asText, "HS256", "secret"), ConfigError);
+      const fromJwk = thrownBy(() => parseHmacSecret(octOf(bytes), "HS256", "secret"), ConfigError);
       expect(fromJwk?.message).toBe(fromText?.message);
     }
   });
@@ -229,7 +232,7 @@ describe("one path for every encoding of a secret", () => {
       kty: "oct",
       k: base64url.encode(createHash("sha256").update("q").digest()),
     });
-    const error = configErrorOf(() => parseHmacSecret(JSON.stringify(jwk), "HS256", "secret"));
+    const error = thrownBy(() => parseHmacSecret(JSON.stringify(jwk), "HS256", "secret"), ConfigError);
     expect(error?.code).toBe("unreadable_key");
     expect(error?.message).toMatch(/without the quotes/);
   });
@@ -238,8 +241,9 @@ describe("one path for every encoding of a secret", () => {
 describe("a JWKS of secrets", () => {
   it("is refused with the fix: one oct JWK, the previous one in Previous JWT Secret", () => {
     const k = base64url.encode(createHash("sha256").update("jwks-of-secrets").digest());
-    const error = configErrorOf(() =>
-      parseHmacSecret(JSON.stringify({ keys: [{ kty: "oct", k }] }), "HS256", "secret"),
+    const error = thrownBy(
+      () => parseHmacSecret(JSON.stringify({ keys: [{ kty: "oct", k }] }), "HS256", "secret"),
+      ConfigError,
     );
     expect(error?.code).toBe("wrong_key_kind");
     expect(error?.message).toMatch(

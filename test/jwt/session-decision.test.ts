@@ -109,17 +109,6 @@ function refusal(decision: SessionDecision, row: Partial<SessionRow> = {}): stri
   return decision.error.code;
 }
 
-/** The ConfigError a decision throws (a wiring mistake or a plugin key), or "none". */
-async function configError(run: Promise<unknown>): Promise<string> {
-  try {
-    await run;
-    return "none";
-  } catch (error) {
-    if (error instanceof ConfigError) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-}
-
 function accepted(decision: SessionDecision) {
   if (!decision.ok) throw new Error(`refused: ${decision.error.code} (${decision.error.message})`);
   return decision;
@@ -392,9 +381,8 @@ describe("wiring mistakes stop the workflow (ConfigError invalid_field naming th
     ["rotated_at empty for a refresh", { rotatedAt: undefined }, "refresh", "rotated_at"],
   ])("%s stops the workflow as invalid_field naming the field", async (_, row, purpose, field) => {
     const input = purpose === "refresh" ? refreshToken() : accessToken();
-    expect(await configError(decide(input, purpose, row))).toMatch(
-      new RegExp(`^invalid_field: The ${field} field `),
-    );
+    const error = await rejectionOf(decide(input, purpose, row), ConfigError);
+    expect(`${error?.code}: ${error?.message}`).toMatch(new RegExp(`^invalid_field: The ${field} field `));
   });
 
   it("a time within clock_tolerance is no mistake; current_jti and rotated_at are not needed for access", async () => {
@@ -419,8 +407,8 @@ describe("wiring mistakes stop the workflow (ConfigError invalid_field naming th
   });
 
   it("keys first: no JWT Secret stops the workflow whatever the token", async () => {
-    const run = decide("junk", "refresh", {}, { material: {} });
-    expect(await configError(run)).toMatch(/^missing_key: /);
+    const error = await rejectionOf(decide("junk", "refresh", {}, { material: {} }), ConfigError);
+    expect(error?.code).toBe("missing_key");
   });
 });
 
