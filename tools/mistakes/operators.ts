@@ -8,6 +8,12 @@
  * when steps are deleted or moved, and one to a deleted or later step is empty at run time (the editor marks
  * it red). So a mutant renumbers the references and turns one to a step that is gone into an empty value.
  */
+import {
+  describeClause,
+  describeCondition,
+  describeExpression,
+  stepLabel as editorLabel,
+} from "../../app/describe.js";
 import type {
   ApiWorkflow,
   AppDefinition,
@@ -214,7 +220,7 @@ function conditionMutants(app: AppDefinition): Mutant[] {
         });
       };
       const label = `step ${number} (${stepLabel(step)})`;
-      change(undefined, "drop an Only when", `${label}: Only when "${conditionText(condition)}" deleted`);
+      change(undefined, "drop an Only when", `${label}: Only when "${describeCondition(condition)}" deleted`);
       const clauses = [condition.first, ...(condition.rest ?? []).map((item) => item.clause)];
       clauses.forEach((clause, at) => {
         const negated = negate(clause);
@@ -230,7 +236,7 @@ function conditionMutants(app: AppDefinition): Mutant[] {
         change(
           onlyWhen,
           "negate an Only when",
-          `${label}: Only when "${clauseText(clause)}" written "${clauseText(negated)}"`,
+          `${label}: Only when "${describeClause(clause)}" written "${describeClause(negated)}"`,
         );
       });
     });
@@ -296,7 +302,7 @@ function neighbourMutants(app: AppDefinition, returnTypes: ReturnTypes): Mutant[
             operator: "wire a neighbouring value of the same type",
             workflow: container.name,
             step: number,
-            mistake: `step ${number} (${stepLabel(step)}): ${expressionText(target)} wired as ${expressionText(
+            mistake: `step ${number} (${stepLabel(step)}): ${describeExpression(target)} wired as ${describeExpression(
               rewire(target, field),
             )} (${type})`,
             app: replaced(app, withSteps(container, steps)),
@@ -459,61 +465,11 @@ function searchMutants(app: AppDefinition): Mutant[] {
   return found;
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// The editor's words, for the table.
-
-export function stepLabel(step: Step): string {
-  switch (step.kind) {
-    case "plugin":
-      return step.action;
-    case "signUp":
-      return "Sign the user up";
-    case "logIn":
-      return "Log the user in";
-    case "triggerCustomEvent":
-      return `Trigger ${step.event}`;
-    case "createThing":
-      return `Create a new ${step.type}`;
-    case "makeChanges":
-      return `Make changes to ${Object.keys(step.fields).join(", ")}`;
-    case "returnData":
-      return `Return data ${Object.keys(step.values).join(", ")}`;
-    case "terminate":
-      return "Terminate this workflow";
-    case "yourWork":
-      return "your work";
-  }
-}
-
-export function expressionText(expression: Expression): string {
-  if ("literal" in expression)
-    return expression.literal === null
-      ? "empty"
-      : typeof expression.literal === "boolean"
-        ? expression.literal
-          ? "yes"
-          : "no"
-        : String(expression.literal);
-  if ("parameter" in expression) return expression.parameter;
-  if ("result" in expression) return `Result of step ${expression.result}'s ${expression.field}`;
-  if ("currentDate" in expression) return "Current date/time";
-  if ("currentUser" in expression) return "Current User";
-  if ("thing" in expression) return [expressionText(expression.thing), ...expression.path].join("'s ");
-  if ("search" in expression) return `Search for ${expression.search.type}s`;
-  return expression.join.map(expressionText).join(" ");
-}
-
-function clauseText(clause: Clause): string {
-  if ("isEmpty" in clause) return `${expressionText(clause.isEmpty)} is empty`;
-  if ("isNotEmpty" in clause) return `${expressionText(clause.isNotEmpty)} is not empty`;
-  return `${expressionText(clause.left)} ${clause.op} ${expressionText(clause.right)}`;
-}
-
-function conditionText(condition: Condition): string {
-  return [
-    clauseText(condition.first),
-    ...(condition.rest ?? []).map((item) => `${item.join} ${clauseText(item.clause)}`),
-  ].join(" ");
+/** A step as the mistakes table names it: the editor's title, with the fields a write or Return data sets. */
+function stepLabel(step: Step): string {
+  if (step.kind === "makeChanges") return `Make changes to ${Object.keys(step.fields).join(", ")}`;
+  if (step.kind === "returnData") return `Return data ${Object.keys(step.values).join(", ")}`;
+  return editorLabel(step);
 }
 
 /** The workflows a request to `workflow` runs: itself and the custom events its steps trigger. */
