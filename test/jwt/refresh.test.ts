@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/jwt/errors.js";
+import { ConfigError, TokenError } from "../../src/jwt/errors.js";
 import { type RefreshOptions, refreshToken } from "../../src/jwt/refresh.js";
 import { BAD_NUMBERS } from "../support/bad-numbers.js";
 import { signJws } from "../support/jws.js";
@@ -85,6 +85,16 @@ describe("refreshToken: the new token", () => {
     expect(claims.sid).toEqual(expect.any(String));
   });
 
+  it("types the new token JWT when the presented one had no typ", async () => {
+    const { access } = await refresh(token({}, { typ: undefined }));
+    expect(partsOf(access.token).header.typ).toBe("JWT");
+  });
+
+  it("reports no previousJti for a token without jti, and no subject for a sub that is not text", async () => {
+    const { previousJti, subject } = await refresh(token({ jti: undefined, sub: 42 }));
+    expect([previousJti, subject]).toEqual([undefined, undefined]);
+  });
+
   it("keeps the kid the builder chose when the signing key verified the token", async () => {
     const { access } = await refresh(token({}, { kid: "builder-kid" }));
     expect(partsOf(access.token).header.kid).toBe("builder-kid");
@@ -122,11 +132,27 @@ describe("refreshToken: grace, login age and revokeUntil", () => {
     expect(await settledOutcome(refresh(token(), { maxSession: 3601 }))).toBe(OK);
   });
 
-  it("refuses a login in the future and a token with neither auth_time nor iat", async () => {
-    expect(await settledOutcome(refresh(token({ auth_time: NOW + 5 })))).toBe("not_yet_valid");
-    expect(await settledOutcome(refresh(token({ auth_time: undefined, iat: undefined })))).toBe(
+  it("is session_expired, not expired, for a Previous JWT Secret token in its grace period once the login has ended", async () => {
+    // The login ends now (auth_time + maxSession); the token, expired 10 s ago, ended before it.
+    const old = token({ exp: NOW - 10 }, {}, PREVIOUS);
+    expect(await settledOutcome(refresh(old, { gracePeriod: 60, maxSession: 3600 }))).toBe("session_expired");
+  });
+
+  it("refuses a login in the future and a token with neither auth_time nor iat, saying why", async () => {
+    const future = await rejectionOf(refresh(token({ auth_time: NOW + 5 })), TokenError);
+    expect([future?.code, future?.message]).toEqual([
+      "not_yet_valid",
+      'The token claims a login in the future (its "auth_time").',
+    ]);
+    const ageless = await rejectionOf(refresh(token({ auth_time: undefined, iat: undefined })), TokenError);
+    expect([ageless?.code, ageless?.message]).toEqual([
       "missing_claim",
-    );
+      'The token has neither "auth_time" nor "iat", so its login age is unknown.',
+    ]);
+  });
+
+  it("takes a login that started this very second", async () => {
+    expect(await settledOutcome(refresh(token({ auth_time: NOW })))).toBe(OK);
   });
 });
 
