@@ -268,6 +268,18 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     replacement: "true",
     why: "verifyToken refuses a jti that is not text, so here it is text or absent, and absent reads undefined either way",
   },
+  {
+    file: "src/jwt/session-decision.ts",
+    original: "row.rotatedAt !== undefined",
+    replacement: "true",
+    why: UNDEFINED_COMPARES_FALSE,
+  },
+  {
+    file: "src/jwt/session-decision.ts",
+    original: "endedAt !== undefined",
+    replacement: "true",
+    why: UNDEFINED_COMPARES_FALSE,
+  },
   ...["true", "limit <= sessionEnd"].map((replacement) => ({
     file: "src/jwt/refresh.ts",
     original: "limit < sessionEnd",
