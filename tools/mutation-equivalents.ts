@@ -280,6 +280,12 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     replacement: "true",
     why: UNDEFINED_COMPARES_FALSE,
   },
+  {
+    file: "src/jwt/session.ts",
+    original: "kind !== undefined",
+    replacement: "true",
+    why: "a list of accepted kinds never includes undefined, so a token of no kind is refused just the same; the guard types the call",
+  },
   ...["true", "limit <= sessionEnd"].map((replacement) => ({
     file: "src/jwt/refresh.ts",
     original: "limit < sessionEnd",
