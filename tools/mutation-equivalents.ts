@@ -19,6 +19,8 @@ const CACHE_BOOKKEEPING =
   "cache bookkeeping between the keyring's two tiers: taken wrongly, it costs at most a cache miss (the key is read again) or a hash, never another key";
 const CACHE_LABEL =
   "a label among a cache entry's parts; the parts of the three kinds differ anyway (in number, and in the slot or algorithm they carry)";
+const OLD_KEY_BOUND_ONLY =
+  "reached only when exp <= iat, and as expiresIn is at least 1 that means exp is limit, at most iat and so below sessionEnd (now is before it): limit < sessionEnd always holds there";
 const NODE_18_ONLY =
   "only Node 18 prints the Ed25519 warning; Stryker runs on Node 22, where the wrapper changes nothing, and test/warnings.test.ts pins it on Node 18";
 
@@ -260,4 +262,34 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     replacement: "true",
     why: "undefined >= 3n is false, so without the guard an absent exponent is refused just the same",
   },
+  {
+    file: "src/jwt/refresh.ts",
+    original: 'typeof old.jti === "string"',
+    replacement: "true",
+    why: "verifyToken refuses a jti that is not text, so here it is text or absent, and absent reads undefined either way",
+  },
+  {
+    file: "src/jwt/session-decision.ts",
+    original: "row.rotatedAt !== undefined",
+    replacement: "true",
+    why: UNDEFINED_COMPARES_FALSE,
+  },
+  {
+    file: "src/jwt/session-decision.ts",
+    original: "endedAt !== undefined",
+    replacement: "true",
+    why: UNDEFINED_COMPARES_FALSE,
+  },
+  {
+    file: "src/jwt/session.ts",
+    original: "kind !== undefined",
+    replacement: "true",
+    why: "a list of accepted kinds never includes undefined, so a token of no kind is refused just the same; the guard types the call",
+  },
+  ...["true", "limit <= sessionEnd"].map((replacement) => ({
+    file: "src/jwt/refresh.ts",
+    original: "limit < sessionEnd",
+    replacement,
+    why: OLD_KEY_BOUND_ONLY,
+  })),
 ];

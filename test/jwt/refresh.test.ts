@@ -4,9 +4,10 @@
  * period and `revokeUntil`, the login age, and its numbers failing closed. Tokens are signed by the test's
  * own signer (test/support/jws.ts), so their times are exactly what each case needs.
  */
-import { createHash } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
+import { calculateJwkThumbprint, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/jwt/errors.js";
+import { ConfigError, TokenError } from "../../src/jwt/errors.js";
 import { type RefreshOptions, refreshToken } from "../../src/jwt/refresh.js";
 import { BAD_NUMBERS } from "../support/bad-numbers.js";
 import { signJws } from "../support/jws.js";
@@ -85,9 +86,24 @@ describe("refreshToken: the new token", () => {
     expect(claims.sid).toEqual(expect.any(String));
   });
 
+  it("types the new token JWT when the presented one had no typ", async () => {
+    const { access } = await refresh(token({}, { typ: undefined }));
+    expect(partsOf(access.token).header.typ).toBe("JWT");
+  });
+
+  it("reports no previousJti for a token without jti, and no subject for a sub that is not text", async () => {
+    const { previousJti, subject } = await refresh(token({ jti: undefined, sub: 42 }));
+    expect([previousJti, subject]).toEqual([undefined, undefined]);
+  });
+
   it("keeps the kid the builder chose when the signing key verified the token", async () => {
     const { access } = await refresh(token({}, { kid: "builder-kid" }));
     expect(partsOf(access.token).header.kid).toBe("builder-kid");
+  });
+
+  it("writes no kid for a kid that is not text (the secret has none of its own)", async () => {
+    const { access } = await refresh(token({}, { kid: 7 }));
+    expect(partsOf(access.token).header).not.toHaveProperty("kid");
   });
 
   it("never outlives the login: its exp is at most auth_time + maxSession", async () => {
@@ -100,7 +116,44 @@ describe("refreshToken: the new token", () => {
     const { access } = await refresh(old);
     expect(partsOf(access.token).claims.exp).toBe(NOW + 120);
     const ending = token({ exp: NOW }, {}, PREVIOUS);
-    expect(await settledOutcome(refresh(ending, { gracePeriod: 60 }))).toBe("expired");
+    const error = await rejectionOf(refresh(ending, { gracePeriod: 60 }), TokenError);
+    expect([error?.code, error?.message, error?.logReason]).toEqual([
+      "expired",
+      "The token was signed with an earlier key and its time is up, so it cannot be renewed; sign in again.",
+      "signed by an earlier key (Previous JWT Secret): renewals end at the presented token's exp",
+    ]);
+  });
+});
+
+describe("refreshToken with a key pair: which key verified the token decides its kid and its bound", () => {
+  // Public Key lists the retired key first, so "the first key" and "the signing key" differ.
+  const retired = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const current = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const jwk = (pair: typeof current, kid: string) => ({ ...pair.publicKey.export({ format: "jwk" }), kid });
+  const material = {
+    privateKey: current.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicKey: JSON.stringify({ keys: [jwk(retired, "retired"), jwk(current, "current")] }),
+  };
+  const signed = (pair: typeof current, kid: string) =>
+    signJws(
+      { alg: "ES256", typ: "JWT", kid },
+      { sub: "user-1", sid: "sess-1", auth_time: LOGIN, iat: NOW - 60, exp: NOW + 600, jti: "old" },
+      "ES256",
+      pair.privateKey,
+    );
+
+  it("a token of the signing key, wherever Public Key lists it, keeps its kid and is not bound by its exp", async () => {
+    const { access } = await refresh(signed(current, "current"), { alg: "ES256", material });
+    const { header, claims } = partsOf(access.token);
+    expect([header.kid, claims.exp]).toEqual(["current", NOW + 3600]);
+  });
+
+  it("a token of another listed key gets the signing key's kid and ends at its own exp", async () => {
+    const { access } = await refresh(signed(retired, "retired"), { alg: "ES256", material });
+    const { header, claims } = partsOf(access.token);
+    // The Private Key is a PEM, so its kid is its RFC 7638 thumbprint.
+    expect(header.kid).toBe(await calculateJwkThumbprint(jwk(current, "current") as JWK));
+    expect(claims.exp).toBe(NOW + 600);
   });
 });
 
@@ -118,15 +171,35 @@ describe("refreshToken: grace, login age and revokeUntil", () => {
   });
 
   it("is session_expired at auth_time + maxSession, and not a second before", async () => {
-    expect(await settledOutcome(refresh(token(), { maxSession: 3600 }))).toBe("session_expired");
+    const error = await rejectionOf(refresh(token(), { maxSession: 3600 }), TokenError);
+    expect([error?.code, error?.message]).toEqual([
+      "session_expired",
+      "The login is older than the maximum session; sign in again.",
+    ]);
     expect(await settledOutcome(refresh(token(), { maxSession: 3601 }))).toBe(OK);
   });
 
-  it("refuses a login in the future and a token with neither auth_time nor iat", async () => {
-    expect(await settledOutcome(refresh(token({ auth_time: NOW + 5 })))).toBe("not_yet_valid");
-    expect(await settledOutcome(refresh(token({ auth_time: undefined, iat: undefined })))).toBe(
+  it("is session_expired, not expired, for a Previous JWT Secret token in its grace period once the login has ended", async () => {
+    // The login ends now (auth_time + maxSession); the token, expired 10 s ago, ended before it.
+    const old = token({ exp: NOW - 10 }, {}, PREVIOUS);
+    expect(await settledOutcome(refresh(old, { gracePeriod: 60, maxSession: 3600 }))).toBe("session_expired");
+  });
+
+  it("refuses a login in the future and a token with neither auth_time nor iat, saying why", async () => {
+    const future = await rejectionOf(refresh(token({ auth_time: NOW + 5 })), TokenError);
+    expect([future?.code, future?.message]).toEqual([
+      "not_yet_valid",
+      'The token claims a login in the future (its "auth_time").',
+    ]);
+    const ageless = await rejectionOf(refresh(token({ auth_time: undefined, iat: undefined })), TokenError);
+    expect([ageless?.code, ageless?.message]).toEqual([
       "missing_claim",
-    );
+      'The token has neither "auth_time" nor "iat", so its login age is unknown.',
+    ]);
+  });
+
+  it("takes a login that started this very second", async () => {
+    expect(await settledOutcome(refresh(token({ auth_time: NOW })))).toBe(OK);
   });
 });
 

@@ -4,9 +4,10 @@
  * reuse, the previous-secret bound), and what every refusal returns. Tokens are signed by the test's own
  * signer (test/support/jws.ts), so their times are exactly what each case needs.
  */
-import { createHash } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError, TokenError } from "../../src/jwt/errors.js";
+import { MOMENT } from "../../src/jwt/limits.js";
 import { successorJti } from "../../src/jwt/session.js";
 import {
   decideSession,
@@ -25,6 +26,7 @@ const secret = (label: string) =>
 const SECRET = secret("current");
 const PREVIOUS = secret("previous");
 const OTHER = secret("attacker");
+const SESSION_ENDED = "The session has ended; sign in again.";
 
 const NOW = 1_800_000_000;
 const LOGIN = NOW - 3600;
@@ -200,6 +202,12 @@ describe("purpose refresh: retry and reuse", () => {
       expect(refusal(d, rotatedAway(ago))).toBe("refresh_token_reused");
       expect(d.revoke).toBe(true);
       expect(d.newRevoked).toBe(true);
+      if (!d.ok) {
+        expect([d.error.message, d.error.logReason]).toEqual([
+          "This refresh token was already used, so the session has been ended; sign in again.",
+          "a rotated-away refresh token was presented after the retry window",
+        ]);
+      }
     },
   );
 
@@ -270,11 +278,37 @@ describe("the row must be the token's session (no write on a refusal here)", () 
     }
   });
 
-  it("an auth_time in the future is not_yet_valid", async () => {
-    expect(refusal(await decide(accessToken({ auth_time: NOW + 1 }), "access"))).toBe("not_yet_valid");
+  it("missing_claim names the claim and what it stands for", async () => {
+    for (const [claims, message] of [
+      [{ sub: undefined }, 'The token has no user ("sub" claim) as text.'],
+      [{ sid: undefined }, 'The token has no session ("sid" claim) as text.'],
+      [{ auth_time: undefined }, 'The token has no login time ("auth_time" claim) as text.'],
+    ] as const) {
+      const d = await decide(accessToken(claims), "access");
+      if (!d.ok) expect(d.error.message).toBe(message);
+      expect(refusal(d)).toBe("missing_claim");
+    }
+    const d = await decide(refreshToken({ jti: undefined }), "refresh");
+    if (!d.ok) expect(d.error.message).toBe('The token has no refresh token id ("jti" claim) as text.');
+    expect(refusal(d)).toBe("missing_claim");
+  });
+
+  it("an access token needs no jti: only a refresh token is rotated by it", async () => {
+    for (const purpose of ["access", "logout", "logout_everywhere"] as const) {
+      expect(accepted(await decide(accessToken({ jti: undefined }), purpose)).userId).toBe(SUB);
+    }
+  });
+
+  it("an auth_time in the future is not_yet_valid, saying so; one at now + clock_tolerance is not", async () => {
+    const d = await decide(accessToken({ auth_time: NOW + 1 }), "access");
+    expect(refusal(d)).toBe("not_yet_valid");
+    if (!d.ok) expect(d.error.message).toBe('The token claims a login in the future (its "auth_time").');
     expect(
       accepted(await decide(accessToken({ auth_time: NOW + 1 }), "access", {}, { clockTolerance: 5 })).ok,
     ).toBe(true);
+    expect(accepted(await decide(accessToken({ auth_time: NOW }), "access")).authTime).toBe(NOW);
+    const edge = accessToken({ auth_time: NOW + 5 });
+    expect(accepted(await decide(edge, "access", {}, { clockTolerance: 5 })).authTime).toBe(NOW + 5);
   });
 });
 
@@ -348,6 +382,9 @@ describe("a session that is over", () => {
       const d = await decide(input, purpose, { revoked: true });
       expect(refusal(d, { revoked: true })).toBe("revoked");
       expect(d.revoke).toBe(false);
+      // The builder's log line says which rule ended it; the user's message is the one for every end.
+      if (!d.ok)
+        expect([d.error.message, d.error.logReason]).toEqual([SESSION_ENDED, "the Session is revoked"]);
       // Handed back: a logout's write of revoked = new_revoked, made without its Only when, changes nothing.
       expect(d.newRevoked).toBe(true);
     }
@@ -355,12 +392,25 @@ describe("a session that is over", () => {
 
   it("logout everywhere ends the sessions created at or before sessions_revoked_at, not one created after", async () => {
     const at = { createdAt: LOGIN, sessionsRevokedAt: LOGIN };
-    expect(refusal(await decide(accessToken(), "access", at), at)).toBe("revoked");
+    const ended = await decide(accessToken(), "access", at);
+    expect(refusal(ended, at)).toBe("revoked");
+    if (!ended.ok) {
+      expect([ended.error.message, ended.error.logReason]).toEqual([
+        SESSION_ENDED,
+        "the user ended every session (sessions_revoked_at)",
+      ]);
+    }
     const before = { createdAt: LOGIN, sessionsRevokedAt: LOGIN + 0.001 };
     expect(refusal(await decide(refreshToken(), "refresh", before), before)).toBe("revoked");
     const after = { createdAt: LOGIN + 0.001, sessionsRevokedAt: LOGIN };
     const d = accepted(await decide(accessToken(), "access", after));
     expect(d.newSessionsRevokedAt).toBe(LOGIN);
+  });
+
+  it("a login ending within this second is session_expired: no whole-second token fits before its end", async () => {
+    // auth_time + max_session is NOW + 0.5: not over yet, but the new pair's exp (whole seconds) would be NOW.
+    const d = await decide(refreshToken({ auth_time: LOGIN + 0.5 }), "refresh", {}, { maxSession: 3600 });
+    expect(refusal(d)).toBe("session_expired");
   });
 
   it("a login max_session old is session_expired; one second younger is not", async () => {
@@ -373,17 +423,50 @@ describe("a session that is over", () => {
 
 describe("wiring mistakes stop the workflow (ConfigError invalid_field naming the field)", () => {
   it.each<[string, Partial<SessionRow>, SessionPurpose, string]>([
-    ["rotated_at in the future", { rotatedAt: NOW + 1 }, "access", "rotated_at"],
-    ["created_at in the future", { createdAt: NOW + 1 }, "access", "created_at"],
-    ["created_at empty on a found row", { createdAt: undefined }, "access", "created_at"],
-    ["current_jti empty for a refresh", { currentJti: undefined }, "refresh", "current_jti"],
-    ["current_jti empty text for a refresh", { currentJti: "" }, "refresh", "current_jti"],
-    ["rotated_at empty for a refresh", { rotatedAt: undefined }, "refresh", "rotated_at"],
-  ])("%s stops the workflow as invalid_field naming the field", async (_, row, purpose, field) => {
-    const input = purpose === "refresh" ? refreshToken() : accessToken();
-    const error = await rejectionOf(decide(input, purpose, row), ConfigError);
-    expect(`${error?.code}: ${error?.message}`).toMatch(new RegExp(`^invalid_field: The ${field} field `));
-  });
+    [
+      "rotated_at in the future",
+      { rotatedAt: NOW + 1 },
+      "access",
+      "The rotated_at field is in the future; set it to the Session's rotated_at.",
+    ],
+    [
+      "created_at in the future",
+      { createdAt: NOW + 1 },
+      "access",
+      "The created_at field is in the future; set it to the Session's Created Date.",
+    ],
+    [
+      "created_at empty on a found row",
+      { createdAt: undefined },
+      "access",
+      "The created_at field is empty for a found Session; set it to the Session's Created Date.",
+    ],
+    [
+      "current_jti empty for a refresh",
+      { currentJti: undefined },
+      "refresh",
+      "The current_jti field is empty for a refresh; set it to the Session's current_jti.",
+    ],
+    [
+      "current_jti empty text for a refresh",
+      { currentJti: "" },
+      "refresh",
+      "The current_jti field is empty for a refresh; set it to the Session's current_jti.",
+    ],
+    [
+      "rotated_at empty for a refresh",
+      { rotatedAt: undefined },
+      "refresh",
+      "The rotated_at field is empty for a refresh; set it to the Session's rotated_at.",
+    ],
+  ])(
+    "%s stops the workflow as invalid_field, saying what to wire it to",
+    async (_, row, purpose, message) => {
+      const input = purpose === "refresh" ? refreshToken() : accessToken();
+      const error = await rejectionOf(decide(input, purpose, row), ConfigError);
+      expect(`${error?.code}: ${error?.message}`).toBe(`invalid_field: ${message}`);
+    },
+  );
 
   it("a time within clock_tolerance is no mistake; current_jti and rotated_at are not needed for access", async () => {
     expect(
@@ -409,6 +492,26 @@ describe("wiring mistakes stop the workflow (ConfigError invalid_field naming th
   it("keys first: no JWT Secret stops the workflow whatever the token", async () => {
     const error = await rejectionOf(decide("junk", "refresh", {}, { material: {} }), ConfigError);
     expect(error?.code).toBe("missing_key");
+  });
+
+  it("a missing key is thrown, not a refusal, for the purposes that sign nothing too", async () => {
+    for (const purpose of ["access", "logout", "logout_everywhere"] as const) {
+      const error = await rejectionOf(decide(accessToken(), purpose, {}, { material: {} }), ConfigError);
+      expect(error?.code, purpose).toBe("missing_key");
+    }
+  });
+
+  it("only a refresh needs the signing key: a Public Key alone serves access, and refresh asks for the Private Key", async () => {
+    const pair = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const publicKey = pair.publicKey.export({ type: "spki", format: "pem" }).toString();
+    const base = { sub: SUB, sid: SID, auth_time: LOGIN, iat: NOW - 60, exp: NOW + 600, jti: J };
+    const options = { alg: "ES256", material: { publicKey } } as const;
+    const access = signJws({ alg: "ES256", typ: "at+jwt" }, base, "ES256", pair.privateKey);
+    expect(accepted(await decide(access, "access", {}, options)).userId).toBe(SUB);
+    const refresh = signJws({ alg: "ES256", typ: "refresh+jwt" }, base, "ES256", pair.privateKey);
+    expect((await rejectionOf(decide(refresh, "refresh", {}, options), ConfigError))?.code).toBe(
+      "missing_key",
+    );
   });
 });
 
@@ -482,9 +585,12 @@ describe("a token only Previous JWT Secret verifies is never re-signed past its 
   });
 
   it("at the end of its life (accepted within clock_tolerance) it cannot be renewed: expired", async () => {
-    const presented = refreshToken({ exp: NOW - 1 }, PREVIOUS);
-    const d = await decide(presented, "refresh", {}, { material, clockTolerance: 5 });
-    expect(refusal(d)).toBe("expired");
+    for (const exp of [NOW - 1, NOW]) {
+      const presented = refreshToken({ exp }, PREVIOUS);
+      const d = await decide(presented, "refresh", {}, { material, clockTolerance: 5 });
+      expect(refusal(d), `exp ${exp - NOW}`).toBe("expired");
+      if (!d.ok) expect(d.error.logReason).toMatch(/^signed by an earlier key/);
+    }
   });
 });
 
@@ -508,16 +614,30 @@ describe("numbers fail closed", () => {
     },
   );
 
-  it.each(["createdAt", "rotatedAt", "expiresAt", "sessionsRevokedAt"] as const)(
+  it.each([
+    ["createdAt", "The created_at field is not a date; set it to the Session's Created Date."],
+    ["rotatedAt", "The rotated_at field is not a date; set it to the Session's rotated_at."],
+    ["expiresAt", "The expires_at field is not a date; set it to the Session's expires_at."],
+    [
+      "sessionsRevokedAt",
+      "The sessions_revoked_at field is not a date; set it to the Session's user's sessions_revoked_at.",
+    ],
+  ] as const)(
     "a row's %s that is no time is the builder's wiring mistake, not a pass",
-    async (field) => {
-      for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+    async (field, message) => {
+      const beyond = MOMENT.max * 2;
+      for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, beyond, -beyond]) {
         const error = await rejectionOf(decide(accessToken(), "access", { [field]: value }), ConfigError);
-        expect([error?.code, error?.message], `${field}: ${value}`).toEqual([
-          "invalid_field",
-          expect.stringContaining("is not a date"),
-        ]);
+        expect([error?.code, error?.message], `${field}: ${value}`).toEqual(["invalid_field", message]);
       }
     },
   );
+
+  it("a row time as far as the largest time is still a date", async () => {
+    const d = await decide(accessToken(), "access", {
+      expiresAt: MOMENT.max,
+      sessionsRevokedAt: -MOMENT.max,
+    });
+    expect(accepted(d).newExpiresAt).toBe(MOMENT.max);
+  });
 });

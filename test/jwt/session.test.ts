@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { TokenError } from "../../src/jwt/errors.js";
-import { checkTokenKind, successorJti, tokenKind } from "../../src/jwt/session.js";
+import { checkTokenKind, successorJti, type TokenKind, tokenKind } from "../../src/jwt/session.js";
 import { thrownBy } from "../support/thrown.js";
 
 describe("tokenKind", () => {
@@ -75,11 +75,31 @@ describe("checkTokenKind", () => {
     },
   );
 
-  it("tells a session refresh token at the one-token Refresh to go to JWT - Session", () => {
-    const thrown = thrownBy(() => checkTokenKind({ typ: "refresh+jwt" }, ["single"])) as TokenError;
-    expect(thrown.code).toBe("wrong_token_type");
-    expect(thrown.message).toContain("JWT - Session");
-  });
+  it.each<[string, TokenKind[], string]>([
+    ["refresh+jwt; v=1", ["single"], "The token's type (its typ header) is not one this plugin reads."],
+    [
+      "refresh+jwt",
+      ["paired-access"],
+      "This is a refresh token; send it only to the refresh-token workflow, and send the access token here.",
+    ],
+    [
+      "refresh+jwt",
+      ["single"],
+      "This is a session refresh token; send it to the session workflow's JWT - Session step, not to JWT - Refresh token.",
+    ],
+    ["at+jwt", ["refresh"], "This is an access token; send the refresh token to refresh a session."],
+    [
+      "JWT",
+      ["paired-access", "refresh"],
+      "This token belongs to the one-token flow; a session takes only the tokens of a login with a refresh token.",
+    ],
+  ])(
+    "refuses typ %j where %j is taken with the message that says where it belongs",
+    (typ, accepted, message) => {
+      const thrown = thrownBy(() => checkTokenKind({ typ }, accepted), TokenError);
+      expect([thrown?.code, thrown?.message]).toEqual(["wrong_token_type", message]);
+    },
+  );
 });
 
 describe("successorJti", () => {
