@@ -20,9 +20,10 @@ import { EQUIVALENT_MUTANTS, type EquivalentMutant } from "./mutation-equivalent
 
 /**
  * What a run without arguments mutates: folders (every .ts file in them) or files. Add the next module here.
- * The workflow interpreter is one: it gives every recommended workflow Bubble's semantics.
+ * Not the workflow interpreter yet: its tests need better-sqlite3, built for the machine's Node, and Stryker
+ * runs on Node 22 (a build of better-sqlite3 for Node 22 beside the other would let it in).
  */
-export const DEFAULT_TARGETS = ["src/jwt", "src/bubble", "src/emulator/interpreter.ts"];
+export const DEFAULT_TARGETS = ["src/jwt", "src/bubble"];
 
 const ROOT = repoRoot();
 // A test file importing this runs the built actions in child processes: see the comment at the top.
