@@ -74,6 +74,8 @@ describe("key material read through base64 and hex", () => {
   it("hex means whole bytes of the whole text: an odd digit or a stray character stops the decoding", () => {
     expect(verdict(`${hex(PEM_START_24)}123456789`)).toBe(PLACEHOLDER);
     expect(verdict(`${hex(PEM_START_24)}!1234567890`)).toBe(PLACEHOLDER);
+    // 0x counts only as a prefix.
+    expect(verdict(`${hex(PEM_START_24)}0x1234567890`)).toBe(PLACEHOLDER);
   });
 
   it("a bare base64 DER body is named as one, and must be the whole text", () => {
