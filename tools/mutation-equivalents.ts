@@ -24,6 +24,10 @@ const OLD_KEY_BOUND_ONLY =
 const NODE_18_ONLY =
   "only Node 18 prints the Ed25519 warning; Stryker runs on Node 22, where the wrapper changes nothing, and test/warnings.test.ts pins it on Node 18";
 
+const SECRET = "src/jwt/keys/secret.ts";
+const UNDER_A_BRACE =
+  "defensive: the text starts with { here, and JSON that starts with { is an object or does not parse, so no input reaches it";
+
 export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
   {
     file: "src/jwt/claims.ts",
@@ -292,4 +296,95 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     replacement,
     why: OLD_KEY_BOUND_ONLY,
   })),
+  // src/jwt/keys/secret.ts, the JWT Secret checks.
+  {
+    file: SECRET,
+    original: 'text.includes("-----BEGIN")',
+    replacement: "false",
+    why: "a fast path: unwrapping only trims, drops quotes or decodes a JSON string, which keeps a literal -----BEGIN, so the next line finds it",
+  },
+  {
+    file: SECRET,
+    original: '"{"',
+    replacement: '""',
+    why: "JSON that does not start with { is no object, and isAsymmetricJson finds no key in anything but an object",
+  },
+  {
+    file: SECRET,
+    original: String.raw`/\\r\\n|\\n|\\r|\s+/g`,
+    replacement: String.raw`/\\r\\n|\\n|\\r|\s/g`,
+    why: "a global replace by nothing removes a run of spaces one at a time just the same",
+  },
+  ...["true", "body.length > 16"].map((replacement) => ({
+    file: SECRET,
+    original: "body.length >= 16",
+    replacement,
+    why: "no DER key or certificate fits in 12 bytes (the smallest, an X25519 SPKI, has 44), so a shorter body never reads as one",
+  })),
+  {
+    file: SECRET,
+    original: "[]",
+    replacement: '["Stryker was here"]',
+    why: "the extra entry decodes to the one character t, which is no key material in any form",
+  },
+  {
+    file: SECRET,
+    original: "{ return false; }",
+    replacement: "{}",
+    why: "the undefined that falls through is falsy where it is used: no JSON is no object, and some() counts it as a failed read",
+  },
+  ...[
+    ['typeof json !== "object" || json === null', "false"],
+    ['typeof json !== "object" || json === null', 'typeof json !== "object" && json === null'],
+    ['typeof json !== "object"', "false"],
+    ["json === null", "false"],
+  ].map(([original, replacement]) => ({
+    file: SECRET,
+    original: original as string,
+    replacement: replacement as string,
+    why: UNDER_A_BRACE,
+  })),
+  {
+    file: SECRET,
+    original: 'typeof jwk !== "object"',
+    replacement: "false",
+    why: "JSON gives no undefined, and a text, number or boolean has no kty, so it is not oct and counts as asymmetric just the same",
+  },
+  {
+    file: SECRET,
+    original: "bytes[0] !== 0x30",
+    replacement: "false",
+    why: "a shortcut: every reader below refuses bytes that are not an ASN.1 SEQUENCE anyway",
+  },
+  {
+    file: SECRET,
+    original: '"pkcs1"',
+    replacement: '""',
+    why: "of the two pkcs1 readers, createPublicKey also reads an RSA PKCS#1 private key (it derives the public key), so either one alone finds both; the other is killed by a public key",
+  },
+  ...[
+    ["!/^[\"'`]/.test(text)", "false"],
+    ["/^[\"'`]/", "/[\"'`]/"],
+  ].map(([original, replacement]) => ({
+    file: SECRET,
+    original: original as string,
+    replacement: replacement as string,
+    why: "unwrapping strips only a leading quote, and a text not quoted that starts with { went the JWK way, so a text not starting with a quote never unwraps to {",
+  })),
+  ...[
+    ["!isJsonObject(jwk)", "false"],
+    ['{ throw unreadableKey(keyName, "is JSON but not a JWK; paste plain text or an oct JWK."); }', "{}"],
+    ['"is JSON but not a JWK; paste plain text or an oct JWK."', '""'],
+  ].map(([original, replacement]) => ({
+    file: SECRET,
+    original: original as string,
+    replacement: replacement as string,
+    why: UNDER_A_BRACE,
+  })),
+  {
+    file: SECRET,
+    original: '"no k"',
+    replacement: '""',
+    why: "the message of an error caught on the next lines and replaced by the one the builder reads",
+  },
 ];
