@@ -360,7 +360,7 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     file: SECRET,
     original: `"${type}"`,
     replacement: '""',
-    why: "on Node 22 (Stryker's) the createPublicKey pkcs1 reader reads any private key DER, so each private reader is redundant there; on Node 18 and 20 it reads only RSA PKCS#1, and test/jwt/secret.test.ts (vitest, Node 20) kills the pkcs8 and sec1 ones",
+    why: "on Node 22 (Stryker's) the createPublicKey pkcs1 reader reads any private key DER, so each private reader is redundant there; on Node 18 and 20 it reads only RSA PKCS#1, and test/jwt/secret.test.ts (vitest, Node 20) kills the pkcs8 and sec1 ones with an Ed25519 PKCS#8 and an EC SEC1 key",
   })),
   ...[
     ["!/^[\"'`]/.test(text)", "false"],
