@@ -24,6 +24,15 @@ const OLD_KEY_BOUND_ONLY =
 const NODE_18_ONLY =
   "only Node 18 prints the Ed25519 warning; Stryker runs on Node 22, where the wrapper changes nothing, and test/warnings.test.ts pins it on Node 18";
 
+const PARSER_WRITES_V6 =
+  "the URL parser writes every IPv6 hostname with at most one ::, standing for two or more zero groups, and groups of 1 to 4 hex digits, so v6Groups reads each one it is given and these guards never fail";
+const PAIRED_BRACKETS =
+  "a hostname from the URL parser is bracketed at both ends (IPv6) or at neither, so one bracket decides as both";
+const SIX_ZERO_GROUPS =
+  "every address this matches (::, ::1, ::x) has six leading zero groups, and the IPv4-compatible rule below refuses it all the same";
+const ADDRESS_HOSTNAME_ONLY =
+  "addressHostname gives undefined, a dotted IPv4 or a bracketed IPv6 address, never localhost, and isLoopbackHost(undefined) is false (the regex reads the text undefined)";
+
 export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
   {
     file: "src/jwt/claims.ts",
@@ -292,4 +301,93 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     replacement,
     why: OLD_KEY_BOUND_ONLY,
   })),
+  ...[
+    ["!groups", "false"],
+    ["halves.length > 2", "false"],
+    ["halves.length === 1 ? missing !== 0 : missing < 1", "false"],
+    ["missing !== 0", "false"],
+    ["missing < 1", "false"],
+    ["missing < 1", "missing <= 1"],
+    [
+      "groups.every((group) => Number.isInteger(group) && group >= 0 && group <= 0xffff)",
+      "groups.some(group => Number.isInteger(group) && group >= 0 && group <= 0xffff)",
+    ],
+    ["Number.isInteger(group) && group >= 0 && group <= 0xffff", "true"],
+    [
+      "Number.isInteger(group) && group >= 0 && group <= 0xffff",
+      "Number.isInteger(group) && group >= 0 || group <= 0xffff",
+    ],
+    ["Number.isInteger(group) && group >= 0", "true"],
+    ["Number.isInteger(group) && group >= 0", "Number.isInteger(group) || group >= 0"],
+    ["group >= 0", "true"],
+    ["group <= 0xffff", "true"],
+  ].map(([original, replacement]) => ({
+    file: "src/jwt/external/url.ts",
+    original: original as string,
+    replacement: replacement as string,
+    why: PARSER_WRITES_V6,
+  })),
+  {
+    file: "src/jwt/external/url.ts",
+    original: "halves.length === 1",
+    replacement: "false",
+    why: "without :: the address has eight groups, so missing is 0 and the fill is empty either way",
+  },
+  ...[
+    [
+      '!hostname.startsWith("[") || !hostname.endsWith("]")',
+      '!hostname.startsWith("[") && !hostname.endsWith("]")',
+    ],
+    ['"["', '""'],
+    ['"]"', '""'],
+  ].map(([original, replacement]) => ({
+    file: "src/jwt/external/url.ts",
+    original: original as string,
+    replacement: replacement as string,
+    why: PAIRED_BRACKETS,
+  })),
+  ...[
+    ["zeros(8)", "false"],
+    ["zeros(7) && g7 === 1", "false"],
+    ["g7 === 1", "g7 !== 1"],
+    ["g7 === 1", "true"],
+  ].map(([original, replacement]) => ({
+    file: "src/jwt/external/url.ts",
+    original: original as string,
+    replacement: replacement as string,
+    why: SIX_ZERO_GROUPS,
+  })),
+  ...[
+    ['hostname !== undefined && hostname !== "localhost"', "true"],
+    [
+      'hostname !== undefined && hostname !== "localhost"',
+      'hostname !== undefined || hostname !== "localhost"',
+    ],
+    ["hostname !== undefined", "true"],
+    ['hostname !== "localhost"', "true"],
+    ['"localhost"', '""'],
+  ].map(([original, replacement]) => ({
+    file: "src/jwt/external/url.ts",
+    original: original as string,
+    replacement: replacement as string,
+    why: ADDRESS_HOSTNAME_ONLY,
+  })),
+  {
+    file: "src/jwt/external/url.ts",
+    original: "bits === 0",
+    replacement: "false",
+    why: "no range in the block list has a 0-bit prefix",
+  },
+  {
+    file: "src/jwt/external/url.ts",
+    original: String.raw`/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/`,
+    replacement: String.raw`/(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/`,
+    why: "the URL parser reads a hostname whose last label is a number as one IPv4 address or refuses it, so one ending in four dotted numbers is exactly those four",
+  },
+  {
+    file: "src/jwt/external/url.ts",
+    original: '"0.0.0.0"',
+    replacement: '""',
+    why: "v4Number reads the empty text as 0, the very base 0.0.0.0",
+  },
 ];
