@@ -390,4 +390,37 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     replacement: '""',
     why: "v4Number reads the empty text as 0, the very base 0.0.0.0",
   },
+  ...[
+    ['"GET"', '""', "node's http sends GET when the method is empty"],
+    [
+      '""',
+      '"Stryker was here!"',
+      "an address passed with a lookup error is ignored, and with no Cache-Control header neither text holds max-age",
+    ],
+    ["status >= 300", "status > 300", "status 300 is already taken as a redirect on the line above"],
+    ["status < 200", "false", "node hands 1xx answers to the information event, never as the response"],
+    ["age > 0", "age >= 0", "an Age of 0 subtracts nothing either way"],
+    [
+      "handle.unref?.()",
+      "handle.unref()",
+      "node's timers always have unref; the ?. is for timers of other runtimes",
+    ],
+    [
+      "settled",
+      "false",
+      "a second settle rejects or resolves a promise already settled (ignored) and clears and destroys again (harmless)",
+    ],
+    [
+      "true",
+      "false",
+      "marks the download settled or its body ended; without it a later event settles again, which changes nothing (see settled)",
+    ],
+    [String.raw`/^\[(.*)\]$/`, String.raw`/\[(.*)\]$/`, PAIRED_BRACKETS],
+    [String.raw`/^\[(.*)\]$/`, String.raw`/^\[(.*)\]/`, PAIRED_BRACKETS],
+  ].map(([original, replacement, why]) => ({
+    file: "src/jwt/external/fetch.ts",
+    original: original as string,
+    replacement: replacement as string,
+    why: why as string,
+  })),
 ];
