@@ -27,6 +27,14 @@ const NODE_18_ONLY =
 const SECRET = "src/jwt/keys/secret.ts";
 const UNDER_A_BRACE =
   "defensive: the text starts with { here, and JSON that starts with { is an object or does not parse, so no input reaches it";
+const PARSER_WRITES_V6 =
+  "the URL parser writes every IPv6 hostname with at most one ::, standing for two or more zero groups, and groups of 1 to 4 hex digits, so v6Groups reads each one it is given and these guards never fail";
+const PAIRED_BRACKETS =
+  "a hostname from the URL parser is bracketed at both ends (IPv6) or at neither, so one bracket decides as both";
+const SIX_ZERO_GROUPS =
+  "every address this matches (::, ::1, ::x) has six leading zero groups, and the IPv4-compatible rule below refuses it all the same";
+const ADDRESS_HOSTNAME_ONLY =
+  "addressHostname gives undefined, a dotted IPv4 or a bracketed IPv6 address, never localhost, and isLoopbackHost(undefined) is false (the regex reads the text undefined)";
 
 export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
   {
@@ -387,4 +395,126 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     replacement: '""',
     why: "the message of an error caught on the next lines and replaced by the one the builder reads",
   },
+  ...[
+    ["!groups", "false"],
+    ["halves.length > 2", "false"],
+    ["halves.length === 1 ? missing !== 0 : missing < 1", "false"],
+    ["missing !== 0", "false"],
+    ["missing < 1", "false"],
+    ["missing < 1", "missing <= 1"],
+    [
+      "groups.every((group) => Number.isInteger(group) && group >= 0 && group <= 0xffff)",
+      "groups.some(group => Number.isInteger(group) && group >= 0 && group <= 0xffff)",
+    ],
+    ["Number.isInteger(group) && group >= 0 && group <= 0xffff", "true"],
+    [
+      "Number.isInteger(group) && group >= 0 && group <= 0xffff",
+      "Number.isInteger(group) && group >= 0 || group <= 0xffff",
+    ],
+    ["Number.isInteger(group) && group >= 0", "true"],
+    ["Number.isInteger(group) && group >= 0", "Number.isInteger(group) || group >= 0"],
+    ["group >= 0", "true"],
+    ["group <= 0xffff", "true"],
+  ].map(([original, replacement]) => ({
+    file: "src/jwt/external/url.ts",
+    original: original as string,
+    replacement: replacement as string,
+    why: PARSER_WRITES_V6,
+  })),
+  {
+    file: "src/jwt/external/url.ts",
+    original: "halves.length === 1",
+    replacement: "false",
+    why: "without :: the address has eight groups, so missing is 0 and the fill is empty either way",
+  },
+  ...[
+    [
+      '!hostname.startsWith("[") || !hostname.endsWith("]")',
+      '!hostname.startsWith("[") && !hostname.endsWith("]")',
+    ],
+    ['"["', '""'],
+    ['"]"', '""'],
+  ].map(([original, replacement]) => ({
+    file: "src/jwt/external/url.ts",
+    original: original as string,
+    replacement: replacement as string,
+    why: PAIRED_BRACKETS,
+  })),
+  ...[
+    ["zeros(8)", "false"],
+    ["zeros(7) && g7 === 1", "false"],
+    ["g7 === 1", "g7 !== 1"],
+    ["g7 === 1", "true"],
+  ].map(([original, replacement]) => ({
+    file: "src/jwt/external/url.ts",
+    original: original as string,
+    replacement: replacement as string,
+    why: SIX_ZERO_GROUPS,
+  })),
+  ...[
+    ['hostname !== undefined && hostname !== "localhost"', "true"],
+    [
+      'hostname !== undefined && hostname !== "localhost"',
+      'hostname !== undefined || hostname !== "localhost"',
+    ],
+    ["hostname !== undefined", "true"],
+    ['hostname !== "localhost"', "true"],
+    ['"localhost"', '""'],
+  ].map(([original, replacement]) => ({
+    file: "src/jwt/external/url.ts",
+    original: original as string,
+    replacement: replacement as string,
+    why: ADDRESS_HOSTNAME_ONLY,
+  })),
+  {
+    file: "src/jwt/external/url.ts",
+    original: "bits === 0",
+    replacement: "false",
+    why: "no range in the block list has a 0-bit prefix",
+  },
+  {
+    file: "src/jwt/external/url.ts",
+    original: String.raw`/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/`,
+    replacement: String.raw`/(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/`,
+    why: "the URL parser reads a hostname whose last label is a number as one IPv4 address or refuses it, so one ending in four dotted numbers is exactly those four",
+  },
+  {
+    file: "src/jwt/external/url.ts",
+    original: '"0.0.0.0"',
+    replacement: '""',
+    why: "v4Number reads the empty text as 0, the very base 0.0.0.0",
+  },
+  ...[
+    ['"GET"', '""', "node's http sends GET when the method is empty"],
+    [
+      '""',
+      '"Stryker was here!"',
+      "an address passed with a lookup error is ignored, and with no Cache-Control header neither text holds max-age",
+    ],
+    ["status >= 300", "status > 300", "status 300 is already taken as a redirect on the line above"],
+    ["status < 200", "false", "node hands 1xx answers to the information event, never as the response"],
+    ["age > 0", "age >= 0", "an Age of 0 subtracts nothing either way"],
+    [
+      "handle.unref?.()",
+      "handle.unref()",
+      "node's timers always have unref; the ?. is for timers of other runtimes",
+    ],
+    [
+      "settled",
+      "false",
+      "a second settle rejects or resolves a promise already settled (ignored) and clears and destroys again (harmless)",
+    ],
+    [
+      "true",
+      "false",
+      "marks the download settled or its body ended; without it a later event settles again, which changes nothing (see settled)",
+    ],
+    [String.raw`/^\[(.*)\]$/`, String.raw`/\[(.*)\]$/`, PAIRED_BRACKETS],
+    [String.raw`/^\[(.*)\]$/`, String.raw`/^\[(.*)\]/`, PAIRED_BRACKETS],
+  ].map(([original, replacement, why]) => ({
+    file: "src/jwt/external/fetch.ts",
+    original: original as string,
+    replacement: replacement as string,
+    why: why as string,
+  })),
 ];

@@ -6,9 +6,16 @@
  * accepts, so a refusal is seen to happen before any connection. The deadline runs on a hand-moved clock.
  */
 import type { LookupAddress } from "node:dns";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import { type AddressInfo, getDefaultAutoSelectFamily, setDefaultAutoSelectFamily } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TokenError } from "../../src/jwt/errors.js";
-import { downloadJson, JwksFetchError, type NetworkAccess } from "../../src/jwt/external/fetch.js";
+import {
+  downloadJson,
+  JwksFetchError,
+  type NetworkAccess,
+  REAL_TIMERS,
+} from "../../src/jwt/external/fetch.js";
 import { JwksCache } from "../../src/jwt/external/jwks-cache.js";
 import { isBlockedAddress, isLoopbackAddress } from "../../src/jwt/external/url.js";
 import { JwksTestServer, jwksOf, testKey } from "../support/jwks-server.js";
@@ -229,5 +236,207 @@ describe("the deadline, on a hand-moved clock", () => {
       timers,
     });
     expect(timers.waiting).toBe(0);
+  });
+});
+
+/**
+ * A loopback server answering each path with exactly the bytes, status and headers a test gives (the
+ * shared JWKS server sends text only), and remembering each request's method and headers.
+ */
+interface RawAnswer {
+  readonly status?: number;
+  readonly body: Buffer | string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Send without Content-Length, so only the bytes counted while streaming reveal the size. */
+  readonly chunked?: boolean;
+}
+
+const rawAnswers = new Map<string, RawAnswer>();
+const rawRequests: { method: string | undefined; headers: IncomingHttpHeaders }[] = [];
+const rawServer = createServer((request, response) => {
+  rawRequests.push({ method: request.method, headers: request.headers });
+  const answer = rawAnswers.get(request.url ?? "") ?? { status: 404, body: "{}" };
+  const body = Buffer.from(answer.body);
+  response.statusCode = answer.status ?? 200;
+  for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
+  if (answer.chunked) {
+    response.write(body.subarray(0, 1));
+    response.end(body.subarray(1));
+  } else {
+    response.setHeader("content-length", body.byteLength);
+    response.end(body);
+  }
+});
+let rawPort = 0;
+beforeAll(async () => {
+  await new Promise<void>((resolve) => rawServer.listen(0, "127.0.0.1", resolve));
+  rawPort = (rawServer.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => rawServer.close(() => resolve())));
+
+/** What downloading `answer` from the raw server ends with: the download, or the reason it failed. */
+async function rawDownload(
+  answer: RawAnswer,
+  limits = LIMITS,
+): Promise<{ body: unknown; maxAgeSeconds: number | undefined } | string> {
+  const path = `/raw/${rawAnswers.size}`;
+  rawAnswers.set(path, answer);
+  return downloadJson(new URL(`http://127.0.0.1:${rawPort}${path}`), limits, { loopbackHttp: true }).then(
+    (downloaded) => ({ body: downloaded.body, maxAgeSeconds: downloaded.maxAgeSeconds }),
+    (error: Error) => error.message,
+  );
+}
+
+describe("the status decides before the body", () => {
+  it.each([300, 302, 399])(
+    "HTTP %i is a redirect, refused as one (it could lead anywhere)",
+    async (status) => {
+      expect(await rawDownload({ status, body: "{}" })).toBe(
+        `the keys URL redirected (HTTP status ${status})`,
+      );
+    },
+  );
+
+  it.each([400, 404, 500])("HTTP %i is refused with its status", async (status) => {
+    expect(await rawDownload({ status, body: "{}" })).toBe(
+      `the keys URL answered with HTTP status ${status}`,
+    );
+  });
+
+  it.each([200, 203, 299])("HTTP %i is a success", async (status) => {
+    expect(await rawDownload({ status, body: '{"keys":[]}' })).toEqual({
+      body: { keys: [] },
+      maxAgeSeconds: undefined,
+    });
+  });
+});
+
+describe("the size limit admits exactly maxBytes", () => {
+  const body = '{"keys":[]}';
+  const size = Buffer.byteLength(body);
+  it.each([
+    ["declared by Content-Length", false],
+    ["counted while streaming", true],
+  ])("%s: maxBytes bytes pass, one more is refused", async (_how, chunked) => {
+    expect(await rawDownload({ body, chunked }, { timeoutMs: 5_000, maxBytes: size })).toEqual({
+      body: { keys: [] },
+      maxAgeSeconds: undefined,
+    });
+    expect(await rawDownload({ body, chunked }, { timeoutMs: 5_000, maxBytes: size - 1 })).toBe(
+      `the keys URL answered with more than ${size - 1} bytes`,
+    );
+  });
+});
+
+describe("the body must be a JSON object in UTF-8", () => {
+  it("bytes that are not UTF-8 are refused, not read with replacement characters", async () => {
+    const body = Buffer.concat([Buffer.from('{"keys":[],"x":"'), Buffer.from([0xff]), Buffer.from('"}')]);
+    expect(await rawDownload({ body })).toBe("the keys URL did not answer with UTF-8 text");
+  });
+
+  it("text that is not JSON is refused as such", async () => {
+    expect(await rawDownload({ body: "<html>keys</html>" })).toBe("the keys URL did not answer with JSON");
+  });
+
+  it("JSON that is not an object is refused as such", async () => {
+    expect(await rawDownload({ body: "[1,2]" })).toBe("the keys URL did not answer with a JSON object");
+  });
+});
+
+describe("freshness: Cache-Control max-age less Age", () => {
+  const maxAgeOf = async (headers: Record<string, string>) => {
+    const result = await rawDownload({ body: '{"keys":[]}', headers });
+    return typeof result === "string" ? result : result.maxAgeSeconds;
+  };
+
+  it.each([
+    ["public, max-age=60", undefined, 60],
+    ['max-age="60"', undefined, 60],
+    ["max-age = 60 , must-revalidate", "10", 50],
+    ["max-age=60", "0", 60],
+    ["max-age=60", "-5", 60],
+    ["max-age=60", "soon", 60],
+    ["max-age=60", "Infinity", 60],
+    ["max-age-extension=60", undefined, undefined],
+    ["max-age=60abc", undefined, undefined],
+    ["no-store", undefined, undefined],
+  ])("Cache-Control %j with Age %j gives %j seconds", async (cacheControl, age, expected) => {
+    expect(await maxAgeOf({ "cache-control": cacheControl, ...(age === undefined ? {} : { age }) })).toBe(
+      expected,
+    );
+  });
+});
+
+describe("how the request is made and the name resolved", () => {
+  it("asks for JSON, uncompressed, with GET", async () => {
+    rawRequests.length = 0;
+    await rawDownload({ body: "{}" });
+    expect(
+      rawRequests.map((request) => [
+        request.method,
+        request.headers.accept,
+        request.headers["accept-encoding"],
+      ]),
+    ).toEqual([["GET", "application/json", "identity"]]);
+  });
+
+  it("an IPv6 literal in the URL is checked without its brackets, and never looked up", async () => {
+    const { resolve, asked } = resolverOf("93.184.216.34");
+    const result = await attempt(`https://[::1]:${port()}/jwks.json`, { resolve });
+    expect(result).toEqual({ outcome: expect.stringMatching(BLOCKED), connections: 0 });
+    expect(asked).toEqual([]);
+  });
+
+  it("a resolver that fails makes the download fail, rather than hang", async () => {
+    const resolve = async (): Promise<LookupAddress[]> => {
+      throw new Error("no such host");
+    };
+    expect(await attempt(`https://keys.example.test:${port()}/jwks.json`, { resolve })).toEqual({
+      outcome: "the keys URL could not be reached, or its answer was cut off",
+      connections: 0,
+    });
+  });
+
+  it("the system resolver answers every address of a name (localhost, loopback only)", async () => {
+    const result = await attempt(`http://localhost:${port()}/jwks.json`, { loopbackHttp: true });
+    expect(result).toEqual({ outcome: "ok", connections: 1 });
+  });
+
+  it("a connection that asks for one address (no happy eyeballs) gets the first checked one", async () => {
+    const before = getDefaultAutoSelectFamily();
+    setDefaultAutoSelectFamily(false);
+    try {
+      const result = await attempt(`http://loopback.example.test:${port()}/jwks.json`, {
+        resolve: resolverOf("127.0.0.1", "127.0.0.2").resolve,
+        loopbackHttp: true,
+      });
+      expect(result).toEqual({ outcome: "ok", connections: 1 });
+    } finally {
+      setDefaultAutoSelectFamily(before);
+    }
+  });
+
+  it("a failure is a JwksFetchError by name", async () => {
+    const error = await rejectionOf(downloadJson(new URL("ftp://keys.example.com/"), LIMITS));
+    expect([(error as Error).name, (error as Error).message]).toEqual([
+      "JwksFetchError",
+      "the keys URL is not https",
+    ]);
+  });
+});
+
+describe("the real timers", () => {
+  it("a cleared deadline never fires; an uncleared one does", () => {
+    vi.useFakeTimers();
+    try {
+      const cleared = vi.fn();
+      const kept = vi.fn();
+      REAL_TIMERS.clearTimeout(REAL_TIMERS.setTimeout(cleared, 1_000));
+      REAL_TIMERS.setTimeout(kept, 1_000);
+      vi.advanceTimersByTime(1_000);
+      expect([cleared.mock.calls.length, kept.mock.calls.length]).toEqual([0, 1]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
