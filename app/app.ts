@@ -90,6 +90,15 @@ const PUBLIC: ApiWorkflowSettings = {
   ignorePrivacyRules: true,
 };
 
+/** The parameters of signup, login and token-login: what the user typed. */
+const CREDENTIALS: ApiWorkflow["parameters"] = [
+  { key: "email", type: "text" },
+  { key: "password", type: "text" },
+];
+
+/** Bubble's own "Log the user in" with those parameters (login and token-login). */
+const LOG_IN: Step = { kind: "logIn", email: parameter("email"), password: parameter("password") };
+
 /** The session the find-session step (step 1 of every session workflow but login) found. */
 const SESSION = of(result(1, "session"));
 const sessionField = (...path: string[]): Expression => of(result(1, "session"), ...path);
@@ -157,10 +166,7 @@ export const SESSION_WORKFLOWS: readonly ApiWorkflow[] = [
     name: "signup",
     flow: "session",
     summary: "Creates the account (Bubble's own Sign the user up); the client then calls login.",
-    parameters: [
-      { key: "email", type: "text" },
-      { key: "password", type: "text" },
-    ],
+    parameters: CREDENTIALS,
     settings: PUBLIC,
     steps: [
       { kind: "signUp", email: parameter("email"), password: parameter("password") },
@@ -171,13 +177,10 @@ export const SESSION_WORKFLOWS: readonly ApiWorkflow[] = [
     name: "login",
     flow: "session",
     summary: "Logs the user in and starts a Session: an access token and a refresh token.",
-    parameters: [
-      { key: "email", type: "text" },
-      { key: "password", type: "text" },
-    ],
+    parameters: CREDENTIALS,
     settings: PUBLIC,
     steps: [
-      { kind: "logIn", email: parameter("email"), password: parameter("password") },
+      LOG_IN,
       {
         kind: "plugin",
         action: "JWT - Generate token",
@@ -326,13 +329,10 @@ export const ONE_TOKEN_WORKFLOWS: readonly ApiWorkflow[] = [
     name: "token-login",
     flow: "one-token",
     summary: "Logs the user in and answers one token that is both the access token and what refreshes it.",
-    parameters: [
-      { key: "email", type: "text" },
-      { key: "password", type: "text" },
-    ],
+    parameters: CREDENTIALS,
     settings: PUBLIC,
     steps: [
-      { kind: "logIn", email: parameter("email"), password: parameter("password") },
+      LOG_IN,
       {
         kind: "plugin",
         action: "JWT - Generate token",
